@@ -1,0 +1,383 @@
+// Package grade turns the results of `go test -json` for one lesson into
+// verdicts: one per top-level test (pass, fail, leak, race, hang, crash,
+// not run) and one for the lesson (done, failing, does not compile, hangs,
+// leaks, races, crashed, tests changed, not started).
+//
+// It reads results only; running go test, and re-running the tests of a
+// crashed package one by one, is the job of other packages.
+package grade
+
+import (
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/wherewaiting/workshop/checker/internal/failure"
+	"github.com/wherewaiting/workshop/checker/internal/manifest"
+	"github.com/wherewaiting/workshop/checker/internal/repo"
+	"github.com/wherewaiting/workshop/checker/internal/testjson"
+)
+
+// TestStatus is the verdict on one top-level test.
+type TestStatus string
+
+// Test verdicts.
+const (
+	Pass   TestStatus = "pass"
+	Fail   TestStatus = "fail"
+	Leak   TestStatus = "leak"  // a goroutine outlived the test
+	Race   TestStatus = "race"  // the race detector reported a data race
+	Hang   TestStatus = "hang"  // the test waited forever (timeout, or a bubble where all are blocked)
+	Crash  TestStatus = "crash" // panic or os.Exit: the test binary died
+	NotRun TestStatus = "not run"
+	Skip   TestStatus = "skip"
+)
+
+// OK reports whether the verdict counts towards done.
+func (s TestStatus) OK() bool { return s == Pass || s == Skip }
+
+// Status is the verdict on a lesson.
+type Status string
+
+// Lesson verdicts. ComingSoon is for lessons of the arc with no folder yet.
+const (
+	Done         Status = "done"
+	Failing      Status = "failing"
+	NoCompile    Status = "does not compile"
+	Hangs        Status = "hangs"
+	Leaks        Status = "leaks"
+	Races        Status = "races"
+	Crashed      Status = "crashed"
+	TestsChanged Status = "tests changed"
+	NotStarted   Status = "not started"
+	ComingSoon   Status = "coming soon"
+)
+
+// Input is everything known about one lesson after go test ran.
+type Input struct {
+	Lesson repo.Lesson
+	Title  string
+	Root   string // absolute module root
+	// Package is the lesson's result in the run of all lessons; nil when
+	// go test said nothing about it.
+	Package *testjson.Package
+	// Declared lists the lesson's top-level tests from its source, so that
+	// tests that never started (after a crash) still get a verdict.
+	Declared []string
+	// Solo holds, by test name, the results of running a test alone after
+	// its package crashed. They override Package for those tests.
+	Solo map[string]*testjson.Package
+	// Diff compares the lesson's files with the manifest.
+	Diff manifest.Diff
+	// Exercises maps test names to exercise numbers (from the README).
+	Exercises map[string]int
+}
+
+// Test is the verdict on one top-level test.
+type Test struct {
+	Name     string
+	Status   TestStatus
+	Exercise int // 0 when the README does not name the test
+	Report   failure.Report
+}
+
+// Location is the most useful place to look: the learner's own line, else
+// the test's line. File is relative to the module root; empty if unknown.
+func (t Test) Location() (file string, line int) {
+	switch {
+	case t.Report.Where != nil:
+		return t.Report.Where.File, t.Report.Where.Line
+	case t.Report.TestLine != nil:
+		return t.Report.TestLine.File, t.Report.TestLine.Line
+	}
+	return "", 0
+}
+
+// Lesson is the verdict on one lesson.
+type Lesson struct {
+	Lesson repo.Lesson
+	Title  string
+	Status Status
+	// Underlying is what the tests said when Status is TestsChanged or
+	// NotStarted (for example Failing).
+	Underlying Status
+	Tests      []Test
+	Passed     int
+	Total      int
+	// Build is set when the lesson does not compile (or vet).
+	Build *failure.Report
+	// Package is a failure outside any test: a goleak.VerifyTestMain
+	// report, or a crash before the first test.
+	Package *failure.Report
+	Diff    manifest.Diff
+}
+
+// Context returns the failure context of the lesson.
+func Context(root string, l repo.Lesson) failure.Context {
+	return failure.Context{
+		Root:       root,
+		LessonDir:  path.Join("lessons", l.Name()),
+		ImportPath: l.ImportPath(),
+		ModulePath: repo.ModulePath,
+	}
+}
+
+// Grade decides the verdicts for one lesson.
+func Grade(in Input) Lesson {
+	out := Lesson{Lesson: in.Lesson, Title: in.Title, Diff: in.Diff}
+	ctx := Context(in.Root, in.Lesson)
+	pkg := in.Package
+	if pkg != nil && pkg.BuildFailed {
+		r := failure.Build(pkg.BuildOutput, ctx)
+		out.Build = &r
+		for _, name := range names(in.Declared, pkg) {
+			out.Tests = append(out.Tests, Test{Name: name, Status: NotRun, Exercise: in.Exercises[name]})
+		}
+		out.Total = len(out.Tests)
+		return finish(out, NoCompile)
+	}
+	for _, name := range names(in.Declared, pkg) {
+		var t Test
+		if solo, ok := in.Solo[name]; ok {
+			t = verdict(name, solo, ctx, true)
+		} else {
+			t = verdict(name, pkg, ctx, false)
+		}
+		t.Exercise = in.Exercises[name]
+		out.Tests = append(out.Tests, t)
+		if t.Status.OK() {
+			out.Passed++
+		}
+	}
+	out.Total = len(out.Tests)
+	if out.Passed == out.Total {
+		// Every test passed, yet the package may have failed: a leak that
+		// goleak.VerifyTestMain found after the last test, or a crash
+		// outside any test.
+		if pkg == nil {
+			r := failure.Report{Kind: failure.None, Headline: "go test reported no result for this lesson"}
+			out.Package = &r
+		} else if pkg.Status == testjson.Fail || pkg.Status == testjson.NoVerdict {
+			r := failure.Analyze(pkg.Output, ctx)
+			if r.Kind == failure.None || r.Kind == failure.Assertion {
+				r = failure.Stopped(pkg.Output, ctx)
+				r.Headline = "the test binary failed after its tests passed"
+			}
+			out.Package = &r
+		} else if out.Total == 0 {
+			r := failure.Report{Kind: failure.None, Headline: "this lesson has no tests yet"}
+			out.Package = &r
+		}
+	}
+	return finish(out, worst(out))
+}
+
+// names lists the top-level tests: the declared ones in source order, then
+// any the run reported that the source scan did not find.
+func names(declared []string, pkg *testjson.Package) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range declared {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	if pkg != nil {
+		for _, t := range pkg.TopLevel() {
+			if !seen[t.Name] {
+				seen[t.Name] = true
+				out = append(out, t.Name)
+			}
+		}
+	}
+	return out
+}
+
+// verdict classifies one test of a package result. solo says the package
+// ran this test alone, so a failure of the package is this test's.
+func verdict(name string, pkg *testjson.Package, ctx failure.Context, solo bool) Test {
+	t := Test{Name: name, Status: NotRun}
+	if pkg == nil {
+		return t
+	}
+	if pkg.BuildFailed {
+		r := failure.Build(pkg.BuildOutput, ctx)
+		t.Report = r
+		return t
+	}
+	res := pkg.Test(name)
+	if res == nil {
+		if solo && pkg.Status == testjson.Fail {
+			// The binary died before the test started (a panic in init or
+			// TestMain).
+			t.Status, t.Report = classify(testjson.NoVerdict, pkg.Output, ctx)
+		}
+		return t
+	}
+	switch res.Status {
+	case testjson.Pass:
+		t.Status = Pass
+		if solo && pkg.Status == testjson.Fail {
+			t.Status, t.Report = classify(testjson.Fail, pkg.Output, ctx)
+			if t.Status == Fail {
+				// Passed, yet the binary failed: nothing but a leak report
+				// is expected here; anything else is a crash after the test.
+				t.Status = Crash
+			}
+		}
+		return t
+	case testjson.Skip:
+		t.Status = Skip
+		return t
+	}
+	t.Status, t.Report = classify(res.Status, output(pkg, name), ctx)
+	return t
+}
+
+// output gathers a top-level test's lines and those of its subtests.
+func output(pkg *testjson.Package, name string) []string {
+	var out []string
+	for _, t := range pkg.Tests {
+		if t.Name == name || strings.HasPrefix(t.Name, name+"/") {
+			out = append(out, t.Output...)
+		}
+	}
+	return out
+}
+
+// classify maps what the output shows to a verdict.
+func classify(status testjson.Status, lines []string, ctx failure.Context) (TestStatus, failure.Report) {
+	r := failure.Analyze(lines, ctx)
+	switch r.Kind {
+	case failure.Timeout, failure.BubbleBlocked:
+		return Hang, r
+	case failure.BubbleLeak, failure.Leak:
+		return Leak, r
+	case failure.Panic, failure.Exit:
+		return Crash, r
+	case failure.Race:
+		return Race, r
+	}
+	if status == testjson.NoVerdict {
+		return Crash, failure.Stopped(lines, ctx)
+	}
+	if r.Kind == failure.None {
+		r.Headline = "the test failed without a message"
+	}
+	return Fail, r
+}
+
+// severity orders test verdicts for the lesson's one-word status: a hang
+// or a crash hides what comes after it, a race or a leak is easy to
+// overlook, a plain failure says the least.
+var severity = []struct {
+	test   TestStatus
+	lesson Status
+}{
+	{Hang, Hangs}, {Crash, Crashed}, {NotRun, Crashed}, {Race, Races}, {Leak, Leaks}, {Fail, Failing},
+}
+
+func worst(l Lesson) Status {
+	for _, s := range severity {
+		for _, t := range l.Tests {
+			if t.Status == s.test {
+				return s.lesson
+			}
+		}
+	}
+	if l.Package != nil {
+		switch l.Package.Kind {
+		case failure.Leak, failure.BubbleLeak:
+			return Leaks
+		case failure.None:
+			return Failing
+		}
+		return Crashed
+	}
+	return Done
+}
+
+// finish applies what the manifest says on top of what the tests said.
+func finish(l Lesson, tests Status) Lesson {
+	l.Status = tests
+	switch {
+	case l.Diff.TestsChanged():
+		l.Status, l.Underlying = TestsChanged, tests
+	case tests != Done && tests != NoCompile && l.Diff.StarterUntouched:
+		l.Status, l.Underlying = NotStarted, tests
+	}
+	return l
+}
+
+// FirstProblem returns the test to look at first: the lowest exercise
+// number among tests that did not pass, then source order. Nil if none.
+func (l Lesson) FirstProblem() *Test {
+	var best *Test
+	for i := range l.Tests {
+		t := &l.Tests[i]
+		if t.Status.OK() {
+			continue
+		}
+		if best == nil || (t.Exercise != 0 && (best.Exercise == 0 || t.Exercise < best.Exercise)) {
+			best = t
+		}
+	}
+	return best
+}
+
+// Verb says what a test verdict means, for sentences like "TestX hangs".
+func (s TestStatus) Verb() string {
+	switch s {
+	case Fail:
+		return "fails"
+	case Leak:
+		return "leaks a goroutine"
+	case Race:
+		return "has a data race"
+	case Hang:
+		return "hangs"
+	case Crash:
+		return "crashes"
+	case NotRun:
+		return "did not run"
+	}
+	return string(s)
+}
+
+// Problem is one sentence on what is wrong with the lesson, or "" when it
+// is done.
+func (l Lesson) Problem() string {
+	switch l.Status {
+	case Done:
+		return ""
+	case TestsChanged:
+		var parts []string
+		if files := l.Diff.Restorable(); len(files) > 0 {
+			parts = append(parts, fmt.Sprintf("its test files were changed; restore them with `git checkout -- %s`", strings.Join(files, " ")))
+		}
+		if len(l.Diff.Extra) > 0 {
+			parts = append(parts, fmt.Sprintf("delete the test files that are not part of the lesson: %s", strings.Join(l.Diff.Extra, " ")))
+		}
+		return strings.Join(parts, "; ") + " (the checker only counts a lesson with its original tests)"
+	case NoCompile:
+		if l.Build != nil && l.Build.Where != nil {
+			return fmt.Sprintf("it does not compile: %s: %s", l.Build.Where.Location(), l.Build.Headline)
+		}
+		if l.Build != nil {
+			return "it does not compile: " + l.Build.Headline
+		}
+		return "it does not compile"
+	}
+	if t := l.FirstProblem(); t != nil {
+		s := fmt.Sprintf("%s %s", t.Name, t.Status.Verb())
+		if t.Report.Headline != "" {
+			s += ": " + t.Report.Headline
+		}
+		return s
+	}
+	if l.Package != nil {
+		return l.Package.Headline
+	}
+	return string(l.Status)
+}

@@ -1,0 +1,341 @@
+package grade
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wherewaiting/workshop/checker/internal/failure"
+	"github.com/wherewaiting/workshop/checker/internal/manifest"
+	"github.com/wherewaiting/workshop/checker/internal/repo"
+	"github.com/wherewaiting/workshop/checker/internal/testjson"
+)
+
+// The streams in testdata were recorded with
+//
+//	GORACE=atexit_sleep_ms=0 go test -json -race -timeout 20s ./lessons/...
+//
+// over small packages written to fail in each way (a testify failure, a
+// compile error, a vet error, a panic, a hang, os.Exit, a data race,
+// goleak in one test and in TestMain, synctest deadlocks), with paths
+// rewritten to a learner's home folder.
+const root = "/home/learner/workshop"
+
+func load(t *testing.T, name string) *testjson.Run {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	run, err := testjson.Parse(f)
+	if err != nil {
+		t.Fatalf("parsing %s: %v", name, err)
+	}
+	return run
+}
+
+func lesson(dir string) repo.Lesson {
+	number, slug, _ := strings.Cut(dir, "-")
+	return repo.Lesson{Number: number, Slug: slug}
+}
+
+// gradeDir grades one recorded lesson as if the manifest knew it and its
+// files were untouched but started.
+func gradeDir(run *testjson.Run, dir string, declared []string, solo map[string]*testjson.Package) Lesson {
+	l := lesson(dir)
+	return Grade(Input{
+		Lesson:   l,
+		Root:     root,
+		Package:  run.Package(l.ImportPath()),
+		Declared: declared,
+		Solo:     solo,
+		Diff:     manifest.Diff{Known: true},
+	})
+}
+
+type wantTest struct {
+	name   string
+	status TestStatus
+	where  string // learner's file:line, "" for none
+}
+
+func TestRecordedStreamsAreClassified(t *testing.T) {
+	tests := []struct {
+		stream   string
+		dir      string
+		declared []string
+		status   Status
+		want     []wantTest
+		headline string // a part of the first problem's headline
+	}{
+		{"pass", "01-pass", nil, Done, []wantTest{
+			{"TestWaitReturnsTheDuration", Pass, ""},
+			{"TestWaitTakesVirtualTime", Pass, ""},
+		}, ""},
+		{"fail", "02-fail", nil, Failing, []wantTest{
+			{"TestCallWaitsForTheSlowest", Fail, ""},
+			{"TestDescribeNamesTheService", Fail, ""},
+			{"TestCallOfNothingIsFree", Pass, ""},
+		}, "with fan-out it should wait max(1s,2s,3s)"},
+		{"compile-error", "03-nocompile", []string{"TestF"}, NoCompile, []wantTest{
+			{"TestF", NotRun, ""},
+		}, ""},
+		{"vet-error", "04-vet", []string{"TestSay"}, NoCompile, []wantTest{
+			{"TestSay", NotRun, ""},
+		}, ""},
+		{"panic", "05-panic", []string{"TestFirstPasses", "TestAddCounts", "TestNeverRuns"}, Crashed, []wantTest{
+			{"TestFirstPasses", Pass, ""},
+			{"TestAddCounts", Crash, "lessons/05-panic/p.go:9"},
+			{"TestNeverRuns", NotRun, ""},
+		}, "assignment to entry in nil map"},
+		{"hang", "06-hang", []string{"TestIncDoesNotDeadlock", "TestAfterTheHang"}, Hangs, []wantTest{
+			{"TestIncDoesNotDeadlock", Hang, "lessons/06-hang/h.go:21"},
+			{"TestAfterTheHang", NotRun, ""},
+		}, "sync.Mutex.Lock"},
+		{"exit0", "07-exit", []string{"TestQuitReturns", "TestAfterExit"}, Crashed, []wantTest{
+			{"TestQuitReturns", Crash, "lessons/07-exit/e.go:7"},
+			{"TestAfterExit", NotRun, ""},
+		}, "os.Exit"},
+		{"exit1", "13-exitone", []string{"TestSkipped", "TestLoadReturns", "TestAfterExit"}, Crashed, []wantTest{
+			{"TestSkipped", Skip, ""},
+			{"TestLoadReturns", Crash, ""},
+			{"TestAfterExit", NotRun, ""},
+		}, "without a verdict"},
+		{"race", "08-race", nil, Races, []wantTest{
+			{"TestCountIsSafe", Race, "lessons/08-race/r.go:14"},
+			{"TestOther", Pass, ""},
+		}, "races with"},
+		{"leak", "09-leak", nil, Leaks, []wantTest{
+			{"TestFetchReturnsTheValue", Pass, ""},
+			{"TestFetchDoesNotLeakWhenItGivesUp", Leak, "lessons/09-leak/l.go:10"},
+		}, "Fetch.func1 is blocked in chan send"},
+		{"bubble-leak", "11-bubbleleak", []string{"TestFetchReturnsTheValue", "TestFetchGivesUpAtTheDeadline", "TestLater"}, Crashed, []wantTest{
+			{"TestFetchReturnsTheValue", Pass, ""},
+			{"TestFetchGivesUpAtTheDeadline", Leak, "lessons/11-bubbleleak/l.go:10"},
+			{"TestLater", NotRun, ""},
+		}, "still blocked"},
+		{"bubble-blocked", "12-bubbleblocked", []string{"TestNextGetsAValue", "TestAfter"}, Hangs, []wantTest{
+			{"TestNextGetsAValue", Hang, "lessons/12-bubbleblocked/b.go:11"},
+			{"TestAfter", NotRun, ""},
+		}, "every goroutine in the test's bubble is blocked"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.stream, func(t *testing.T) {
+			got := gradeDir(load(t, tc.stream), tc.dir, tc.declared, nil)
+			checkLesson(t, got, tc.status, tc.want)
+			if tc.headline != "" {
+				p := got.FirstProblem()
+				if p == nil {
+					t.Fatalf("FirstProblem() = nil, want a test whose headline has %q", tc.headline)
+				}
+				if !strings.Contains(p.Report.Headline, tc.headline) {
+					t.Errorf("headline of %s = %q, want it to contain %q", p.Name, p.Report.Headline, tc.headline)
+				}
+			}
+		})
+	}
+}
+
+func checkLesson(t *testing.T, got Lesson, status Status, want []wantTest) {
+	t.Helper()
+	if got.Status != status {
+		t.Errorf("lesson status = %q, want %q", got.Status, status)
+	}
+	if len(got.Tests) != len(want) {
+		t.Fatalf("got %d tests %v, want %d", len(got.Tests), got.Tests, len(want))
+	}
+	passed := 0
+	for i, w := range want {
+		g := got.Tests[i]
+		if g.Name != w.name || g.Status != w.status {
+			t.Errorf("test %d = %s %s, want %s %s", i, g.Name, g.Status, w.name, w.status)
+		}
+		where := ""
+		if g.Report.Where != nil {
+			where = g.Report.Where.Location()
+		}
+		if where != w.where {
+			t.Errorf("%s: learner's line = %q, want %q", g.Name, where, w.where)
+		}
+		if w.status.OK() {
+			passed++
+		}
+	}
+	if got.Passed != passed || got.Total != len(want) {
+		t.Errorf("passed/total = %d/%d, want %d/%d", got.Passed, got.Total, passed, len(want))
+	}
+}
+
+func TestBuildFailuresPointAtTheLearnersLine(t *testing.T) {
+	tests := []struct {
+		stream, dir string
+		kind        failure.Kind
+		where       string
+		headline    string
+	}{
+		{"compile-error", "03-nocompile", failure.Compile, "lessons/03-nocompile/x.go:6", "undefined: undefinedThing"},
+		{"vet-error", "04-vet", failure.Vet, "lessons/04-vet/v.go:8", "fmt.Sprintf format %d has arg name of wrong type string"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.stream, func(t *testing.T) {
+			got := gradeDir(load(t, tc.stream), tc.dir, nil, nil)
+			if got.Build == nil {
+				t.Fatal("Build = nil, want the compiler's report")
+			}
+			if got.Build.Kind != tc.kind {
+				t.Errorf("kind = %q, want %q", got.Build.Kind, tc.kind)
+			}
+			if got.Build.Where == nil || got.Build.Where.Location() != tc.where {
+				t.Errorf("where = %v, want %s", got.Build.Where, tc.where)
+			}
+			if got.Build.Headline != tc.headline {
+				t.Errorf("headline = %q, want %q", got.Build.Headline, tc.headline)
+			}
+			if want := "it does not compile: " + tc.where + ": " + tc.headline; got.Problem() != want {
+				t.Errorf("Problem() = %q, want %q", got.Problem(), want)
+			}
+		})
+	}
+}
+
+func TestVerifyTestMainLeakIsAPackageFailure(t *testing.T) {
+	got := gradeDir(load(t, "leak-testmain"), "10-leakmain", nil, nil)
+	checkLesson(t, got, Leaks, []wantTest{
+		{"TestFetchReturnsTheValue", Pass, ""},
+		{"TestFetchGivesUp", Pass, ""},
+	})
+	if got.Package == nil || got.Package.Kind != failure.Leak {
+		t.Fatalf("Package = %+v, want a leak report", got.Package)
+	}
+	if w := got.Package.Where; w == nil || w.Location() != "lessons/10-leakmain/l.go:10" {
+		t.Errorf("Package.Where = %v, want lessons/10-leakmain/l.go:10", w)
+	}
+}
+
+func TestSoloRunsNameTheLeakingTest(t *testing.T) {
+	run := load(t, "leak-testmain")
+	l := lesson("10-leakmain")
+	solo := map[string]*testjson.Package{
+		"TestFetchReturnsTheValue": load(t, "leak-testmain-solo-value").Package(l.ImportPath()),
+		"TestFetchGivesUp":         load(t, "leak-testmain-solo-givesup").Package(l.ImportPath()),
+	}
+	got := gradeDir(run, "10-leakmain", nil, solo)
+	checkLesson(t, got, Leaks, []wantTest{
+		{"TestFetchReturnsTheValue", Pass, ""},
+		{"TestFetchGivesUp", Leak, "lessons/10-leakmain/l.go:10"},
+	})
+	if got.Package != nil {
+		t.Errorf("Package = %+v, want nil once a test is blamed", got.Package)
+	}
+}
+
+func TestSoloRunGivesTheTestsAfterACrashTheirVerdict(t *testing.T) {
+	l := lesson("05-panic")
+	solo := map[string]*testjson.Package{
+		"TestNeverRuns": load(t, "panic-solo-neverruns").Package(l.ImportPath()),
+	}
+	got := gradeDir(load(t, "panic"), "05-panic", []string{"TestFirstPasses", "TestAddCounts", "TestNeverRuns"}, solo)
+	checkLesson(t, got, Crashed, []wantTest{
+		{"TestFirstPasses", Pass, ""},
+		{"TestAddCounts", Crash, "lessons/05-panic/p.go:9"},
+		{"TestNeverRuns", Pass, ""},
+	})
+}
+
+func TestInterleavedPackagesAreGroupedAndClassified(t *testing.T) {
+	run := load(t, "interleaved")
+	want := map[string]Status{
+		"01-pass":          Done,
+		"02-fail":          Failing,
+		"03-nocompile":     NoCompile,
+		"04-vet":           NoCompile,
+		"05-panic":         Crashed,
+		"06-hang":          Hangs,
+		"07-exit":          Crashed,
+		"08-race":          Races,
+		"09-leak":          Leaks,
+		"10-leakmain":      Leaks,
+		"11-bubbleleak":    Leaks,
+		"12-bubbleblocked": Hangs,
+	}
+	if len(run.Packages) != len(want) {
+		t.Errorf("got %d packages, want %d", len(run.Packages), len(want))
+	}
+	for dir, status := range want {
+		got := gradeDir(run, dir, nil, nil)
+		if got.Status != status {
+			t.Errorf("%s: status = %q, want %q", dir, got.Status, status)
+		}
+	}
+}
+
+func TestManifestDecidesTestsChangedAndNotStarted(t *testing.T) {
+	run := load(t, "fail")
+	l := lesson("02-fail")
+	tests := []struct {
+		name       string
+		diff       manifest.Diff
+		status     Status
+		underlying Status
+	}{
+		{"started", manifest.Diff{Known: true}, Failing, ""},
+		{"untouched starter", manifest.Diff{Known: true, StarterUntouched: true}, NotStarted, Failing},
+		{"changed test", manifest.Diff{Known: true, Changed: []string{"lessons/02-fail/chain_test.go"}}, TestsChanged, Failing},
+		{"extra test", manifest.Diff{Known: true, Extra: []string{"lessons/02-fail/mine_test.go"}}, TestsChanged, Failing},
+		{"unknown lesson", manifest.Diff{}, Failing, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Grade(Input{Lesson: l, Root: root, Package: run.Package(l.ImportPath()), Diff: tc.diff})
+			if got.Status != tc.status || got.Underlying != tc.underlying {
+				t.Errorf("status = %q (underlying %q), want %q (%q)", got.Status, got.Underlying, tc.status, tc.underlying)
+			}
+		})
+	}
+}
+
+func TestChangedTestsNeverCountAsDone(t *testing.T) {
+	run := load(t, "pass")
+	l := lesson("01-pass")
+	diff := manifest.Diff{Known: true, Changed: []string{"lessons/01-pass/pass_test.go"}}
+	got := Grade(Input{Lesson: l, Root: root, Package: run.Package(l.ImportPath()), Diff: diff})
+	if got.Status != TestsChanged || got.Underlying != Done {
+		t.Fatalf("status = %q (underlying %q), want %q (%q)", got.Status, got.Underlying, TestsChanged, Done)
+	}
+	if want := "git checkout -- lessons/01-pass/pass_test.go"; !strings.Contains(got.Problem(), want) {
+		t.Errorf("Problem() = %q, want it to contain %q", got.Problem(), want)
+	}
+}
+
+func TestFirstProblemPrefersTheLowestExercise(t *testing.T) {
+	l := Lesson{Tests: []Test{
+		{Name: "TestA", Status: Pass, Exercise: 1},
+		{Name: "TestB", Status: Fail, Exercise: 3},
+		{Name: "TestC", Status: Leak, Exercise: 2},
+		{Name: "TestD", Status: Fail},
+	}}
+	if got := l.FirstProblem(); got == nil || got.Name != "TestC" {
+		t.Errorf("FirstProblem() = %v, want TestC", got)
+	}
+}
+
+func TestAssertionKeepsTheTestifyMessageAndDiff(t *testing.T) {
+	got := gradeDir(load(t, "fail"), "02-fail", nil, nil)
+	second := got.Tests[1]
+	text := strings.Join(second.Report.Details, "\n")
+	for _, want := range []string{"Error:    Not equal:", "Diff:", `- Name: (string) (len=7) "service",`, "Messages: Describe should name the service and its waits"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("details lack %q; got:\n%s", want, text)
+		}
+	}
+	for _, noise := range []string{"Error Trace", "Test:", "/home/learner"} {
+		if strings.Contains(text, noise) {
+			t.Errorf("details keep noise %q; got:\n%s", noise, text)
+		}
+	}
+	if f, line := second.Location(); f != "lessons/02-fail/chain_test.go" || line != 26 {
+		t.Errorf("Location() = %s:%d, want lessons/02-fail/chain_test.go:26", f, line)
+	}
+}

@@ -1,0 +1,65 @@
+package progress
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/wherewaiting/workshop/checker/internal/testjson"
+)
+
+const pkg = "github.com/wherewaiting/workshop/lessons/"
+
+func TestLineCountsFinishedPackages(t *testing.T) {
+	b := &Bar{what: "testing 3 lessons", total: 3}
+	if got, want := b.Line(0), "⠋ testing 3 lessons: 0 of 3 finished"; got != want {
+		t.Errorf("Line = %q, want %q", got, want)
+	}
+	b.Event(testjson.Event{Action: "run", Package: pkg + "00-warmup", Test: "TestA"})
+	b.Event(testjson.Event{Action: "fail", Package: pkg + "00-warmup", Test: "TestA"})
+	b.Event(testjson.Event{Action: "pass", Package: pkg + "00-warmup"})
+	b.Event(testjson.Event{Action: "fail", Package: pkg + "01-blocking-chain"})
+	if got, want := b.Line(1), "⠙ testing 3 lessons: 2 of 3 finished (00-warmup, 01-blocking-chain)"; got != want {
+		t.Errorf("Line = %q, want %q", got, want)
+	}
+}
+
+func TestLineNeverWraps(t *testing.T) {
+	b := &Bar{what: "testing 12 lessons", total: 12}
+	for _, n := range []string{"00-warmup", "01-blocking-chain", "02-deadlines", "03-fan-out", "04-retries", "05-circuit-breaker"} {
+		b.Event(testjson.Event{Action: "pass", Package: pkg + n})
+	}
+	got := b.Line(0)
+	if n := utf8.RuneCountInString(got); n > Width {
+		t.Errorf("Line is %d runes, want at most %d: %q", n, Width, got)
+	}
+	if !strings.HasSuffix(got, "05-circuit-breaker)") && !strings.HasSuffix(got, "…") {
+		t.Errorf("Line = %q, want the latest packages or an ellipsis", got)
+	}
+}
+
+func TestWithoutATerminalItPrintsPlainLines(t *testing.T) {
+	var out strings.Builder
+	b := Start(&out, false, "testing 3 lessons", 3)
+	b.Event(testjson.Event{Action: "pass", Package: pkg + "00-warmup"})
+	b.Note("running 2 tests one at a time")
+	b.Stop()
+	b.Stop()
+	got := out.String()
+	if strings.Contains(got, "\r") || strings.Contains(got, "\033") {
+		t.Errorf("output has terminal controls: %q", got)
+	}
+	if lines := strings.Count(got, "\n"); lines != 2 {
+		t.Errorf("got %d lines, want 2: %q", lines, got)
+	}
+}
+
+func TestOnATerminalStopClearsTheLine(t *testing.T) {
+	var out syncBuilder
+	b := Start(&out, true, "testing 3 lessons", 3)
+	b.Stop()
+	got := out.String()
+	if !strings.HasPrefix(got, "\r\033[K⠋ testing 3 lessons") || !strings.HasSuffix(got, "\r\033[K") {
+		t.Errorf("output = %q, want a drawn line, then cleared", got)
+	}
+}

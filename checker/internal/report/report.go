@@ -1,0 +1,232 @@
+// Package report writes the checker's verdicts for people (a summary of
+// every lesson, or one lesson in detail) and for machines (-json).
+package report
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/wherewaiting/workshop/checker/internal/grade"
+	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
+	"github.com/wherewaiting/workshop/checker/internal/repo"
+)
+
+// Entry is one row of the course: a lesson that exists (Result set) or one
+// that is coming soon (Result nil).
+type Entry struct {
+	Number, Slug, Title string
+	Result              *grade.Lesson
+	// FirstTODO is the first exercise mark of the starter, to say where
+	// to begin a lesson that is not started.
+	FirstTODO *lessonsrc.TODO
+}
+
+// Name is "NN-slug".
+func (e Entry) Name() string { return e.Number + "-" + e.Slug }
+
+// Dir is the lesson folder, relative to the module root, slash-separated.
+func (e Entry) Dir() string { return path.Join("lessons", e.Name()) }
+
+// Status is the lesson's verdict, ComingSoon if it does not exist yet.
+func (e Entry) Status() grade.Status {
+	if e.Result == nil {
+		return grade.ComingSoon
+	}
+	return e.Result.Status
+}
+
+// Options shape the output.
+type Options struct {
+	Color bool
+	// RaceChecked is false when the race detector could not run.
+	RaceChecked bool
+	// CdToRoot, when the checker runs in a subfolder, is the relative
+	// path to the workshop's root folder, where the commands shown work.
+	CdToRoot string
+}
+
+// commands writes the commands to run, and where to run them from.
+func (p painter) commands(w io.Writer, cmds []string, opt Options) {
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %s\n", p.paint(cyan, c))
+	}
+	if opt.CdToRoot != "" {
+		fmt.Fprintf(w, "  (from the workshop's root folder: %s)\n", p.paint(cyan, "cd "+opt.CdToRoot))
+	}
+}
+
+// Entries merges the arc with the lessons that exist and their results
+// (by lesson name), in number order. Lessons outside the arc are kept.
+func Entries(results []grade.Lesson, todos map[string]*lessonsrc.TODO) []Entry {
+	byNumber := map[string]int{}
+	var out []Entry
+	for _, p := range repo.Arc {
+		byNumber[p.Number] = len(out)
+		out = append(out, Entry{Number: p.Number, Slug: p.Slug, Title: p.Title})
+	}
+	for i := range results {
+		r := &results[i]
+		e := Entry{Number: r.Lesson.Number, Slug: r.Lesson.Slug, Title: r.Title, Result: r, FirstTODO: todos[r.Lesson.Name()]}
+		if e.Title == "" {
+			e.Title = repo.PlannedTitle(e.Number)
+		}
+		if e.Title == "" {
+			e.Title = e.Slug
+		}
+		if j, ok := byNumber[e.Number]; ok && out[j].Result == nil {
+			out[j] = e
+			continue
+		}
+		out = append(out, e)
+	}
+	// Keep number order when lessons outside the arc were appended.
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Number < out[j-1].Number; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// Step is what to do next.
+type Step struct {
+	Entry    Entry
+	Problem  string   // one sentence
+	Commands []string // to run, in order
+}
+
+// Next picks the first lesson, in order, that is not done. Nil when every
+// lesson that exists is done.
+func Next(entries []Entry) *Step {
+	for _, e := range entries {
+		if e.Result == nil || e.Result.Status == grade.Done {
+			continue
+		}
+		return &Step{Entry: e, Problem: problem(e), Commands: Commands(e)}
+	}
+	return nil
+}
+
+// Commands are the two commands for working on a lesson.
+func Commands(e Entry) []string {
+	return []string{
+		fmt.Sprintf("go test ./%s/", e.Dir()),
+		fmt.Sprintf("go run ./checker %s", e.Number),
+	}
+}
+
+func problem(e Entry) string {
+	r := e.Result
+	if r.Status == grade.NotStarted {
+		s := fmt.Sprintf("not started yet: read %s/README.md", e.Dir())
+		if t := e.FirstTODO; t != nil {
+			s += fmt.Sprintf(", then start at TODO(%d) in %s:%d", t.Exercise, path.Join(e.Dir(), t.File), t.Line)
+		}
+		return s
+	}
+	return r.Problem()
+}
+
+// ansi colours, used only when Options.Color is set.
+const (
+	reset  = "\033[0m"
+	bold   = "\033[1m"
+	dim    = "\033[2m"
+	red    = "\033[31m"
+	green  = "\033[32m"
+	yellow = "\033[33m"
+	cyan   = "\033[36m"
+)
+
+type painter bool
+
+func (p painter) paint(code, s string) string {
+	if !p || s == "" {
+		return s
+	}
+	return code + s + reset
+}
+
+func statusColor(s grade.Status) string {
+	switch s {
+	case grade.Done:
+		return green
+	case grade.NotStarted, grade.ComingSoon:
+		return dim
+	case grade.TestsChanged:
+		return yellow
+	}
+	return red
+}
+
+func testColor(s grade.TestStatus) string {
+	switch s {
+	case grade.Pass:
+		return green
+	case grade.Skip, grade.NotRun:
+		return yellow
+	}
+	return red
+}
+
+// StatusText is the lesson's status with its count of tests, for example
+// "failing (2 of 5 tests)": 2 of the 5 tests do not pass.
+func StatusText(e Entry) string {
+	r := e.Result
+	if r == nil {
+		return string(grade.ComingSoon)
+	}
+	switch r.Status {
+	case grade.Done, grade.NoCompile, grade.NotStarted, grade.TestsChanged:
+		return string(r.Status)
+	}
+	if r.Total == 0 {
+		return string(r.Status)
+	}
+	return fmt.Sprintf("%s (%d of %d tests)", r.Status, r.Total-r.Passed, r.Total)
+}
+
+const raceNote = "races were not checked: the race detector needs cgo and a C compiler; install gcc (or clang) so that `go env CGO_ENABLED` says 1, and run the checker again"
+
+func (p painter) raceWarning(opt Options) string {
+	if opt.RaceChecked {
+		return ""
+	}
+	return p.paint(yellow, "Note: "+raceNote+".") + "\n"
+}
+
+// Score counts done lessons among the ones that exist.
+func Score(entries []Entry) (done, total int) {
+	for _, e := range entries {
+		if e.Result == nil {
+			continue
+		}
+		total++
+		if e.Result.Status == grade.Done {
+			done++
+		}
+	}
+	return done, total
+}
+
+func percent(done, total int) int {
+	if total == 0 {
+		return 0
+	}
+	return done * 100 / total
+}
+
+// bar draws done/total in width cells.
+func (p painter) bar(done, total, width int) string {
+	full := 0
+	if total > 0 {
+		full = done * width / total
+	}
+	on, off := "#", "-"
+	if p {
+		on, off = "█", "░"
+	}
+	return "[" + p.paint(green, strings.Repeat(on, full)) + p.paint(dim, strings.Repeat(off, width-full)) + "]"
+}

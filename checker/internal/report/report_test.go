@@ -1,0 +1,229 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/wherewaiting/workshop/checker/internal/failure"
+	"github.com/wherewaiting/workshop/checker/internal/grade"
+	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
+	"github.com/wherewaiting/workshop/checker/internal/manifest"
+	"github.com/wherewaiting/workshop/checker/internal/repo"
+)
+
+func results() []grade.Lesson {
+	return []grade.Lesson{
+		{
+			Lesson: repo.Lesson{Number: "00", Slug: "warmup"}, Title: "Warm-up", Status: grade.Done,
+			Passed: 2, Total: 2, Diff: manifest.Diff{Known: true},
+			Tests: []grade.Test{{Name: "TestA", Status: grade.Pass}, {Name: "TestB", Status: grade.Pass}},
+		},
+		{
+			Lesson: repo.Lesson{Number: "01", Slug: "blocking-chain"}, Title: "The blocking chain", Status: grade.Failing,
+			Passed: 1, Total: 3, Diff: manifest.Diff{Known: true},
+			Tests: []grade.Test{
+				{Name: "TestFirst", Status: grade.Pass, Exercise: 1},
+				{Name: "TestWaitsAddUp", Status: grade.Fail, Exercise: 2, Report: failure.Report{
+					Kind:     failure.Assertion,
+					Headline: "the client waited 1s; it should wait 2s",
+					Details:  []string{"Error:    Not equal:", "          expected: 2s", "          actual  : 1s", "Messages: the client waited 1s; it should wait 2s"},
+					TestLine: &failure.Frame{File: "lessons/01-blocking-chain/chain_test.go", Line: 54},
+				}},
+				{Name: "TestNoLeak", Status: grade.Leak, Exercise: 3, Report: failure.Report{
+					Kind:     failure.Leak,
+					Headline: "a goroutine was still running when the test ended",
+					Where:    &failure.Frame{Func: "Call.func1", File: "lessons/01-blocking-chain/chain.go", Line: 42},
+				}},
+			},
+		},
+		{
+			Lesson: repo.Lesson{Number: "02", Slug: "deadlines"}, Title: "Deadlines", Status: grade.NotStarted, Underlying: grade.Failing,
+			Passed: 0, Total: 1, Diff: manifest.Diff{Known: true, StarterUntouched: true},
+			Tests: []grade.Test{{Name: "TestX", Status: grade.Fail}},
+		},
+	}
+}
+
+func entries() []Entry {
+	return Entries(results(), map[string]*lessonsrc.TODO{
+		"02-deadlines": {Exercise: 1, File: "deadlines.go", Line: 60},
+	})
+}
+
+func TestEntriesCoverTheWholeArc(t *testing.T) {
+	es := entries()
+	if len(es) != len(repo.Arc) {
+		t.Fatalf("got %d entries, want %d", len(es), len(repo.Arc))
+	}
+	for i, e := range es {
+		if e.Number != repo.Arc[i].Number {
+			t.Errorf("entry %d is %s, want %s", i, e.Number, repo.Arc[i].Number)
+		}
+		if exists := i < 3; (e.Result != nil) != exists {
+			t.Errorf("entry %s: has result %v, want %v", e.Number, e.Result != nil, exists)
+		}
+	}
+	if got := es[5].Status(); got != grade.ComingSoon {
+		t.Errorf("status of a lesson not written = %q, want %q", got, grade.ComingSoon)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	var out bytes.Buffer
+	Summary(&out, entries(), Options{RaceChecked: true})
+	got := out.String()
+	for _, want := range []string{
+		"  00  Warm-up             done\n",
+		"  01  The blocking chain  failing (2 of 3 tests)\n",
+		"  02  Deadlines           not started\n",
+		"  11  Capstone            coming soon\n",
+		"1 of 3 lessons done (33%)",
+		"Next: 01 · The blocking chain: TestWaitsAddUp fails: the client waited 1s; it should wait 2s\n",
+		"  go test ./lessons/01-blocking-chain/\n",
+		"  go run ./checker 01\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("summary lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "\033[") {
+		t.Errorf("summary has colour codes without Color:\n%q", got)
+	}
+	if strings.Contains(got, "races were not checked") {
+		t.Errorf("summary warns about races although they were checked")
+	}
+}
+
+func TestSummaryColoursAndRaceWarning(t *testing.T) {
+	var out bytes.Buffer
+	Summary(&out, entries(), Options{Color: true, RaceChecked: false})
+	got := out.String()
+	if !strings.Contains(got, green+"done"+reset) {
+		t.Errorf("done is not green:\n%q", got)
+	}
+	if strings.Count(got, "races were not checked") != 1 {
+		t.Errorf("want the race warning once:\n%s", got)
+	}
+}
+
+func TestNextSaysWhereToStart(t *testing.T) {
+	es := entries()
+	es[1].Result.Status = grade.Done
+	step := Next(es)
+	if step == nil || step.Entry.Number != "02" {
+		t.Fatalf("Next = %+v, want lesson 02", step)
+	}
+	want := "not started yet: read lessons/02-deadlines/README.md, then start at TODO(1) in lessons/02-deadlines/deadlines.go:60"
+	if step.Problem != want {
+		t.Errorf("problem = %q, want %q", step.Problem, want)
+	}
+	es[2].Result.Status = grade.Done
+	if step := Next(es); step != nil {
+		t.Errorf("Next = %+v, want nil when every lesson is done", step)
+	}
+}
+
+func TestDetail(t *testing.T) {
+	var out bytes.Buffer
+	Detail(&out, entries()[1], Options{RaceChecked: true})
+	got := out.String()
+	for _, want := range []string{
+		"01 · The blocking chain  failing (2 of 3 tests)\n",
+		"  pass     TestFirst       exercise 1\n",
+		"  FAIL     TestWaitsAddUp  exercise 2\n",
+		"test:      lessons/01-blocking-chain/chain_test.go:54\n",
+		"expected: 2s\n",
+		"  LEAK     TestNoLeak      exercise 3\n",
+		"your code: lessons/01-blocking-chain/chain.go:42 (Call.func1)\n",
+		"Stuck? See the hints for exercise 2 in lessons/01-blocking-chain/README.md",
+		"Next: TestWaitsAddUp fails",
+		"go run ./checker 01\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("detail lacks %q:\n%s", want, got)
+		}
+	}
+	// The headline is testify's message: it is shown once, not twice.
+	if n := strings.Count(got, "the client waited 1s; it should wait 2s"); n != 2 {
+		t.Errorf("message shown %d times (want in the failure and in Next):\n%s", n, got)
+	}
+}
+
+func TestDetailOfChangedTests(t *testing.T) {
+	l := results()[0]
+	l.Status, l.Underlying = grade.TestsChanged, grade.Done
+	l.Diff = manifest.Diff{Known: true, Changed: []string{"lessons/00-warmup/a_test.go"}, Extra: []string{"lessons/00-warmup/mine_test.go"}}
+	var out bytes.Buffer
+	Detail(&out, Entries([]grade.Lesson{l}, nil)[0], Options{RaceChecked: true})
+	got := out.String()
+	for _, want := range []string{
+		"changed  lessons/00-warmup/a_test.go",
+		"added    lessons/00-warmup/mine_test.go",
+		"git checkout -- lessons/00-warmup/a_test.go",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("detail lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestJSONFollowsTheDocumentedSchema(t *testing.T) {
+	var out bytes.Buffer
+	if err := JSON(&out, entries(), Options{RaceChecked: true}); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Lessons []struct {
+			Number, Slug, Title, Status string
+			Passed, Total               int
+			Tests                       []struct {
+				Name, Status, File, Message string
+				Line, Exercise              int
+			}
+		}
+		Score       struct{ Done, Total, Percent int }
+		RaceChecked bool `json:"race_checked"`
+		Next        *struct {
+			Lesson, Name, Problem string
+			Commands              []string
+		}
+	}
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out.String())
+	}
+	if len(doc.Lessons) != 12 || doc.Lessons[1].Status != "failing" || doc.Lessons[11].Status != "coming soon" {
+		t.Errorf("lessons = %+v", doc.Lessons)
+	}
+	leak := doc.Lessons[1].Tests[2]
+	if leak.Status != "leak" || leak.File != "lessons/01-blocking-chain/chain.go" || leak.Line != 42 || leak.Exercise != 3 {
+		t.Errorf("leak test = %+v", leak)
+	}
+	if doc.Score.Done != 1 || doc.Score.Total != 3 || doc.Score.Percent != 33 || !doc.RaceChecked {
+		t.Errorf("score = %+v, race_checked = %v", doc.Score, doc.RaceChecked)
+	}
+	if doc.Next == nil || doc.Next.Lesson != "01" || len(doc.Next.Commands) != 2 {
+		t.Errorf("next = %+v", doc.Next)
+	}
+}
+
+func TestStatusText(t *testing.T) {
+	tests := []struct {
+		status        grade.Status
+		passed, total int
+		want          string
+	}{
+		{grade.Failing, 3, 5, "failing (2 of 5 tests)"},
+		{grade.Leaks, 4, 5, "leaks (1 of 5 tests)"},
+		{grade.Done, 5, 5, "done"},
+		{grade.NoCompile, 0, 5, "does not compile"},
+		{grade.TestsChanged, 5, 5, "tests changed"},
+	}
+	for _, tc := range tests {
+		e := Entry{Result: &grade.Lesson{Status: tc.status, Passed: tc.passed, Total: tc.total}}
+		if got := StatusText(e); got != tc.want {
+			t.Errorf("StatusText(%s %d/%d) = %q, want %q", tc.status, tc.passed, tc.total, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,204 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	"github.com/wherewaiting/workshop/checker/internal/failure"
+	"github.com/wherewaiting/workshop/checker/internal/grade"
+)
+
+// Summary writes one line per lesson, the score and the next step.
+func Summary(w io.Writer, entries []Entry, opt Options) {
+	p := painter(opt.Color)
+	fmt.Fprintln(w, p.paint(bold, "Where Waiting Lives — your progress"))
+	fmt.Fprintln(w)
+	titleWidth := 0
+	for _, e := range entries {
+		titleWidth = max(titleWidth, len([]rune(e.Title)))
+	}
+	for _, e := range entries {
+		title := e.Title + strings.Repeat(" ", titleWidth-len([]rune(e.Title)))
+		line := fmt.Sprintf("  %s  %s  %s", e.Number, title, p.paint(statusColor(e.Status()), StatusText(e)))
+		if e.Result == nil {
+			line = p.paint(dim, fmt.Sprintf("  %s  %s  %s", e.Number, title, StatusText(e)))
+		}
+		fmt.Fprintln(w, line)
+	}
+	fmt.Fprintln(w)
+	done, total := Score(entries)
+	fmt.Fprintf(w, "  %s  %d of %d lessons done (%d%%)\n\n", p.bar(done, total, 24), done, total, percent(done, total))
+	fmt.Fprint(w, p.raceWarning(opt))
+	writeNext(w, p, Next(entries), entries, opt)
+}
+
+func writeNext(w io.Writer, p painter, step *Step, entries []Entry, opt Options) {
+	if step == nil {
+		soon := 0
+		for _, e := range entries {
+			if e.Result == nil {
+				soon++
+			}
+		}
+		done, _ := Score(entries)
+		switch {
+		case done == 0:
+			fmt.Fprintln(w, "No lesson is written yet: come back soon.")
+		case soon > 0:
+			fmt.Fprintf(w, "%s Every lesson written so far is done; %d more are coming soon.\n", p.paint(green, "Well done!"), soon)
+		default:
+			fmt.Fprintf(w, "%s All %d lessons are done.\n", p.paint(green, "Well done!"), done)
+		}
+		return
+	}
+	e := step.Entry
+	fmt.Fprintf(w, "%s %s · %s: %s\n", p.paint(bold, "Next:"), e.Number, e.Title, step.Problem)
+	p.commands(w, step.Commands, opt)
+}
+
+// maxDetail caps the lines shown for one failure; a long diff is cut.
+const maxDetail = 30
+
+// Detail writes one lesson: each test with its verdict and, for each
+// failure, the part that matters; then the hints pointer and what to do.
+func Detail(w io.Writer, e Entry, opt Options) {
+	p := painter(opt.Color)
+	fmt.Fprintf(w, "%s  %s\n\n", p.paint(bold, e.Number+" · "+e.Title), p.paint(statusColor(e.Status()), StatusText(e)))
+	r := e.Result
+	if r == nil {
+		fmt.Fprintf(w, "This lesson is not written yet: it is coming soon.\n")
+		return
+	}
+	fmt.Fprint(w, p.raceWarning(opt))
+	if r.Diff.TestsChanged() {
+		writeChanged(w, p, r, opt)
+	}
+	if !r.Diff.Known {
+		fmt.Fprintln(w, p.paint(yellow, "The checker's manifest does not list this lesson, so changed tests cannot be detected (maintainers: run `go run ./checker manifest`)."))
+		fmt.Fprintln(w)
+	}
+	if r.Build != nil {
+		what := "It does not compile"
+		if r.Build.Kind == failure.Vet {
+			what = "go vet (run by go test before the tests) found a problem"
+		}
+		fmt.Fprintf(w, "%s:\n", p.paint(red, what))
+		for _, l := range cut(r.Build.Details, 12) {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+		fmt.Fprintln(w)
+	}
+	width := 0
+	for _, t := range r.Tests {
+		width = max(width, len(t.Name))
+	}
+	for _, t := range r.Tests {
+		writeTest(w, p, t, width, r.Build != nil)
+	}
+	if len(r.Tests) > 0 {
+		fmt.Fprintln(w)
+	}
+	if pk := r.Package; pk != nil {
+		fmt.Fprintf(w, "%s %s\n", p.paint(red, "Outside any test:"), pk.Headline)
+		for _, l := range cut(pk.Details, maxDetail) {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+		fmt.Fprintln(w)
+	}
+	if r.Status == grade.Done {
+		fmt.Fprintf(w, "%s every test passes, nothing leaks, no race.\n", p.paint(green, "Done:"))
+		return
+	}
+	if hint := hintPointer(e); hint != "" {
+		fmt.Fprintln(w, hint)
+	}
+	fmt.Fprintf(w, "%s %s\n", p.paint(bold, "Next:"), problem(e))
+	p.commands(w, Commands(e), opt)
+}
+
+func writeChanged(w io.Writer, p painter, r *grade.Lesson, opt Options) {
+	fmt.Fprintln(w, p.paint(yellow, "The lesson's test files are not the ones it shipped with, so it cannot count as done:"))
+	for _, f := range r.Diff.Changed {
+		fmt.Fprintf(w, "  changed  %s\n", f)
+	}
+	for _, f := range r.Diff.Missing {
+		fmt.Fprintf(w, "  deleted  %s\n", f)
+	}
+	for _, f := range r.Diff.Extra {
+		fmt.Fprintf(w, "  added    %s\n", f)
+	}
+	if files := r.Diff.Restorable(); len(files) > 0 {
+		fmt.Fprintf(w, "Restore them with:\n")
+		p.commands(w, []string{"git checkout -- " + strings.Join(files, " ")}, opt)
+	}
+	if len(r.Diff.Extra) > 0 {
+		fmt.Fprintf(w, "Delete the added files (move your own tests elsewhere).\n")
+	}
+	if r.Underlying != "" && r.Underlying != grade.Done {
+		fmt.Fprintf(w, "With the tests as they are now, the lesson is: %s.\n", r.Underlying)
+	}
+	fmt.Fprintln(w)
+}
+
+func writeTest(w io.Writer, p painter, t grade.Test, width int, noBuild bool) {
+	label := strings.ToUpper(string(t.Status))
+	if t.Status.OK() {
+		label = string(t.Status)
+	}
+	ex := ""
+	if t.Exercise > 0 {
+		ex = p.paint(dim, fmt.Sprintf("  exercise %d", t.Exercise))
+	}
+	fmt.Fprintf(w, "  %s  %-*s%s\n", p.paint(testColor(t.Status), fmt.Sprintf("%-7s", label)), width, t.Name, ex)
+	if t.Status.OK() || (noBuild && t.Status == grade.NotRun) {
+		return
+	}
+	const pad = "           "
+	rep := t.Report
+	if rep.Headline != "" && !repeats(rep) {
+		fmt.Fprintf(w, "%s%s\n", pad, p.paint(bold, rep.Headline))
+	}
+	if rep.Where != nil {
+		fmt.Fprintf(w, "%syour code: %s (%s)\n", pad, rep.Where.Location(), rep.Where.Func)
+	}
+	if rep.TestLine != nil {
+		fmt.Fprintf(w, "%stest:      %s\n", pad, rep.TestLine.Location())
+	}
+	for _, l := range cut(rep.Details, maxDetail) {
+		fmt.Fprintf(w, "%s%s\n", pad, l)
+	}
+	if t.Status == grade.NotRun && rep.Headline == "" {
+		fmt.Fprintf(w, "%sthe test binary stopped before this test started\n", pad)
+	}
+}
+
+// repeats reports whether the details already say the headline (testify's
+// Messages line), so it is not printed twice.
+func repeats(r failure.Report) bool {
+	for _, d := range r.Details {
+		d = strings.TrimSpace(d)
+		if strings.Contains(d, r.Headline) || (d != "" && strings.HasPrefix(r.Headline, d)) {
+			return true
+		}
+	}
+	return false
+}
+
+func cut(lines []string, n int) []string {
+	if len(lines) <= n {
+		return lines
+	}
+	out := append([]string{}, lines[:n]...)
+	return append(out, fmt.Sprintf("… (%d more lines: run the go test command below to see everything)", len(lines)-n))
+}
+
+// hintPointer tells where the hints for the first problem are.
+func hintPointer(e Entry) string {
+	readme := path.Join(e.Dir(), "README.md")
+	if t := e.Result.FirstProblem(); t != nil && t.Exercise > 0 {
+		return fmt.Sprintf("Stuck? See the hints for exercise %d in %s (section \"Hints\").", t.Exercise, readme)
+	}
+	return fmt.Sprintf("Stuck? See the hints in %s (section \"Hints\").", readme)
+}

@@ -1,0 +1,127 @@
+package verify
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// overlay is the Replace map of `go test -overlay`: absolute lesson file
+// paths to the absolute paths of the files that stand in for them.
+//
+// Both sides must be absolute: a relative key resolves against the go
+// command's working directory, and when it matches nothing the starter
+// runs silently in place of the solution.
+type overlay map[string]string
+
+// solutionOverlay replaces each non-test file of the lesson with the
+// solution's file of the same name, or, when m is not nil, with the
+// mistake's file of that name where the mistake has one. Every key and
+// value is checked to exist, so a typo fails loudly.
+func solutionOverlay(l *lesson, m *mistake) (overlay, error) {
+	if len(l.StarterFiles) == 0 {
+		return nil, fmt.Errorf("%s has no non-test .go file to replace", l.Dir())
+	}
+	o := overlay{}
+	for _, f := range l.StarterFiles {
+		o[l.abs(l.Dir(), f)] = l.abs(l.SolutionDir(), f)
+	}
+	if m != nil {
+		for _, f := range m.Files {
+			key := l.abs(l.Dir(), f)
+			if _, ok := o[key]; !ok {
+				return nil, fmt.Errorf("mistake file %s has no lesson file of the same name in %s", filepath.Join(m.relDir(), f), l.Dir())
+			}
+			o[key] = filepath.Join(m.dir(), f)
+		}
+	}
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// validate checks that every path is absolute and every file exists.
+func (o overlay) validate() error {
+	var problems []string
+	for _, k := range o.keys() {
+		v := o[k]
+		for _, p := range []string{k, v} {
+			if !filepath.IsAbs(p) {
+				problems = append(problems, fmt.Sprintf("overlay path %s is not absolute", p))
+			} else if !fileExists(p) {
+				problems = append(problems, fmt.Sprintf("overlay file %s does not exist", p))
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// add copies other into o.
+func (o overlay) add(other overlay) {
+	for k, v := range other {
+		o[k] = v
+	}
+}
+
+func (o overlay) keys() []string {
+	ks := make([]string, 0, len(o))
+	for k := range o {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// write stores the overlay as JSON in dir and returns the file's path.
+func (o overlay) write(dir, name string) (string, error) {
+	data, err := json.MarshalIndent(struct{ Replace overlay }{o}, "", "\t")
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, name)
+	return path, os.WriteFile(path, data, 0o644)
+}
+
+// pathMapper rewrites file paths in go's output so that each names the
+// file a maintainer should open, relative to the module root.
+//
+// Under an overlay, compile and vet errors name the replacement file
+// relative to the working directory ("./solutions/01-x/x.go:4:2"), while
+// stack traces name the lesson file it stood in for, with its absolute
+// path and the replacement's line numbers. Both become the replacement's
+// root-relative path.
+type pathMapper struct {
+	r *strings.Replacer
+}
+
+func newPathMapper(root string, o overlay) pathMapper {
+	var pairs []string
+	rel := func(p string) string {
+		if r, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(r, "..") {
+			return filepath.ToSlash(r)
+		}
+		return p
+	}
+	for _, k := range o.keys() {
+		pairs = append(pairs, k, rel(o[k]))
+	}
+	pairs = append(pairs, root+string(filepath.Separator), "")
+	return pathMapper{r: strings.NewReplacer(pairs...)}
+}
+
+// line rewrites one line of output. go prints a path under its working
+// directory (the root) as "./x" at the start of a compiler message.
+func (pm pathMapper) line(s string) string {
+	s = pm.r.Replace(s)
+	if rest, ok := strings.CutPrefix(s, "."+string(filepath.Separator)); ok {
+		s = rest
+	}
+	return s
+}

@@ -1,0 +1,220 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wherewaiting/workshop/checker/internal/manifest"
+)
+
+func TestReporterPrintsOneLinePerCheckAndCounts(t *testing.T) {
+	var buf bytes.Buffer
+	r := &reporter{out: &buf}
+	r.check("a passes", nil)
+	r.check("b fails", []string{"first reason", "second\nreason"})
+	want := "PASS a passes\nFAIL b fails\n    first reason\n    second\n    reason\n"
+	if got := buf.String(); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if r.passed != 1 || r.failed != 1 {
+		t.Errorf("got %d passed, %d failed; want 1 and 1", r.passed, r.failed)
+	}
+}
+
+func TestReporterColoursMarksOnlyWhenAsked(t *testing.T) {
+	var buf bytes.Buffer
+	r := &reporter{out: &buf, color: true}
+	r.check("a", nil)
+	r.check("b", []string{"why"})
+	got := buf.String()
+	if !strings.Contains(got, green+"✓"+reset+" a\n") || !strings.Contains(got, red+"✗"+reset+" b\n") {
+		t.Errorf("got %q, want a green ✓ and a red ✗", got)
+	}
+}
+
+func TestReporterCutsLongDetails(t *testing.T) {
+	var buf bytes.Buffer
+	r := &reporter{out: &buf}
+	lines := make([]string, maxDetail+5)
+	for i := range lines {
+		lines[i] = "detail"
+	}
+	r.check("long", lines)
+	got := strings.Count(buf.String(), "    detail\n")
+	if got != maxDetail || !strings.Contains(buf.String(), "… 5 more lines") {
+		t.Errorf("got %d detail lines in %q, want %d and a note of 5 more", got, buf.String(), maxDetail)
+	}
+}
+
+func TestExcerptDropsNoiseAndCounts(t *testing.T) {
+	in := []string{"=== RUN   TestX\n", "    x_test.go:9: want 1\n", "\n", "--- FAIL: TestX (0.00s)\n", "FAIL\n", "a\n", "b\n"}
+	got := excerpt(in, newPathMapper("/home/learner/workshop", nil), 3)
+	want := []string{"    x_test.go:9: want 1", "--- FAIL: TestX (0.00s)", "a", "… 1 more lines"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestRunOnAFolderWithoutLessonsSaysSo(t *testing.T) {
+	var buf bytes.Buffer
+	passed, failed := Run(context.Background(), Config{Root: t.TempDir(), Out: &buf})
+	out := buf.String()
+	if passed != 0 || failed == 0 {
+		t.Errorf("got %d passed, %d failed; want failures only", passed, failed)
+	}
+	if !strings.Contains(out, "FAIL lessons found\n    no lessons folder") {
+		t.Errorf("got\n%s\nwant a failed \"lessons found\" check", out)
+	}
+	if !strings.HasSuffix(out, "\n0 passed, 2 failed\n") {
+		t.Errorf("got\n%s\nwant it to end with the plain line \"0 passed, 2 failed\"", out)
+	}
+}
+
+// The fixture under testdata/fixture is a tiny workshop of its own (module
+// github.com/wherewaiting/workshop, standard library only): one lesson with
+// a starter, tests, a solution, three mistakes (one fails, one panics so
+// that its second test needs a re-run, one leaks in a synctest bubble), a
+// README, a deck and a support package.
+func fixtureRoot(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs go test on the fixture workshop")
+	}
+	root, err := filepath.Abs(filepath.Join("testdata", "fixture"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func manifestOf(t *testing.T, root string) []byte {
+	t.Helper()
+	m, err := manifest.Compute(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Bytes()
+}
+
+func TestRunPassesEveryCheckOnTheFixture(t *testing.T) {
+	root := fixtureRoot(t)
+	var buf bytes.Buffer
+	passed, failed := Run(context.Background(), Config{Root: root, Manifest: manifestOf(t, root), Out: &buf})
+	out := buf.String()
+	if failed != 0 {
+		t.Fatalf("got %d failed checks, want none:\n%s", failed, out)
+	}
+	for _, want := range []string{
+		"PASS support internal/shout: tests pass\n",
+		"PASS 01-echo: starter compiles, its tests fail, nothing hangs\n",
+		"PASS 01-echo: every exercise has a test that fails on the starter\n",
+		"PASS 01-echo: solution passes every test under -race, 3 times, without leaks\n",
+		"PASS 01-echo: mistake empty-echo is caught by TestEchoReturnsItsInput, TestTwiceRepeatsItsInput\n",
+		"PASS 01-echo: mistake leaky-echo is caught by TestEchoReturnsItsInput\n",
+		"PASS 01-echo: mistake panicking-echo is caught by TestEchoReturnsItsInput, TestTwiceRepeatsItsInput\n",
+		"PASS deck slides/01-echo.slide parses, its files exist, 8–15 slides\n",
+		"PASS checker/manifest.txt is current\n",
+		"PASS every folder in lessons/ and solutions/ is a lesson NN-slug\n",
+		"· building and running 1 starters",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("got\n%s\nwant a line %q", out, want)
+		}
+	}
+	if !strings.HasSuffix(out, "\n16 passed, 0 failed\n") || passed != 16 {
+		t.Errorf("got %d passed and output ending %q, want 16 and the line \"16 passed, 0 failed\"", passed, out[max(0, len(out)-40):])
+	}
+}
+
+func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
+	root := copyTree(t, fixtureRoot(t))
+	shipped := manifestOf(t, root)
+	const mistakes = "solutions/01-echo/testdata/mistakes/"
+	writeTree(t, root, map[string]string{
+		// A solution that misses an exercise.
+		"solutions/01-echo/echo.go": "// Package echo is wrong.\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string {\n\treturn s\n}\n\n// Twice returns s once.\nfunc Twice(s string) string { return s }\n",
+		// A mistake no test catches.
+		mistakes + "harmless/echo.go": "// Mistake: none really.\n// Caught by: TestEchoReturnsItsInput\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string { return s }\n\n// Twice returns s twice.\nfunc Twice(s string) string { return s + s }\n",
+		// A mistake that does not compile.
+		mistakes + "broken-build/echo.go": "// Mistake: does not build.\n// Caught by: TestEchoReturnsItsInput\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string { return 1 }\n\n// Twice returns s twice.\nfunc Twice(s string) string { return s + s }\n",
+		// A changed test file, so the manifest is stale.
+		"lessons/01-echo/extra_test.go": "package echo\n",
+	})
+	readme := filepath.Join(root, "lessons", "01-echo", "README.md")
+	data, err := os.ReadFile(readme)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, root, map[string]string{"lessons/01-echo/README.md": strings.ReplaceAll(string(data), "<details>", "<p>")})
+
+	var buf bytes.Buffer
+	_, failed := Run(context.Background(), Config{Root: root, Manifest: shipped, Out: &buf})
+	out := buf.String()
+	for _, want := range []string{
+		"FAIL 01-echo: README has the required sections\n    no <details> block under ## Hints\n",
+		"FAIL 01-echo: solution passes every test under -race, 3 times, without leaks\n    TestTwiceRepeatsItsInput failed:\n",
+		"FAIL 01-echo: mistake harmless is caught by TestEchoReturnsItsInput\n    TestEchoReturnsItsInput passed with the mistake applied; it does not catch it (" + mistakes + "harmless)\n    the mistake: none really.\n",
+		"FAIL 01-echo: mistake broken-build is caught by TestEchoReturnsItsInput\n    it does not compile or vet, so it proves nothing; a mistake must build:\n    " + mistakes + "broken-build/echo.go:6:",
+		"FAIL checker/manifest.txt is current\n    the manifest is stale: run `go run ./checker manifest`",
+		"+ ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("got\n%s\nwant %q", out, want)
+		}
+	}
+	if failed != 5 {
+		t.Errorf("got %d failed checks, want 5:\n%s", failed, out)
+	}
+	if strings.Contains(out, root) {
+		t.Errorf("got the absolute root in the output, want paths relative to it:\n%s", out)
+	}
+}
+
+// copyTree copies a folder into a temporary one, so a test can break it.
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func TestFailedRunPicksOneRunOfARepeatedTest(t *testing.T) {
+	out := []string{
+		"=== RUN   TestX\n", "--- PASS: TestX (0.00s)\n",
+		"=== RUN   TestX\n", "    x_test.go:9: second run failed\n", "--- FAIL: TestX (0.00s)\n",
+		"=== RUN   TestX\n", "    x_test.go:9: third run failed\n", "--- FAIL: TestX (0.00s)\n",
+	}
+	got := strings.Join(failedRun(out, "TestX"), "")
+	if want := "=== RUN   TestX\n    x_test.go:9: second run failed\n--- FAIL: TestX (0.00s)\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	crash := []string{"=== RUN   TestX\n", "--- PASS: TestX (0.00s)\n", "=== RUN   TestX\n", "panic: boom\n"}
+	if got := strings.Join(failedRun(crash, "TestX"), ""); got != "=== RUN   TestX\npanic: boom\n" {
+		t.Errorf("crash: got %q, want the last run", got)
+	}
+}

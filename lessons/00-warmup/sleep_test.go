@@ -1,0 +1,149 @@
+package warmup_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/wherewaiting/workshop/internal/timeline"
+	"github.com/wherewaiting/workshop/lessons/00-warmup"
+)
+
+// slept is what one call of warmup.Sleep did.
+type slept struct {
+	waited time.Duration // how long the caller waited, in virtual time
+	err    error
+}
+
+// callSleep calls warmup.Sleep(ctx, d) as "caller" on tl and returns how
+// long it kept the caller waiting. It waits for Sleep at most d plus a
+// minute; if Sleep has not returned by then, the test fails.
+func callSleep(t *testing.T, tl *timeline.Timeline, ctx context.Context, d time.Duration) slept {
+	t.Helper()
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan slept, 1) // room for the answer, even if nobody reads it
+	go func() {
+		end := tl.Begin(fmt.Sprintf("caller: Sleep(%v)", d))
+		start := time.Now()
+		err := warmup.Sleep(ctx, d)
+		end()
+		done <- slept{time.Since(start), err}
+	}()
+	select {
+	case s := <-done:
+		return s
+	case <-time.After(d + patience):
+		stop() // give it one more chance to return, so nothing is left stuck
+		select {
+		case <-done:
+		case <-time.After(patience):
+		}
+		t.Fatalf("Sleep(ctx, %v) kept the caller waiting more than %v and never returned: "+
+			"it must return after d at the latest\n%s", d, d+patience, tl)
+		return slept{}
+	}
+}
+
+// drawContext draws ctx on tl as a span that ends when ctx is done.
+func drawContext(tl *timeline.Timeline, ctx context.Context) {
+	context.AfterFunc(ctx, tl.Begin("context"))
+}
+
+// assertNothingLeftWaiting checks that Sleep left no goroutine of its own
+// behind. If it did, the goroutine is given time to end (time is free in a
+// bubble), so that the bubble does not crash.
+func assertNothingLeftWaiting(t *testing.T, before goleak.Option, d time.Duration) {
+	t.Helper()
+	synctest.Wait()
+	if leak := leftBehind(before); leak != "" {
+		t.Errorf("Sleep returned, but it left a goroutine behind that is still waiting, for nobody; "+
+			"wait in Sleep itself (a timer and a select), not in a goroutine you cannot stop. goleak found:\n%s", leak)
+		time.Sleep(d)
+		synctest.Wait()
+	}
+}
+
+func TestSleepWaitsTheWholeDurationWhenNobodyCancels(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, d := range []time.Duration{time.Hour, 90 * time.Second, 0} {
+		synctest.Test(t, func(t *testing.T) {
+			before := goleak.IgnoreCurrent()
+			tl := timeline.New()
+
+			got := callSleep(t, tl, t.Context(), d)
+
+			assert.NoError(t, got.err, "nobody cancelled, so Sleep(ctx, %v) should report a full wait", d)
+			assert.Equal(t, d, got.waited,
+				"Sleep(ctx, %v) kept the caller waiting %v; with nobody cancelling it should wait exactly %v "+
+					"(an hour of virtual time costs no real time)\n%s", d, got.waited, d, tl)
+			assertNothingLeftWaiting(t, before, d)
+		})
+	}
+}
+
+func TestSleepStopsTheMomentTheContextIsCancelled(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		before := goleak.IgnoreCurrent()
+		tl := timeline.New()
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		drawContext(tl, ctx)
+		time.AfterFunc(2500*time.Millisecond, cancel) // the caller stops caring after 2.5s
+
+		got := callSleep(t, tl, ctx, 10*time.Second)
+
+		assert.Equal(t, 2500*time.Millisecond, got.waited,
+			"Sleep(ctx, 10s) kept the caller waiting %v, but ctx was cancelled at 2.5s: "+
+				"Sleep should stop waiting at that very moment; wait in a select on a timer and ctx.Done()\n%s",
+			got.waited, tl)
+		assert.ErrorIs(t, got.err, context.Canceled,
+			"a wait cut short by cancel() should return ctx.Err(), so the caller knows it did not wait the full time")
+		assertNothingLeftWaiting(t, before, 10*time.Second)
+	})
+}
+
+func TestSleepGivesUpAtTheDeadline(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		before := goleak.IgnoreCurrent()
+		tl := timeline.New()
+		ctx, cancel := context.WithTimeout(t.Context(), 1500*time.Millisecond)
+		defer cancel()
+		drawContext(tl, ctx)
+
+		got := callSleep(t, tl, ctx, 5*time.Second)
+
+		assert.Equal(t, 1500*time.Millisecond, got.waited,
+			"Sleep(ctx, 5s) kept the caller waiting %v, but ctx's deadline was at 1.5s: "+
+				"Sleep should give up exactly at the deadline\n%s", got.waited, tl)
+		assert.ErrorIs(t, got.err, context.DeadlineExceeded,
+			"a wait cut short by a deadline should return ctx.Err(), which is context.DeadlineExceeded")
+		assertNothingLeftWaiting(t, before, 5*time.Second)
+	})
+}
+
+func TestSleepReturnsAtOnceWhenTheContextIsAlreadyDone(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		before := goleak.IgnoreCurrent()
+		tl := timeline.New()
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel() // the caller gave up before it even asked
+
+		got := callSleep(t, tl, ctx, time.Minute)
+
+		require.Equal(t, time.Duration(0), got.waited,
+			"Sleep(ctx, 1m) kept the caller waiting %v although ctx was already cancelled: "+
+				"it should not start waiting at all\n%s", got.waited, tl)
+		assert.ErrorIs(t, got.err, context.Canceled, "Sleep on a cancelled ctx should return ctx.Err()")
+		assertNothingLeftWaiting(t, before, time.Minute)
+	})
+}

@@ -1,0 +1,74 @@
+// Package deadlines builds a user's page from a database that may be slow,
+// deaf to cancellation, or silent, and never lets the caller wait longer than
+// the caller said it would: the caller's deadline travels down with every
+// query, and a query that outlives it is abandoned without leaking.
+package deadlines
+
+import (
+	"context"
+	"time"
+)
+
+// Database answers queries; the real one is across a network, so every query
+// waits. A well-behaved Database stops when ctx is done, but the service must
+// not rely on that.
+type Database interface {
+	Query(ctx context.Context, q string) (string, error)
+}
+
+// Page is what the service returns: a user and their orders.
+type Page struct {
+	User, Orders string
+}
+
+// Service builds a user's page from two queries, one after the other, because
+// the orders query needs the user's answer.
+type Service struct {
+	db           Database
+	queryTimeout time.Duration
+}
+
+// NewService returns a service that asks db and lets no query wait longer
+// than queryTimeout, nor longer than its caller's deadline, whichever comes
+// first. queryTimeout must be positive.
+func NewService(db Database, queryTimeout time.Duration) *Service {
+	return &Service{db: db, queryTimeout: queryTimeout}
+}
+
+// Handle queries "user:<userID>", then "orders:<the user answer>", and
+// returns both as a Page. It returns no later than ctx's deadline (or its
+// cancellation), with an error that names the step it was waiting for and
+// wraps ctx.Err(): context.DeadlineExceeded or context.Canceled.
+func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
+	// TODO(2): when a step fails, say which one: wrap the error as
+	// "user <id>: ..." or "orders for user <id>: ...", keeping it
+	// reachable with errors.Is (%w, not %v).
+	user, err := s.query(ctx, "user:"+userID)
+	if err != nil {
+		return Page{}, err
+	}
+	orders, err := s.query(ctx, "orders:"+user)
+	if err != nil {
+		return Page{}, err
+	}
+	return Page{User: user, Orders: orders}, nil
+}
+
+// query asks the database q and waits for the answer, or for ctx, or for
+// the query timeout, whichever comes first.
+func (s *Service) query(ctx context.Context, q string) (string, error) {
+	// TODO(1): this timeout starts from context.Background(), so the
+	// database never hears about the caller's deadline (or cancellation),
+	// and a caller with 5s left can be held for the full queryTimeout.
+	// Derive it from ctx instead: the query should get min(what is left of
+	// the caller's budget, queryTimeout).
+	qctx, cancel := context.WithTimeout(context.Background(), s.queryTimeout)
+	defer cancel()
+
+	// TODO(3): a database that ignores its context holds the caller for as
+	// long as it likes. Run the query in a goroutine that sends its result
+	// on a channel, and select on that channel and on the context's Done
+	// channel. Make sure the goroutine can always finish its send, even
+	// after nobody is listening any more.
+	return s.db.Query(qctx, q)
+}

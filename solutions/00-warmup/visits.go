@@ -1,0 +1,27 @@
+package warmup
+
+import "sync"
+
+// A Counter counts the visits to a page. Visitors arrive on many goroutines
+// at once, so Visit and Total may be called concurrently. The zero value is
+// ready to use and counts from 0.
+type Counter struct {
+	// mu makes visitors take turns on n: each waits, briefly, for the one
+	// before it. Readers take turns too, or they could see a half-done write.
+	mu sync.Mutex
+	n  int
+}
+
+// Visit records one visit.
+func (c *Counter) Visit() {
+	c.mu.Lock()
+	c.n++
+	c.mu.Unlock()
+}
+
+// Total returns the number of visits recorded so far.
+func (c *Counter) Total() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
