@@ -205,7 +205,7 @@ func (g *grader) grade(ctx context.Context, lessons []repo.Lesson, pattern strin
 			Declared:  declared[l.Name()],
 			Solo:      map[string]*testjson.Package{},
 			Diff:      shipped.Compare(current, filepath.ToSlash(l.Dir())),
-			Exercises: readme.Exercises,
+			Exercises: readme.ExerciseOf(),
 		}
 		for j, p := range solo {
 			if j.Pattern == "./"+filepath.ToSlash(l.Dir())+"/" {

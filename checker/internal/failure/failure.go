@@ -236,6 +236,29 @@ func (p stackParser) describe(g Goroutine) []string {
 	return out
 }
 
+// maxBlocked is how many stuck goroutines a report describes; the rest
+// are only counted, since the first few say what the learner must fix.
+const maxBlocked = 3
+
+// addBlocked adds the stuck goroutines gs to r: the first one ends the
+// headline, and the first maxBlocked are described in the details. It
+// returns the first goroutine, for the caller to pick the lines to point
+// at, or nil when there is none.
+func (p stackParser) addBlocked(r *Report, gs []Goroutine) *Goroutine {
+	if len(gs) == 0 {
+		return nil
+	}
+	r.Headline += ": " + p.blockedSentence(gs[0])
+	for i, g := range gs {
+		if i == maxBlocked {
+			r.Details = append(r.Details, fmt.Sprintf("(and %d more goroutines)", len(gs)-maxBlocked))
+			break
+		}
+		r.Details = append(r.Details, p.describe(g)...)
+	}
+	return &gs[0]
+}
+
 func (p stackParser) blockedSentence(g Goroutine) string {
 	w := p.where(g)
 	if w == nil {
@@ -256,17 +279,9 @@ func (p stackParser) timeout(lines []string) Report {
 	}
 	gs := p.interesting(p.goroutines(lines), false)
 	r.Headline = fmt.Sprintf("still waiting after %s (the test should take milliseconds)", after)
-	for i, g := range gs {
-		if i == 0 {
-			r.Where = p.firstLearner(g.Frames)
-			r.TestLine = p.firstTest(g.Frames)
-			r.Headline += ": " + p.blockedSentence(g)
-		}
-		if i == 3 {
-			r.Details = append(r.Details, fmt.Sprintf("(and %d more goroutines)", len(gs)-3))
-			break
-		}
-		r.Details = append(r.Details, p.describe(g)...)
+	if g := p.addBlocked(&r, gs); g != nil {
+		r.Where = p.firstLearner(g.Frames)
+		r.TestLine = p.firstTest(g.Frames)
 	}
 	return r
 }
@@ -279,17 +294,9 @@ func (p stackParser) bubble(lines []string, kind Kind) Report {
 	} else {
 		r.Headline = "the test ended while a goroutine it started was still blocked"
 	}
-	for i, g := range gs {
-		if i == 0 {
-			r.Where = p.where(g)
-			r.TestLine = p.firstTest(g.Frames)
-			r.Headline += ": " + p.blockedSentence(g)
-		}
-		if i == 3 {
-			r.Details = append(r.Details, fmt.Sprintf("(and %d more goroutines)", len(gs)-3))
-			break
-		}
-		r.Details = append(r.Details, p.describe(g)...)
+	if g := p.addBlocked(&r, gs); g != nil {
+		r.Where = p.where(*g)
+		r.TestLine = p.firstTest(g.Frames)
 	}
 	return r
 }
@@ -415,16 +422,8 @@ func (p stackParser) leak(lines []string) Report {
 	}
 	r.Headline = "a goroutine was still running when the test ended"
 	r.Details = append(r.Details, fmt.Sprintf("goleak found %d goroutine(s) still running after the test:", len(gs)))
-	for i, g := range gs {
-		if i == 0 {
-			r.Where = p.where(g)
-			r.Headline += ": " + p.blockedSentence(g)
-		}
-		if i == 3 {
-			r.Details = append(r.Details, fmt.Sprintf("(and %d more goroutines)", len(gs)-3))
-			break
-		}
-		r.Details = append(r.Details, p.describe(g)...)
+	if g := p.addBlocked(&r, gs); g != nil {
+		r.Where = p.where(*g)
 	}
 	return r
 }

@@ -65,21 +65,16 @@ func (p stackParser) goroutines(lines []string) []Goroutine {
 	}
 	for i := 0; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
-		if m := dumpHeadRE.FindStringSubmatch(t); m != nil {
-			flush()
-			id, _ := strconv.Atoi(m[1])
-			if !seen[id] {
-				seen[id] = true
-				cur = &Goroutine{ID: id, State: m[2]}
-			}
-			continue
+		head := dumpHeadRE.FindStringSubmatch(t)
+		if head == nil {
+			head = leakHeadRE.FindStringSubmatch(t)
 		}
-		if m := leakHeadRE.FindStringSubmatch(t); m != nil {
+		if head != nil {
 			flush()
-			id, _ := strconv.Atoi(m[1])
+			id, _ := strconv.Atoi(head[1])
 			if !seen[id] {
 				seen[id] = true
-				cur = &Goroutine{ID: id, State: m[2]}
+				cur = &Goroutine{ID: id, State: head[2]}
 			}
 			continue
 		}

@@ -1,9 +1,14 @@
 package gotest
 
 import (
+	"context"
 	"errors"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +25,8 @@ func TestArgs(t *testing.T) {
 			[]string{"test", "-json", "-race", "-timeout", "20s", "./lessons/..."}},
 		{Request{Patterns: []string{"./lessons/01-a/"}, Timeout: 10 * time.Second, Run: "^TestA$"},
 			[]string{"test", "-json", "-timeout", "10s", "-run", "^TestA$", "./lessons/01-a/"}},
+		{Request{Patterns: []string{"example.com/a", "example.com/b"}, Race: true, Count: 3, Timeout: time.Minute, Overlay: "/home/learner/workshop/overlay.json", Run: "^(TestA)$"},
+			[]string{"test", "-json", "-race", "-count=3", "-timeout", "1m0s", "-overlay", "/home/learner/workshop/overlay.json", "-run", "^(TestA)$", "example.com/a", "example.com/b"}},
 	}
 	for _, tc := range tests {
 		got := tc.req.Args()
@@ -27,10 +34,136 @@ func TestArgs(t *testing.T) {
 			t.Errorf("Args() = %q, want %q", got, tc.want)
 		}
 		for _, a := range got {
-			if strings.HasPrefix(a, "-count") {
+			if strings.HasPrefix(a, "-count") && tc.req.Count == 0 {
 				t.Errorf("Args() = %q: -count would turn test caching off", got)
 			}
 		}
+	}
+}
+
+func TestEnvSilencesTheRaceRuntimesExitSleep(t *testing.T) {
+	for _, c := range []struct {
+		env  []string
+		want string
+	}{
+		{[]string{"HOME=/home/learner"}, "GORACE=atexit_sleep_ms=0"},
+		{[]string{"GORACE=halt_on_error=1"}, "GORACE=halt_on_error=1 atexit_sleep_ms=0"},
+		{[]string{"GORACE="}, "GORACE=atexit_sleep_ms=0"},
+		{[]string{"GORACE=  "}, "GORACE=atexit_sleep_ms=0"},
+	} {
+		got := env(c.env)
+		var gorace []string
+		for _, kv := range got {
+			if strings.HasPrefix(kv, "GORACE=") {
+				gorace = append(gorace, kv)
+			}
+		}
+		if len(gorace) != 1 || gorace[0] != c.want {
+			t.Errorf("env %q: got %q, want one %q", c.env, gorace, c.want)
+		}
+	}
+}
+
+func TestRequestEnvSwitchesCgoOffOnlyWhenAsked(t *testing.T) {
+	for _, noCgo := range []bool{false, true} {
+		got := slices.Contains(Request{NoCgo: noCgo}.Env(), "CGO_ENABLED=0")
+		if got != noCgo {
+			t.Errorf("NoCgo %v: got CGO_ENABLED=0 %v, want %v", noCgo, got, noCgo)
+		}
+	}
+}
+
+// fakeGo writes a stand-in for the go command: a shell script that prints
+// what the go command would, then exits with the given status.
+func fakeGo(t *testing.T, script string) string {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("the stand-in go command is a shell script")
+	}
+	path := filepath.Join(t.TempDir(), "go")
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestRunPassesTheRequestAndReadsTheStream(t *testing.T) {
+	t.Setenv("GORACE", "halt_on_error=1")
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	goPath := fakeGo(t, `echo "args: $*" >&2
+echo "dir: $(pwd -P)" >&2
+echo "gorace: $GORACE" >&2
+echo '{"Action":"run","Package":"example.com/a","Test":"TestA"}'
+echo '{"Action":"fail","Package":"example.com/a","Test":"TestA"}'
+echo '{"Action":"fail","Package":"example.com/a"}'
+exit 1
+`)
+	var events []string
+	req := Request{Patterns: []string{"example.com/a"}, Count: 1, Overlay: "o.json"}
+	run, err := Go{Path: goPath, Dir: dir}.Run(context.Background(), req, func(e testjson.Event) {
+		events = append(events, e.Action)
+	})
+	if err != nil {
+		t.Fatalf("got error %v, want none: failing tests are not an error", err)
+	}
+	if want := []string{"run", "fail", "fail"}; !slices.Equal(events, want) {
+		t.Errorf("got events %q, want %q", events, want)
+	}
+	if p := run.Package("example.com/a"); p == nil || p.Status != testjson.Fail {
+		t.Errorf("got package %+v, want a failed example.com/a", p)
+	}
+	stray := strings.Join(run.Stray, "")
+	for _, want := range []string{
+		"args: test -json -count=1 -overlay o.json example.com/a\n",
+		"dir: " + dir + "\n",
+		"gorace: halt_on_error=1 atexit_sleep_ms=0\n",
+	} {
+		if !strings.Contains(stray, want) {
+			t.Errorf("got stray output %q, want it to contain %q", stray, want)
+		}
+	}
+}
+
+func TestRunLenientLeavesAFailedGoCommandToTheCaller(t *testing.T) {
+	goPath := fakeGo(t, `echo 'go: errors parsing go.mod:' >&2
+echo 'go.mod:3: unknown directive: bogus' >&2
+exit 1
+`)
+	req := Request{Patterns: []string{"./..."}}
+	if _, err := (Go{Path: goPath}).Run(context.Background(), req, nil); err == nil || !strings.Contains(err.Error(), "unknown directive: bogus") {
+		t.Errorf("strict: got error %v, want one quoting the go command", err)
+	}
+	run, err := Go{Path: goPath, Lenient: true}.Run(context.Background(), req, nil)
+	if err != nil {
+		t.Fatalf("lenient: got error %v, want none", err)
+	}
+	if want := []string{"go: errors parsing go.mod:\n", "go.mod:3: unknown directive: bogus\n"}; !slices.Equal(run.Stray, want) {
+		t.Errorf("lenient: got stray %q, want %q", run.Stray, want)
+	}
+}
+
+func TestRunFailsWhenGoCannotStart(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-go-here")
+	for _, lenient := range []bool{false, true} {
+		_, err := Go{Path: missing, Lenient: lenient}.Run(context.Background(), Request{}, nil)
+		if err == nil || !strings.Contains(err.Error(), "go test") {
+			t.Errorf("lenient %v: got error %v, want one saying go test could not start", lenient, err)
+		}
+	}
+}
+
+func TestLenientKeepsOnlyErrorsOtherThanTheExitStatus(t *testing.T) {
+	if err := lenient(nil); err != nil {
+		t.Errorf("no error: got %v, want nil", err)
+	}
+	if err := lenient(&exec.ExitError{}); err != nil {
+		t.Errorf("an exit status: got %v, want nil", err)
+	}
+	if err := lenient(errors.New("broken pipe")); err == nil || !strings.Contains(err.Error(), "broken pipe") {
+		t.Errorf("another error: got %v, want it passed on", err)
 	}
 }
 

@@ -1,15 +1,16 @@
 // Package lessonsrc reads what a lesson's source files declare without
-// building them: its top-level tests, its TODO(N) exercise marks, and the
-// title and exercise list of its README.
+// building them: its Go files, its top-level tests, its TODO(N) exercise
+// marks, and the parts of its README that the checker looks at.
 //
 // The checker needs the test list before any test runs: when a test binary
 // crashes, the tests after the crash never start and so never appear in the
-// output of `go test`.
+// output of `go test`. Grading and verify both read lessons through this
+// package, so the learner's report and the maintainers' gate always agree
+// on which tests a lesson has and which exercise names each of them.
 package lessonsrc
 
 import (
-	"bufio"
-	"bytes"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -23,33 +24,71 @@ import (
 	"unicode/utf8"
 )
 
+// GoFiles lists the .go files of dir that the go tool builds, split into
+// non-test and test files, sorted by name. Names starting with "_" or "."
+// are left out, as the go tool leaves them out.
+func GoFiles(dir string) (nonTest, test []string, err error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasPrefix(n, "_") || strings.HasPrefix(n, ".") {
+			continue
+		}
+		if strings.HasSuffix(n, "_test.go") {
+			test = append(test, n)
+		} else {
+			nonTest = append(nonTest, n)
+		}
+	}
+	return nonTest, test, nil
+}
+
 // Tests returns the names of the top-level test functions declared in the
 // _test.go files of dir, in file order. Files that do not parse are
 // skipped: the compiler will report them.
 func Tests(dir string) ([]string, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))
+	_, files, err := GoFiles(dir)
 	if err != nil {
 		return nil, err
 	}
-	sort.Strings(files)
 	var names []string
-	fset := token.NewFileSet()
 	for _, f := range files {
-		file, err := parser.ParseFile(fset, f, nil, parser.SkipObjectResolution)
+		found, err := FileTests(filepath.Join(dir, f))
 		if err != nil {
 			continue
 		}
-		for _, d := range file.Decls {
-			if fn, ok := d.(*ast.FuncDecl); ok && isTest(fn) {
-				names = append(names, fn.Name.Name)
-			}
+		names = append(names, found...)
+	}
+	return names, nil
+}
+
+// FileTests returns the names of the top-level test functions of one Go
+// file, in the order they are declared. When the file has a syntax error,
+// the error names the file, and the tests declared in the part that parsed
+// are returned with it.
+func FileTests(path string) ([]string, error) {
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.SkipObjectResolution)
+	if err != nil && f == nil {
+		return nil, err
+	}
+	var names []string
+	for _, d := range f.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && isTest(fn) {
+			names = append(names, fn.Name.Name)
 		}
+	}
+	if err != nil {
+		return names, fmt.Errorf("%s: %v", filepath.Base(path), err)
 	}
 	return names, nil
 }
 
 // isTest mirrors the go command's rule: TestXxx where Xxx does not start
-// with a lower-case letter, a plain function with one parameter.
+// with a lower-case letter, a plain function with one parameter. TestMain
+// is not a test.
 func isTest(fn *ast.FuncDecl) bool {
 	name := fn.Name.Name
 	if fn.Recv != nil || name == "TestMain" || !strings.HasPrefix(name, "Test") {
@@ -68,33 +107,30 @@ type TODO struct {
 	Exercise int
 	File     string // file name inside the lesson folder
 	Line     int
-	Text     string // what follows "TODO(N):"
+	Text     string // what follows "TODO(N):", up to the next mark on the line
 }
 
-var todoRE = regexp.MustCompile(`TODO\((\d+)\):?\s*(.*)`)
+var todoRE = regexp.MustCompile(`TODO\((\d+)\)`)
 
 // TODOs lists the TODO(N) marks of the non-test .go files of dir, ordered
-// by exercise number, then file and line.
+// by exercise number, then file and line; marks that share a line keep
+// their order. A file that cannot be read makes an error, and the marks of
+// the files that could be read come with it.
 func TODOs(dir string) ([]TODO, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	files, _, err := GoFiles(dir)
 	if err != nil {
 		return nil, err
 	}
 	var out []TODO
+	var readErr error
 	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			readErr = err
 			continue
 		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		for n := 1; sc.Scan(); n++ {
-			if m := todoRE.FindStringSubmatch(sc.Text()); m != nil {
-				ex, _ := strconv.Atoi(m[1])
-				out = append(out, TODO{Exercise: ex, File: filepath.Base(f), Line: n, Text: strings.TrimSpace(m[2])})
-			}
+		for i, line := range strings.Split(string(data), "\n") {
+			out = append(out, lineTODOs(line, f, i+1)...)
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -107,56 +143,22 @@ func TODOs(dir string) ([]TODO, error) {
 		}
 		return a.Line < b.Line
 	})
-	return out, nil
+	return out, readErr
 }
 
-// Readme is what the checker uses from a lesson's README.md.
-type Readme struct {
-	Title string // from "# NN · Title"
-	// Exercises maps a test name to the number of the exercise that names
-	// it in backticks under "## Exercises".
-	Exercises map[string]int
-}
-
-var (
-	titleRE    = regexp.MustCompile(`^#\s+\d+\s*[·.:-]\s*(.+?)\s*$`)
-	exerciseRE = regexp.MustCompile(`^\s*(\d+)[.)]\s`)
-	testRefRE  = regexp.MustCompile("`(Test[A-Za-z0-9_]*)`")
-)
-
-// ReadReadme parses dir/README.md. A missing README gives an empty result.
-func ReadReadme(dir string) Readme {
-	r := Readme{Exercises: map[string]int{}}
-	data, err := os.ReadFile(filepath.Join(dir, "README.md"))
-	if err != nil {
-		return r
+// lineTODOs finds the marks on one line. A comment may carry two
+// ("TODO(2): … TODO(3): …"), so each mark's text stops at the next.
+func lineTODOs(line, file string, n int) []TODO {
+	marks := todoRE.FindAllStringSubmatchIndex(line, -1)
+	var out []TODO
+	for i, m := range marks {
+		end := len(line)
+		if i+1 < len(marks) {
+			end = marks[i+1][0]
+		}
+		ex, _ := strconv.Atoi(line[m[2]:m[3]])
+		text := strings.TrimSpace(strings.TrimPrefix(line[m[1]:end], ":"))
+		out = append(out, TODO{Exercise: ex, File: file, Line: n, Text: text})
 	}
-	inExercises, current := false, 0
-	for _, line := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
-		if r.Title == "" {
-			if m := titleRE.FindStringSubmatch(line); m != nil {
-				r.Title = m[1]
-				continue
-			}
-		}
-		if strings.HasPrefix(line, "## ") {
-			inExercises = strings.TrimSpace(line[3:]) == "Exercises"
-			continue
-		}
-		if !inExercises {
-			continue
-		}
-		if m := exerciseRE.FindStringSubmatch(line); m != nil {
-			current, _ = strconv.Atoi(m[1])
-		}
-		if current == 0 {
-			continue
-		}
-		for _, m := range testRefRE.FindAllStringSubmatch(line, -1) {
-			if _, seen := r.Exercises[m[1]]; !seen {
-				r.Exercises[m[1]] = current
-			}
-		}
-	}
-	return r
+	return out
 }

@@ -4,18 +4,50 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
+// writeFiles writes files (slash paths to contents) into a new folder.
 func writeFiles(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, content := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return dir
+}
+
+func TestGoFilesListsWhatTheGoToolBuilds(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"echo.go":         "package echo\n",
+		"twice.go":        "package echo\n",
+		"echo_test.go":    "package echo\n",
+		"_scratch.go":     "ignored by the go tool",
+		".hidden_test.go": "ignored by the go tool",
+		"notes.md":        "not Go",
+		"sub/skip.go":     "in a sub-folder: another package",
+	})
+	nonTest, test, err := GoFiles(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"echo.go", "twice.go"}; !slices.Equal(nonTest, want) {
+		t.Errorf("non-test files: got %q, want %q", nonTest, want)
+	}
+	if want := []string{"echo_test.go"}; !slices.Equal(test, want) {
+		t.Errorf("test files: got %q, want %q", test, want)
+	}
+	if _, _, err := GoFiles(filepath.Join(dir, "missing")); err == nil {
+		t.Errorf("a missing folder: got no error, want one")
+	}
 }
 
 func TestTestsFindsTopLevelTestFunctions(t *testing.T) {
@@ -31,9 +63,10 @@ func helper(t *testing.T) {}
 func TestSecond(t *testing.T) { t.Run("sub", func(t *testing.T) {}) }
 func BenchmarkX(b *testing.B) {}
 `,
-		"b_test.go": "package chain\n\nimport \"testing\"\n\nfunc TestThird(t *testing.T) {}\nfunc Test(t *testing.T) {}\n",
-		"c_test.go": "package chain\n\nthis does not parse\n",
-		"chain.go":  "package chain\n\nfunc TestNotATestFile(t int) {}\n",
+		"b_test.go":  "package chain\n\nimport \"testing\"\n\nfunc TestThird(t *testing.T) {}\nfunc Test(t *testing.T) {}\n",
+		"c_test.go":  "package chain\n\nthis does not parse\n",
+		"chain.go":   "package chain\n\nfunc TestNotATestFile(t int) {}\n",
+		"_x_test.go": "package chain\n\nimport \"testing\"\n\nfunc TestIgnoredFile(t *testing.T) {}\n",
 	})
 	got, err := Tests(dir)
 	if err != nil {
@@ -65,26 +98,66 @@ func TestTODOsAreOrderedByExercise(t *testing.T) {
 	}
 }
 
-func TestReadReadmeMapsTestsToExercises(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"README.md": "# 01 · The blocking chain\n\n" +
-		"## The story\n\nSee `TestNotAnExercise`.\n\n" +
-		"## Exercises\n\n" +
-		"1. Call the database. Checked by `TestHandleCalls` and\n   `TestWaitsAddUp`.\n" +
-		"2. Count in-flight calls. Checked by `TestInFlight`.\n\n" +
-		"## How to run\n\n`TestHandleCalls` again.\n"})
-	got := ReadReadme(dir)
-	if got.Title != "The blocking chain" {
-		t.Errorf("Title = %q, want %q", got.Title, "The blocking chain")
+func TestFileTestsFindsWhatGoTestRuns(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"x_test.go": `package x
+
+import "testing"
+
+func TestMain(m *testing.M)              {}
+func TestOne(t *testing.T)               {}
+func Test(t *testing.T)                  {}
+func Test_Two(t *testing.T)              {}
+func TestÉcho(t *testing.T)              {}
+func Testify(t *testing.T)               {}
+func Testécho(t *testing.T)              {}
+func TestNoArgs()                        {}
+func TestTwoArgs(t, u *testing.T)        {}
+func (s suite) TestMethod(t *testing.T)  {}
+func BenchmarkThree(b *testing.B)        {}
+`})
+	got, err := FileTests(filepath.Join(dir, "x_test.go"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	want := map[string]int{"TestHandleCalls": 1, "TestWaitsAddUp": 1, "TestInFlight": 2}
-	if !reflect.DeepEqual(got.Exercises, want) {
-		t.Errorf("Exercises = %v, want %v", got.Exercises, want)
+	if want := []string{"TestOne", "Test", "Test_Two", "TestÉcho"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
 
-func TestReadReadmeWithoutAFile(t *testing.T) {
-	got := ReadReadme(t.TempDir())
-	if got.Title != "" || len(got.Exercises) != 0 {
-		t.Errorf("ReadReadme of an empty folder = %+v, want nothing", got)
+func TestFileTestsKeepsWhatParsedBeforeASyntaxError(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"x_test.go": "package x\n\nimport \"testing\"\n\nfunc TestOne(t *testing.T) {}\n\nfunc TestBroken(t *testing.T) {\n"})
+	got, err := FileTests(filepath.Join(dir, "x_test.go"))
+	if err == nil || !strings.HasPrefix(err.Error(), "x_test.go: ") {
+		t.Errorf("got error %v, want one that starts with the file name", err)
+	}
+	if !slices.Contains(got, "TestOne") {
+		t.Errorf("got %q, want TestOne, which parsed", got)
+	}
+	if _, err := FileTests(filepath.Join(dir, "missing_test.go")); err == nil {
+		t.Errorf("a missing file: got no error, want one")
+	}
+}
+
+func TestTODOsSplitsMarksThatShareALine(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"twice.go": "package x\n\n// TODO(3): also. TODO(2): twice.\r\nfunc Twice() {}\n",
+	})
+	got, err := TODOs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []TODO{
+		{Exercise: 2, File: "twice.go", Line: 3, Text: "twice."},
+		{Exercise: 3, File: "twice.go", Line: 3, Text: "also."},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
+
+func TestTODOsOfAMissingFolder(t *testing.T) {
+	got, err := TODOs(filepath.Join(t.TempDir(), "missing"))
+	if err == nil || len(got) != 0 {
+		t.Errorf("got %+v and error %v, want no marks and an error", got, err)
 	}
 }

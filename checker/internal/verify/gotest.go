@@ -1,82 +1,14 @@
 package verify
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"errors"
-	"fmt"
-	"os"
-	"os/exec"
 	"regexp"
 	"sort"
 	"strings"
-	"time"
 
+	"github.com/wherewaiting/workshop/checker/internal/gotest"
 	"github.com/wherewaiting/workshop/checker/internal/testjson"
 )
-
-// runner runs `go test -json` with args in dir and parses what it prints.
-// An error means the command could not run at all; failing tests are not
-// errors. Tests swap in a fake.
-type runner func(ctx context.Context, dir string, args []string) (*testjson.Run, error)
-
-// execGoTest is the real runner.
-func execGoTest(ctx context.Context, dir string, args []string) (*testjson.Run, error) {
-	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-json"}, args...)...)
-	cmd.Dir = dir
-	cmd.Env = goTestEnv(os.Environ())
-	cmd.WaitDelay = 5 * time.Second
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("cannot run go test: %w", err)
-	}
-	p := testjson.NewParser()
-	sc := bufio.NewScanner(stdout)
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
-	for sc.Scan() {
-		p.Line(sc.Bytes())
-	}
-	waitErr := cmd.Wait()
-	run := p.Run()
-	for _, line := range strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n") {
-		if line != "" {
-			run.Stray = append(run.Stray, line+"\n")
-		}
-	}
-	if ctx.Err() != nil {
-		return run, ctx.Err()
-	}
-	var exit *exec.ExitError
-	if waitErr != nil && !errors.As(waitErr, &exit) {
-		return run, fmt.Errorf("go test: %w", waitErr)
-	}
-	return run, nil
-}
-
-// goTestEnv adds GORACE=atexit_sleep_ms=0: the race runtime otherwise
-// sleeps a second as each passing test binary exits, which doubles the
-// time of a warm run.
-func goTestEnv(env []string) []string {
-	const sleep = "atexit_sleep_ms=0"
-	out := make([]string, 0, len(env)+1)
-	gorace := sleep
-	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, "GORACE="); ok {
-			if strings.TrimSpace(v) != "" {
-				gorace = v + " " + sleep
-			}
-			continue
-		}
-		out = append(out, kv)
-	}
-	return append(out, "GORACE="+gorace)
-}
 
 // verdict is how one top-level test ended, as far as verify cares. With
 // -count=N a test runs N times in one binary and its verdict covers all
@@ -149,9 +81,10 @@ func (o *outcome) buildFailed() bool { return o.Pkg != nil && o.Pkg.BuildFailed 
 // names only the unknown tests, so it makes progress: a round in which a
 // package gains no verdict ends the re-runs for that package.
 //
-// With restrict, the first run also names only the wanted tests (with
-// -run), which saves running the rest.
-func settle(ctx context.Context, run runner, dir string, flags []string, want map[string][]string, restrict bool) (map[string]*outcome, error) {
+// base carries the flags of every run; settle fills in the packages and
+// the -run pattern. With restrict, the first run also names only the
+// wanted tests (with -run), which saves running the rest.
+func settle(ctx context.Context, run gotest.Runner, base gotest.Request, want map[string][]string, restrict bool) (map[string]*outcome, error) {
 	out := map[string]*outcome{}
 	pending := map[string][]string{}
 	for pkg, tests := range want {
@@ -160,12 +93,12 @@ func settle(ctx context.Context, run runner, dir string, flags []string, want ma
 	}
 	first := true
 	for len(pending) > 0 {
-		args := append([]string{}, flags...)
+		req := base
 		if !first || restrict {
-			args = append(args, "-run", runPattern(pending))
+			req.Run = runPattern(pending)
 		}
-		args = append(args, sortedKeys(pending)...)
-		r, err := run(ctx, dir, args)
+		req.Patterns = sortedKeys(pending)
+		r, err := run.Run(ctx, req, nil)
 		if err != nil {
 			return out, err
 		}

@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
-	"strings"
 	"testing"
 
+	"github.com/wherewaiting/workshop/checker/internal/gotest"
 	"github.com/wherewaiting/workshop/checker/internal/testjson"
 )
 
@@ -39,8 +39,8 @@ type fakeRunner struct {
 	calls [][]string
 }
 
-func (f *fakeRunner) run(_ context.Context, _ string, args []string) (*testjson.Run, error) {
-	f.calls = append(f.calls, args)
+func (f *fakeRunner) Run(_ context.Context, req gotest.Request, _ func(testjson.Event)) (*testjson.Run, error) {
+	f.calls = append(f.calls, req.Args())
 	if len(f.runs) == 0 {
 		return &testjson.Run{Packages: map[string]*testjson.Package{}}, nil
 	}
@@ -64,17 +64,17 @@ func TestSettleReRunsTestsThatNeverStartedAfterACrash(t *testing.T) {
 		stream(t, ev("run", pkgA, "TestA3"), ev("pass", pkgA, "TestA3"), ev("pass", pkgA, "")),
 	}}
 	want := map[string][]string{pkgA: {"TestA1", "TestA2", "TestA3"}, pkgB: {"TestB1"}}
-	outs, err := settle(context.Background(), f.run, "/root", []string{"-race"}, want, false)
+	outs, err := settle(context.Background(), f, gotest.Request{Race: true}, want, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(f.calls) != 2 {
 		t.Fatalf("got %d go test runs, want 2: %q", len(f.calls), f.calls)
 	}
-	if got, want := f.calls[0], []string{"-race", pkgA, pkgB}; !slices.Equal(got, want) {
+	if got, want := f.calls[0], []string{"test", "-json", "-race", pkgA, pkgB}; !slices.Equal(got, want) {
 		t.Errorf("first run: got args %q, want %q", got, want)
 	}
-	if got, want := f.calls[1], []string{"-race", "-run", "^(TestA3)$", pkgA}; !slices.Equal(got, want) {
+	if got, want := f.calls[1], []string{"test", "-json", "-race", "-run", "^(TestA3)$", pkgA}; !slices.Equal(got, want) {
 		t.Errorf("re-run: got args %q, want %q", got, want)
 	}
 	for _, c := range []struct {
@@ -98,10 +98,10 @@ func TestSettleRestrictsTheFirstRunToTheWantedTests(t *testing.T) {
 		ev("run", pkgB, "TestY"), ev("fail", pkgB, "TestY"), ev("fail", pkgB, ""),
 	)}}
 	want := map[string][]string{pkgA: {"TestX"}, pkgB: {"TestY", "TestX"}}
-	if _, err := settle(context.Background(), f.run, "/root", nil, want, true); err != nil {
+	if _, err := settle(context.Background(), f, gotest.Request{}, want, true); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := f.calls[0], []string{"-run", "^(TestX|TestY)$", pkgA, pkgB}; !slices.Equal(got, want) {
+	if got, want := f.calls[0], []string{"test", "-json", "-run", "^(TestX|TestY)$", pkgA, pkgB}; !slices.Equal(got, want) {
 		t.Errorf("got args %q, want %q", got, want)
 	}
 }
@@ -114,7 +114,7 @@ func TestSettleStopsWhenAReRunGainsNothing(t *testing.T) {
 		stream(t, ev("pass", pkgA, "")),
 		stream(t, ev("pass", pkgA, "")),
 	}}
-	outs, err := settle(context.Background(), f.run, "/root", nil, map[string][]string{pkgA: {"TestA1", "TestGhost"}}, false)
+	outs, err := settle(context.Background(), f, gotest.Request{}, map[string][]string{pkgA: {"TestA1", "TestGhost"}}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestSettleDoesNotReRunAPackageThatDidNotBuild(t *testing.T) {
 		testjson.Event{Action: "build-output", ImportPath: pkgA + " [" + pkgA + ".test]", Output: "./x.go:1:1: boom\n"},
 		testjson.Event{Action: "fail", Package: pkgA, FailedBuild: pkgA + " [" + pkgA + ".test]"},
 	)}}
-	outs, err := settle(context.Background(), f.run, "/root", nil, map[string][]string{pkgA: {"TestA1"}}, false)
+	outs, err := settle(context.Background(), f, gotest.Request{}, map[string][]string{pkgA: {"TestA1"}}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,27 +183,5 @@ func TestTimedOutSeesTheTimeoutPanic(t *testing.T) {
 	}
 	if timedOut(r.Package(pkgB)) {
 		t.Errorf("package B: got timedOut true, want false")
-	}
-}
-
-func TestGoTestEnvSilencesTheRaceRuntimesExitSleep(t *testing.T) {
-	for _, c := range []struct {
-		env  []string
-		want string
-	}{
-		{[]string{"HOME=/home/learner"}, "GORACE=atexit_sleep_ms=0"},
-		{[]string{"GORACE=halt_on_error=1"}, "GORACE=halt_on_error=1 atexit_sleep_ms=0"},
-		{[]string{"GORACE="}, "GORACE=atexit_sleep_ms=0"},
-	} {
-		got := goTestEnv(c.env)
-		var gorace []string
-		for _, kv := range got {
-			if strings.HasPrefix(kv, "GORACE=") {
-				gorace = append(gorace, kv)
-			}
-		}
-		if len(gorace) != 1 || gorace[0] != c.want {
-			t.Errorf("env %q: got %q, want one %q", c.env, gorace, c.want)
-		}
 	}
 }

@@ -2,16 +2,11 @@ package verify
 
 import (
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
-	"strings"
 
+	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
 	"github.com/wherewaiting/workshop/checker/internal/repo"
 )
 
@@ -47,9 +42,9 @@ func (l *lesson) mistakesDir() string {
 // the hygiene check reports them, so one broken lesson never hides the rest.
 func loadLesson(root string, rl repo.Lesson) *lesson {
 	l := &lesson{Lesson: rl, root: root}
-	l.StarterFiles, l.TestFiles = goFiles(l.abs(l.Dir()))
+	l.StarterFiles, l.TestFiles, _ = lessonsrc.GoFiles(l.abs(l.Dir()))
 	for _, f := range l.TestFiles {
-		names, err := testFuncs(l.abs(l.Dir(), f))
+		names, err := lessonsrc.FileTests(l.abs(l.Dir(), f))
 		if err != nil {
 			l.TestProblems = append(l.TestProblems, err.Error())
 		}
@@ -58,7 +53,7 @@ func loadLesson(root string, rl repo.Lesson) *lesson {
 	sort.Strings(l.Tests)
 	if fi, err := os.Stat(l.abs(l.SolutionDir())); err == nil && fi.IsDir() {
 		l.HasSolution = true
-		l.SolutionFiles, l.SolutionTests = goFiles(l.abs(l.SolutionDir()))
+		l.SolutionFiles, l.SolutionTests, _ = lessonsrc.GoFiles(l.abs(l.SolutionDir()))
 	}
 	if entries, err := os.ReadDir(l.mistakesDir()); err == nil {
 		for _, e := range entries {
@@ -69,90 +64,6 @@ func loadLesson(root string, rl repo.Lesson) *lesson {
 		sort.Strings(l.MistakeDirs)
 	}
 	return l
-}
-
-// goFiles lists the .go files the go tool would consider in dir, split into
-// non-test and test files. Files starting with "_" or "." are ignored, as
-// the go tool ignores them.
-func goFiles(dir string) (nonTest, test []string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, nil
-	}
-	for _, e := range entries {
-		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasPrefix(n, "_") || strings.HasPrefix(n, ".") {
-			continue
-		}
-		if strings.HasSuffix(n, "_test.go") {
-			test = append(test, n)
-		} else {
-			nonTest = append(nonTest, n)
-		}
-	}
-	return nonTest, test
-}
-
-// testFuncs returns the names of the top-level test functions in a Go file:
-// func TestXxx(t *testing.T), as `go test` finds them.
-func testFuncs(path string) ([]string, error) {
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-	if err != nil && f == nil {
-		return nil, err
-	}
-	var names []string
-	for _, d := range f.Decls {
-		fn, ok := d.(*ast.FuncDecl)
-		if !ok || fn.Recv != nil || !isTestName(fn.Name.Name) {
-			continue
-		}
-		if fn.Type.Params == nil || len(fn.Type.Params.List) != 1 {
-			continue
-		}
-		names = append(names, fn.Name.Name)
-	}
-	if err != nil {
-		return names, fmt.Errorf("%s: %v", filepath.Base(path), err)
-	}
-	return names, nil
-}
-
-// isTestName reports whether name is a test function's name the way the
-// testing package sees it: "Test", then nothing or a non-lowercase letter.
-// TestMain is not a test.
-func isTestName(name string) bool {
-	if !strings.HasPrefix(name, "Test") || name == "TestMain" {
-		return false
-	}
-	rest := name[len("Test"):]
-	return rest == "" || !(rest[0] >= 'a' && rest[0] <= 'z')
-}
-
-var todoRE = regexp.MustCompile(`TODO\((\d+)\)`)
-
-// todoPlace is where a TODO(N) marker was found.
-type todoPlace struct {
-	File string
-	Line int
-}
-
-// findTODOs collects the TODO(N) markers in the given files, by N.
-func findTODOs(dir string, files []string) map[int][]todoPlace {
-	out := map[int][]todoPlace{}
-	for _, f := range files {
-		data, err := os.ReadFile(filepath.Join(dir, f))
-		if err != nil {
-			continue
-		}
-		for i, line := range strings.Split(string(data), "\n") {
-			for _, m := range todoRE.FindAllStringSubmatch(line, -1) {
-				n, _ := strconv.Atoi(m[1])
-				out[n] = append(out[n], todoPlace{File: f, Line: i + 1})
-			}
-		}
-	}
-	return out
 }
 
 // hygieneProblems lists the pieces a lesson lacks.

@@ -47,31 +47,6 @@ func smallLesson(t *testing.T, extra map[string]string) *lesson {
 	return loadLesson(root, echoLesson)
 }
 
-func TestTestFuncsFindsWhatGoTestRuns(t *testing.T) {
-	dir := t.TempDir()
-	src := `package x
-
-import "testing"
-
-func TestMain(m *testing.M)          {}
-func TestOne(t *testing.T)          {}
-func Test(t *testing.T)             {}
-func Test_Two(t *testing.T)         {}
-func Testify(t *testing.T)          {}
-func TestNoArgs()                   {}
-func (s suite) TestMethod(t *testing.T) {}
-func BenchmarkThree(b *testing.B)   {}
-`
-	writeTree(t, dir, map[string]string{"x_test.go": src})
-	got, err := testFuncs(filepath.Join(dir, "x_test.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []string{"TestOne", "Test", "Test_Two"}; !slices.Equal(got, want) {
-		t.Errorf("got %q, want %q", got, want)
-	}
-}
-
 func TestLoadLessonReadsFilesTestsAndMistakes(t *testing.T) {
 	l := smallLesson(t, map[string]string{
 		"solutions/01-echo/testdata/mistakes/b-second/echo.go": "package echo\n",
@@ -96,17 +71,15 @@ func TestLoadLessonReadsFilesTestsAndMistakes(t *testing.T) {
 	}
 }
 
-func TestFindTODOs(t *testing.T) {
-	l := smallLesson(t, nil)
-	got := findTODOs(l.abs(l.Dir()), l.StarterFiles)
-	want := map[int][]todoPlace{1: {{"echo.go", 3}}, 2: {{"twice.go", 3}}, 3: {{"twice.go", 3}}}
-	if len(got) != len(want) {
-		t.Fatalf("got %v, want %v", got, want)
+func TestLoadLessonNamesATestFileThatDoesNotParse(t *testing.T) {
+	l := smallLesson(t, map[string]string{
+		"lessons/01-echo/broken_test.go": "package echo\n\nimport \"testing\"\n\nfunc TestHalf(t *testing.T) {}\n\nfunc TestCut(",
+	})
+	if len(l.TestProblems) != 1 || !strings.HasPrefix(l.TestProblems[0], "broken_test.go: ") {
+		t.Errorf("got problems %q, want one naming broken_test.go", l.TestProblems)
 	}
-	for n, places := range want {
-		if !slices.Equal(got[n], places) {
-			t.Errorf("TODO(%d): got %v, want %v", n, got[n], places)
-		}
+	if want := []string{"TestEcho", "TestHalf", "TestTwice"}; !slices.Equal(l.Tests, want) {
+		t.Errorf("got tests %q, want %q (sorted, with those that parsed)", l.Tests, want)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
 )
 
 // requiredHeadings are a lesson README's level-2 headings, in order. The
@@ -21,88 +23,10 @@ var requiredHeadings = []string{
 	"## Further reading",
 }
 
-// readme is a lesson README split into what the checks look at.
-type readme struct {
-	// Headings are the level-1 and level-2 heading lines outside code
-	// blocks, in order, with trailing space trimmed.
-	Headings []string
-	// Sections maps a level-2 heading ("## Hints") to the lines under it,
-	// up to the next level-1 or level-2 heading.
-	Sections map[string][]string
-	// Fences are the code blocks, with the info string ("mermaid") and body.
-	Fences []fence
-}
-
-// fence is one fenced code block.
-type fence struct {
-	Info string
-	Body string
-}
-
-var fenceRE = regexp.MustCompile("^ {0,3}(```+|~~~+)\\s*([^`\\s]*)")
-
-// parseReadme splits a Markdown README into headings, sections and code
-// blocks. It knows just enough Markdown for that: a "#" inside a code
-// block is not a heading.
-func parseReadme(text string) readme {
-	rd := readme{Sections: map[string][]string{}}
-	var (
-		section   string
-		inFence   string // the fence marker while inside a code block
-		fenceInfo string
-		body      []string
-	)
-	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
-		if inFence != "" {
-			if strings.HasPrefix(strings.TrimSpace(line), inFence) && strings.Trim(strings.TrimSpace(line), inFence[:1]) == "" {
-				rd.Fences = append(rd.Fences, fence{Info: fenceInfo, Body: strings.Join(body, "\n")})
-				inFence, body = "", nil
-			} else {
-				body = append(body, line)
-			}
-			if section != "" {
-				rd.Sections[section] = append(rd.Sections[section], line)
-			}
-			continue
-		}
-		if m := fenceRE.FindStringSubmatch(line); m != nil {
-			inFence, fenceInfo = m[1], m[2]
-			if section != "" {
-				rd.Sections[section] = append(rd.Sections[section], line)
-			}
-			continue
-		}
-		trimmed := strings.TrimRight(line, " \t")
-		if strings.HasPrefix(trimmed, "# ") || strings.HasPrefix(trimmed, "## ") {
-			rd.Headings = append(rd.Headings, trimmed)
-			section = ""
-			if strings.HasPrefix(trimmed, "## ") {
-				section = trimmed
-				if _, dup := rd.Sections[section]; !dup {
-					rd.Sections[section] = []string{}
-				}
-			}
-			continue
-		}
-		if section != "" {
-			rd.Sections[section] = append(rd.Sections[section], line)
-		}
-	}
-	if inFence != "" {
-		rd.Fences = append(rd.Fences, fence{Info: fenceInfo, Body: strings.Join(body, "\n")})
-	}
-	return rd
-}
-
-var (
-	linkRE    = regexp.MustCompile(`\[[^\]]+\]\([^)\s]+\)|<https?://[^>]+>|https?://\S+`)
-	detailsRE = regexp.MustCompile(`(?i)<details\b`)
-)
-
 // readmeProblems checks a README against the lesson conventions: the
 // headings in order, a sequence diagram, collapsed hints, sources to read,
 // and the commands to run.
-func readmeProblems(rd readme, number string) []string {
+func readmeProblems(rd lessonsrc.Readme, number string) []string {
 	var p []string
 	var h1 []string
 	for _, h := range rd.Headings {
@@ -132,23 +56,16 @@ func readmeProblems(rd readme, number string) []string {
 		p = append(p, fmt.Sprintf("headings: got %s; want %s, in this order", quoteList(h2), quoteList(requiredHeadings)))
 	}
 
-	hasSeq := false
-	for _, f := range rd.Fences {
-		if f.Info == "mermaid" && strings.Contains(f.Body, "sequenceDiagram") {
-			hasSeq = true
-		}
-	}
-	if !hasSeq {
+	if !rd.HasMermaid("sequenceDiagram") {
 		p = append(p, "no ```mermaid block with a sequenceDiagram (the story's diagram)")
 	}
-	if hints, ok := rd.Sections["## Hints"]; ok && !detailsRE.MatchString(strings.Join(hints, "\n")) {
+	if hints, ok := rd.Section("## Hints"); ok && !lessonsrc.HasDetails(hints) {
 		p = append(p, "no <details> block under ## Hints")
 	}
-	if reading, ok := rd.Sections["## Further reading"]; ok && !linkRE.MatchString(strings.Join(reading, "\n")) {
+	if reading, ok := rd.Section("## Further reading"); ok && !lessonsrc.HasLink(reading) {
 		p = append(p, "no link under ## Further reading")
 	}
-	if run, ok := rd.Sections["## How to run"]; ok {
-		text := strings.Join(run, "\n")
+	if text, ok := rd.Section("## How to run"); ok {
 		// Flags may come between: `go test -race ./lessons/01-x/` counts.
 		for _, cmd := range []struct{ re, show string }{
 			{`go test\b[^\n]*\./lessons/` + number, "go test ./lessons/" + number + "…"},
@@ -162,46 +79,10 @@ func readmeProblems(rd readme, number string) []string {
 	return p
 }
 
-// exercise is one item of a README's numbered exercise list.
-type exercise struct {
-	N     int      // the number the item is written with
-	Tests []string // Test names in backticks, in order, without repeats
-}
-
-var (
-	itemRE     = regexp.MustCompile(`^ {0,3}(\d+)[.)](?:\s+|$)`)
-	backtickRE = regexp.MustCompile("`([^`]+)`")
-	testNameRE = regexp.MustCompile(`\bTest[A-Z0-9_]\w*`)
-)
-
-// parseExercises reads the numbered list under "## Exercises". An item
-// runs until the next item; indented lines and sub-lists belong to it.
-func parseExercises(lines []string) []exercise {
-	var out []exercise
-	for _, line := range lines {
-		if m := itemRE.FindStringSubmatch(line); m != nil {
-			n, _ := strconv.Atoi(m[1])
-			out = append(out, exercise{N: n})
-		}
-		if len(out) == 0 {
-			continue
-		}
-		cur := &out[len(out)-1]
-		for _, span := range backtickRE.FindAllStringSubmatch(line, -1) {
-			for _, name := range testNameRE.FindAllString(span[1], -1) {
-				if !slices.Contains(cur.Tests, name) {
-					cur.Tests = append(cur.Tests, name)
-				}
-			}
-		}
-	}
-	return out
-}
-
 // exerciseProblems checks the README's exercises against the lesson's
 // tests: numbered 1, 2, 3…, each names tests that exist, and every test
 // is named by exactly one exercise.
-func exerciseProblems(ex []exercise, tests []string) []string {
+func exerciseProblems(ex []lessonsrc.Exercise, tests []string) []string {
 	if len(ex) == 0 {
 		return []string{"## Exercises has no numbered list (\"1. … Checked by `TestX`.\")"}
 	}
@@ -234,24 +115,30 @@ func exerciseProblems(ex []exercise, tests []string) []string {
 
 // todoProblems checks that every exercise N has a TODO(N) in the starter
 // and that no TODO points at an exercise that does not exist.
-func todoProblems(ex []exercise, todos map[int][]todoPlace) []string {
+func todoProblems(ex []lessonsrc.Exercise, todos []lessonsrc.TODO) []string {
+	first := map[int]lessonsrc.TODO{} // by exercise, the mark that comes first
+	for _, t := range todos {
+		if at, seen := first[t.Exercise]; !seen || t.File < at.File || (t.File == at.File && t.Line < at.Line) {
+			first[t.Exercise] = t
+		}
+	}
 	var p []string
 	known := map[int]bool{}
 	for _, e := range ex {
 		known[e.N] = true
-		if len(todos[e.N]) == 0 {
+		if _, ok := first[e.N]; !ok {
 			p = append(p, fmt.Sprintf("exercise %d has no // TODO(%d) in the starter files", e.N, e.N))
 		}
 	}
 	var extra []int
-	for n := range todos {
+	for n := range first {
 		if !known[n] {
 			extra = append(extra, n)
 		}
 	}
 	sort.Ints(extra)
 	for _, n := range extra {
-		at := todos[n][0]
+		at := first[n]
 		p = append(p, fmt.Sprintf("%s:%d has TODO(%d), but the README has no exercise %d", at.File, at.Line, n, n))
 	}
 	return p

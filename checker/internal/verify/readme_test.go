@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
 )
 
 // goodReadme is the fixture lesson's README, which meets every rule.
@@ -18,26 +20,12 @@ func goodReadme(t *testing.T) string {
 	return string(data)
 }
 
-func TestParseReadmeIgnoresHeadingsInsideCodeBlocks(t *testing.T) {
-	rd := parseReadme("# 01 · T\n\n## A\ntext\n```sh\n# not a heading\n## nor this\n```\n## B\n~~~\n## no\n~~~\nend\n")
-	want := []string{"# 01 · T", "## A", "## B"}
-	if !slices.Equal(rd.Headings, want) {
-		t.Errorf("got headings %q, want %q", rd.Headings, want)
-	}
-	if got := strings.Join(rd.Sections["## B"], "|"); got != "~~~|## no|~~~|end|" {
-		t.Errorf("got section B %q, want its lines with the code block", got)
-	}
-	if len(rd.Fences) != 2 || rd.Fences[0].Info != "sh" || rd.Fences[0].Body != "# not a heading\n## nor this" {
-		t.Errorf("got fences %+v, want the sh block and the ~~~ block", rd.Fences)
-	}
-}
-
 func TestReadmeProblemsAcceptsTheFixture(t *testing.T) {
-	if p := readmeProblems(parseReadme(goodReadme(t)), "01"); len(p) != 0 {
+	if p := readmeProblems(lessonsrc.ParseReadme(goodReadme(t)), "01"); len(p) != 0 {
 		t.Errorf("got problems %q, want none", p)
 	}
 	flags := strings.Replace(goodReadme(t), "go test ./lessons/01-echo/", "go test -race -run TestEcho ./lessons/01-echo/", 1)
-	if p := readmeProblems(parseReadme(flags), "01"); len(p) != 0 {
+	if p := readmeProblems(lessonsrc.ParseReadme(flags), "01"); len(p) != 0 {
 		t.Errorf("go test with flags: got problems %q, want none", p)
 	}
 }
@@ -66,7 +54,7 @@ func TestReadmeProblemsFindsEachMissingPart(t *testing.T) {
 		{"no test command", func(s string) string { return strings.Replace(s, "go test ./lessons/01-echo/", "go test ./...", 1) }, "go test ./lessons/01…"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			p := readmeProblems(parseReadme(c.edit(good)), "01")
+			p := readmeProblems(lessonsrc.ParseReadme(c.edit(good)), "01")
 			if !strings.Contains(strings.Join(p, "\n"), c.want) {
 				t.Errorf("got problems %q, want one mentioning %q", p, c.want)
 			}
@@ -74,44 +62,20 @@ func TestReadmeProblemsFindsEachMissingPart(t *testing.T) {
 	}
 }
 
-func TestParseExercisesReadsNumberedItemsAndTheirTests(t *testing.T) {
-	lines := strings.Split(`Intro naming `+"`TestIgnored`"+`.
-
-1. Do the first thing.
-   Checked by `+"`TestOne`"+` and `+"`TestTwo`"+`.
-2) Second, checked by `+"`TestThree`, `TestThree`"+` again
-   - a sub-point about `+"`Testing`"+` and `+"`Test_Four`"+`
-10. Tenth, with `+"`go test -run TestFive`", "\n")
-	got := parseExercises(lines)
-	want := []exercise{
-		{N: 1, Tests: []string{"TestOne", "TestTwo"}},
-		{N: 2, Tests: []string{"TestThree", "Test_Four"}},
-		{N: 10, Tests: []string{"TestFive"}},
-	}
-	if len(got) != len(want) {
-		t.Fatalf("got %d exercises %+v, want %d", len(got), got, len(want))
-	}
-	for i := range want {
-		if got[i].N != want[i].N || !slices.Equal(got[i].Tests, want[i].Tests) {
-			t.Errorf("exercise %d: got %+v, want %+v", i+1, got[i], want[i])
-		}
-	}
-}
-
 func TestExerciseProblems(t *testing.T) {
 	tests := []string{"TestA", "TestB", "TestC"}
 	for _, c := range []struct {
 		name string
-		ex   []exercise
+		ex   []lessonsrc.Exercise
 		want []string // substrings, one per expected problem
 	}{
-		{"good", []exercise{{1, []string{"TestA"}}, {2, []string{"TestB", "TestC"}}}, nil},
+		{"good", []lessonsrc.Exercise{{N: 1, Tests: []string{"TestA"}}, {N: 2, Tests: []string{"TestB", "TestC"}}}, nil},
 		{"none", nil, []string{"no numbered list"}},
-		{"unknown test", []exercise{{1, []string{"TestA", "TestB", "TestC", "TestZ"}}}, []string{"names TestZ, which is not a test"}},
-		{"unnamed test", []exercise{{1, []string{"TestA", "TestB"}}}, []string{"TestC is not named by any exercise"}},
-		{"named twice", []exercise{{1, []string{"TestA", "TestB"}}, {2, []string{"TestB", "TestC"}}}, []string{"TestB is named by exercises 1 and 2"}},
-		{"no tests", []exercise{{1, []string{"TestA", "TestB", "TestC"}}, {2, nil}}, []string{"exercise 2 names no test"}},
-		{"numbering", []exercise{{1, []string{"TestA"}}, {3, []string{"TestB", "TestC"}}}, []string{"exercise 2 is numbered 3"}},
+		{"unknown test", []lessonsrc.Exercise{{N: 1, Tests: []string{"TestA", "TestB", "TestC", "TestZ"}}}, []string{"names TestZ, which is not a test"}},
+		{"unnamed test", []lessonsrc.Exercise{{N: 1, Tests: []string{"TestA", "TestB"}}}, []string{"TestC is not named by any exercise"}},
+		{"named twice", []lessonsrc.Exercise{{N: 1, Tests: []string{"TestA", "TestB"}}, {N: 2, Tests: []string{"TestB", "TestC"}}}, []string{"TestB is named by exercises 1 and 2"}},
+		{"no tests", []lessonsrc.Exercise{{N: 1, Tests: []string{"TestA", "TestB", "TestC"}}, {N: 2, Tests: nil}}, []string{"exercise 2 names no test"}},
+		{"numbering", []lessonsrc.Exercise{{N: 1, Tests: []string{"TestA"}}, {N: 3, Tests: []string{"TestB", "TestC"}}}, []string{"exercise 2 is numbered 3"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := exerciseProblems(c.ex, tests)
@@ -128,8 +92,12 @@ func TestExerciseProblems(t *testing.T) {
 }
 
 func TestTodoProblemsMapsTODOsToExercises(t *testing.T) {
-	ex := []exercise{{1, []string{"TestA"}}, {2, []string{"TestB"}}}
-	todos := map[int][]todoPlace{1: {{"a.go", 3}}, 4: {{"b.go", 9}}}
+	ex := []lessonsrc.Exercise{{N: 1, Tests: []string{"TestA"}}, {N: 2, Tests: []string{"TestB"}}}
+	todos := []lessonsrc.TODO{
+		{Exercise: 1, File: "a.go", Line: 3},
+		{Exercise: 4, File: "b.go", Line: 9},
+		{Exercise: 4, File: "c.go", Line: 1},
+	}
 	got := todoProblems(ex, todos)
 	want := []string{
 		"exercise 2 has no // TODO(2) in the starter files",

@@ -23,10 +23,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/wherewaiting/workshop/checker/internal/gotest"
+	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
 	"github.com/wherewaiting/workshop/checker/internal/repo"
 	"github.com/wherewaiting/workshop/checker/internal/testjson"
 )
@@ -55,10 +56,10 @@ const DefaultCount = 3
 // well under a second, so these only bound a hang. A hanging mistake is
 // caught, but it costs its timeout, hence the shorter one.
 const (
-	supportTimeout  = "10m"
-	starterTimeout  = "60s"
-	solutionTimeout = "60s"
-	mistakeTimeout  = "30s"
+	supportTimeout  = 10 * time.Minute
+	starterTimeout  = 60 * time.Second
+	solutionTimeout = 60 * time.Second
+	mistakeTimeout  = 30 * time.Second
 )
 
 // minMistakes is how many mistakes each lesson needs.
@@ -67,7 +68,7 @@ const minMistakes = 3
 // Run runs every check, prints what failed and why to cfg.Out, and ends
 // with the plain line "N passed, N failed".
 func Run(ctx context.Context, cfg Config) (passed, failed int) {
-	v := &verifier{cfg: cfg, goTest: execGoTest, rep: &reporter{out: cfg.Out, color: cfg.Color}}
+	v := &verifier{cfg: cfg, rep: &reporter{out: cfg.Out, color: cfg.Color}}
 	if v.rep.out == nil {
 		v.rep.out = io.Discard
 	}
@@ -79,13 +80,13 @@ func Run(ctx context.Context, cfg Config) (passed, failed int) {
 // verifier holds one verify run.
 type verifier struct {
 	cfg    Config
-	goTest runner
+	goTest gotest.Runner
 	rep    *reporter
 
 	root      string
 	tmp       string // holds the overlay files
 	lessons   []*lesson
-	exercises map[*lesson][]exercise
+	exercises map[*lesson][]lessonsrc.Exercise
 	mistakes  [][]*mistake // per lesson, the ones fit to run
 }
 
@@ -96,6 +97,11 @@ func (v *verifier) run(ctx context.Context) {
 		return
 	}
 	v.root = root
+	// Lenient: what went wrong in a run is reported by the checks that
+	// read it, so one broken lesson never hides the rest. When go cannot
+	// be found, the first run says so.
+	goPath, _ := gotest.Find()
+	v.goTest = gotest.Go{Path: goPath, Dir: root, Lenient: true}
 	v.tmp, err = os.MkdirTemp("", "verify-overlay-")
 	if err != nil {
 		v.rep.check("temporary folder for overlays", []string{err.Error()})
@@ -112,7 +118,7 @@ func (v *verifier) run(ctx context.Context) {
 	} else {
 		v.rep.check("every folder in lessons/ and solutions/ is a lesson NN-slug", strayFolders(root, rl))
 	}
-	v.exercises = map[*lesson][]exercise{}
+	v.exercises = map[*lesson][]lessonsrc.Exercise{}
 	for _, l := range rl {
 		v.lessons = append(v.lessons, loadLesson(root, l))
 	}
@@ -142,13 +148,14 @@ func (v *verifier) static(l *lesson) {
 		v.rep.check(name+": README has the required sections",
 			[]string{"cannot read " + filepath.Join(l.Dir(), "README.md") + "; the exercise checks need it too"})
 	} else {
-		rd := parseReadme(string(data))
+		rd := lessonsrc.ParseReadme(string(data))
 		v.rep.check(name+": README has the required sections", readmeProblems(rd, l.Number))
-		ex := parseExercises(rd.Sections["## Exercises"])
-		v.exercises[l] = ex
-		v.rep.check(name+": README exercises name every test exactly once", exerciseProblems(ex, l.Tests))
-		v.rep.check(name+": every exercise has a TODO(N) in the starter",
-			todoProblems(ex, findTODOs(l.abs(l.Dir()), l.StarterFiles)))
+		v.exercises[l] = rd.Exercises
+		v.rep.check(name+": README exercises name every test exactly once", exerciseProblems(rd.Exercises, l.Tests))
+		// A starter file that cannot be read shows in the build; its marks
+		// are simply missing here.
+		todos, _ := lessonsrc.TODOs(l.abs(l.Dir()))
+		v.rep.check(name+": every exercise has a TODO(N) in the starter", todoProblems(rd.Exercises, todos))
 	}
 	v.rep.check(name+": solution has the lesson's file names", solutionFileProblems(l))
 
@@ -204,7 +211,7 @@ func (v *verifier) support(ctx context.Context) error {
 		return nil
 	}
 	done := v.rep.progress("running the support packages' tests (go test -race %s)…", strings.Join(patterns, " "))
-	r, err := v.goTest(ctx, v.root, append([]string{"-race", "-timeout", supportTimeout}, patterns...))
+	r, err := v.goTest.Run(ctx, gotest.Request{Patterns: patterns, Race: true, Timeout: supportTimeout}, nil)
 	done()
 	if err != nil {
 		return err
@@ -238,7 +245,7 @@ func (v *verifier) starters(ctx context.Context) error {
 		want[l.ImportPath()] = l.Tests
 	}
 	done := v.rep.progress("building and running %d starters (go test -race -count=1)…", len(v.lessons))
-	outs, err := settle(ctx, v.goTest, v.root, []string{"-race", "-count=1", "-timeout", starterTimeout}, want, false)
+	outs, err := settle(ctx, v.goTest, gotest.Request{Race: true, Count: 1, Timeout: starterTimeout}, want, false)
 	done()
 	if err != nil {
 		return err
@@ -262,7 +269,8 @@ func starterProblems(l *lesson, o *outcome, pm pathMapper) []string {
 	case p.BuildFailed:
 		return append([]string{"the starter does not compile or vet:"}, buildExcerpt(p.BuildOutput, pm)...)
 	case timedOut(p):
-		return append([]string{"a test hung until -timeout " + starterTimeout + "; starters must fail, not hang:"}, excerpt(timeoutReport(p), pm, maxExcerpt)...)
+		hung := fmt.Sprintf("a test hung until -timeout %gs; starters must fail, not hang:", starterTimeout.Seconds())
+		return append([]string{hung}, excerpt(timeoutReport(p), pm, maxExcerpt)...)
 	case len(p.Tests) == 0:
 		return []string{"no test ran in " + l.Dir()}
 	case p.Status == testjson.Pass:
@@ -271,7 +279,7 @@ func starterProblems(l *lesson, o *outcome, pm pathMapper) []string {
 	return nil
 }
 
-func starterExerciseProblems(ex []exercise, o *outcome) []string {
+func starterExerciseProblems(ex []lessonsrc.Exercise, o *outcome) []string {
 	if len(ex) == 0 {
 		return []string{"the README lists no exercises to check"}
 	}
@@ -322,7 +330,9 @@ func (v *verifier) solutions(ctx context.Context) error {
 		want[l.ImportPath()] = l.Tests
 	}
 	done := v.rep.progress("building and running %d solutions (go test -race -count=%d -overlay)…", len(run), v.count())
-	r, err := v.goTest(ctx, v.root, append([]string{"-race", "-count=" + strconv.Itoa(v.count()), "-timeout", solutionTimeout, "-overlay", path}, sortedKeys(want)...))
+	r, err := v.goTest.Run(ctx, gotest.Request{
+		Patterns: sortedKeys(want), Race: true, Count: v.count(), Timeout: solutionTimeout, Overlay: path,
+	}, nil)
 	done()
 	if err != nil {
 		return err
@@ -410,7 +420,7 @@ func (v *verifier) runMistakes(ctx context.Context) error {
 			return err
 		}
 		done := v.rep.progress("mistakes, round %d of %d: building and running %d variants (go test -race -count=1 -overlay)…", k+1, len(batches), len(run))
-		outs, err := settle(ctx, v.goTest, v.root, []string{"-race", "-count=1", "-timeout", mistakeTimeout, "-overlay", path}, want, true)
+		outs, err := settle(ctx, v.goTest, gotest.Request{Race: true, Count: 1, Timeout: mistakeTimeout, Overlay: path}, want, true)
 		done()
 		if err != nil {
 			return err
