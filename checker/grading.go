@@ -7,9 +7,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
+	"github.com/wherewaiting/workshop/checker/internal/failure"
 	"github.com/wherewaiting/workshop/checker/internal/gotest"
 	"github.com/wherewaiting/workshop/checker/internal/grade"
 	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
@@ -25,9 +25,15 @@ import (
 // Timeouts: a lesson test takes milliseconds of virtual time, so a test
 // that runs for seconds is stuck. A test run alone gets less.
 const (
-	runTimeout  = 20 * time.Second
-	soloTimeout = 10 * time.Second
+	runTimeout  = 10 * time.Second
+	soloTimeout = 5 * time.Second
 )
+
+// soloParallel is how many single-test runs go at once after a crash. A
+// hung test binary uses no CPU while it waits for its timeout, so running
+// more of them than there are cores lets a lesson whose every test hangs
+// finish in about one timeout rather than one per core's share of tests.
+const soloParallel = 8
 
 // workshop is the repository the checker runs in.
 type workshop struct {
@@ -187,7 +193,7 @@ func (g *grader) grade(ctx context.Context, lessons []repo.Lesson, pattern strin
 	if len(jobs) > 0 {
 		g.bar.Note(fmt.Sprintf("a test binary stopped early; running %d tests one at a time", len(jobs)))
 		base := gotest.Request{Race: g.race, NoCgo: req.NoCgo, Timeout: soloTimeout}
-		solo = rerun.Run(ctx, g.runner, base, jobs, runtime.GOMAXPROCS(0), nil)
+		solo = rerun.Run(ctx, g.runner, base, jobs, soloParallel, nil)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
@@ -212,9 +218,35 @@ func (g *grader) grade(ctx context.Context, lessons []repo.Lesson, pattern strin
 				in.Solo[j.Test] = p
 			}
 		}
-		results = append(results, grade.Grade(in))
+		r := grade.Grade(in)
+		if r.Build != nil && r.Build.Kind == failure.Compile {
+			g.tellVetFromCompiler(ctx, l, req, r.Build)
+		}
+		results = append(results, r)
 	}
 	return results, nil
+}
+
+// tellVetFromCompiler finds out whether a build that failed was stopped by
+// the compiler or by go vet, which go test runs first: both print
+// "file:line: message" under the same header. Building the tests again with
+// vet off settles it; the run builds only this lesson and runs no test.
+func (g *grader) tellVetFromCompiler(ctx context.Context, l repo.Lesson, req gotest.Request, build *failure.Report) {
+	again := gotest.Request{
+		Patterns: []string{"./" + filepath.ToSlash(l.Dir()) + "/"},
+		Race:     req.Race,
+		NoCgo:    req.NoCgo,
+		NoVet:    true,
+		Run:      "^$",
+		Timeout:  soloTimeout,
+	}
+	run, err := g.runner.Run(ctx, again, nil)
+	if err != nil {
+		return
+	}
+	if p := run.Package(l.ImportPath()); p != nil && !p.BuildFailed {
+		build.Kind = failure.Vet
+	}
 }
 
 // todos finds the first TODO mark of each lesson, for "start here".

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/wherewaiting/workshop/checker/internal/failure"
 	"github.com/wherewaiting/workshop/checker/internal/gotest"
 	"github.com/wherewaiting/workshop/checker/internal/grade"
 	"github.com/wherewaiting/workshop/checker/internal/manifest"
@@ -128,5 +129,54 @@ func TestACrashedLessonIsRerunTestByTest(t *testing.T) {
 	}
 	if got[0].Status != grade.Crashed {
 		t.Errorf("lesson = %q, want %q", got[0].Status, grade.Crashed)
+	}
+}
+
+// vetRunner fails every build, as go test does when vet or the compiler
+// stops it, and answers a run with vet off as builds says.
+type vetRunner struct {
+	builds bool
+	runs   []gotest.Request
+}
+
+func (r *vetRunner) Run(ctx context.Context, req gotest.Request, onEvent func(testjson.Event)) (*testjson.Run, error) {
+	r.runs = append(r.runs, req)
+	const pkg = "github.com/wherewaiting/workshop/lessons/04-vet"
+	stream := `{"ImportPath":"` + pkg + `","Action":"build-output","Output":"lessons/04-vet/v.go:8:28: fmt.Sprintf format %d has arg name of wrong type string\n"}
+{"ImportPath":"` + pkg + `","Action":"build-fail"}
+{"Action":"start","Package":"` + pkg + `"}
+{"Action":"fail","Package":"` + pkg + `","FailedBuild":"` + pkg + `"}
+`
+	if req.NoVet && r.builds {
+		stream = `{"Action":"start","Package":"` + pkg + `"}
+{"Action":"pass","Package":"` + pkg + `"}
+`
+	}
+	return testjson.Parse(strings.NewReader(stream))
+}
+
+func TestABuildStoppedOnlyByVetIsToldApart(t *testing.T) {
+	for _, builds := range []bool{true, false} {
+		root := t.TempDir()
+		dir := filepath.Join(root, "lessons", "04-vet")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		r := &vetRunner{builds: builds}
+		g := grader{ws: workshop{root: root}, runner: r, race: true, bar: progress.Start(&bytes.Buffer{}, false, "testing", 1)}
+		got, err := g.grade(context.Background(), []repo.Lesson{{Number: "04", Slug: "vet"}}, "./lessons/...", manifest.New(), manifest.New())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.runs) != 2 || !r.runs[1].NoVet || r.runs[1].Run != "^$" {
+			t.Fatalf("runs = %+v, want the lessons, then this lesson again with -vet=off and no test", r.runs)
+		}
+		want := failure.Compile
+		if builds {
+			want = failure.Vet
+		}
+		if got[0].Status != grade.NoCompile || got[0].Build == nil || got[0].Build.Kind != want {
+			t.Errorf("builds without vet = %v: got status %q, build %+v; want %q of kind %q", builds, got[0].Status, got[0].Build, grade.NoCompile, want)
+		}
 	}
 }

@@ -39,6 +39,9 @@ type Request struct {
 	// that stand in for them, so a solution or a mistake runs against the
 	// lesson's tests without anything being written into lessons/.
 	Overlay string
+	// NoVet is -vet=off. After a failed build, a run without vet tells a
+	// compile error from a problem that only go vet reports.
+	NoVet bool
 }
 
 // Args are the go command's arguments for r.
@@ -55,6 +58,9 @@ func (r Request) Args() []string {
 	}
 	if r.Overlay != "" {
 		args = append(args, "-overlay", r.Overlay)
+	}
+	if r.NoVet {
+		args = append(args, "-vet=off")
 	}
 	if r.Run != "" {
 		args = append(args, "-run", r.Run)

@@ -361,6 +361,13 @@ func (l Lesson) Problem() string {
 		}
 		return strings.Join(parts, "; ") + " (the checker only counts a lesson with its original tests)"
 	case NoCompile:
+		if l.Build != nil && l.Build.Kind == failure.Vet {
+			where := ""
+			if l.Build.Where != nil {
+				where = l.Build.Where.Location() + ": "
+			}
+			return fmt.Sprintf("go vet, which go test runs before the tests, stops them: %s%s", where, l.Build.Headline)
+		}
 		if l.Build != nil && l.Build.Where != nil {
 			return fmt.Sprintf("it does not compile: %s: %s", l.Build.Where.Location(), l.Build.Headline)
 		}

@@ -174,9 +174,11 @@ func TestBuildFailuresPointAtTheLearnersLine(t *testing.T) {
 		kind        failure.Kind
 		where       string
 		headline    string
+		problem     string
 	}{
-		{"compile-error", "03-nocompile", failure.Compile, "lessons/03-nocompile/x.go:6", "undefined: undefinedThing"},
-		{"vet-error", "04-vet", failure.Vet, "lessons/04-vet/v.go:8", "fmt.Sprintf format %d has arg name of wrong type string"},
+		{"compile-error", "03-nocompile", failure.Compile, "lessons/03-nocompile/x.go:6", "undefined: undefinedThing", "it does not compile: "},
+		{"vet-error", "04-vet", failure.Vet, "lessons/04-vet/v.go:8", "fmt.Sprintf format %d has arg name of wrong type string",
+			"go vet, which go test runs before the tests, stops them: "},
 	}
 	for _, tc := range tests {
 		t.Run(tc.stream, func(t *testing.T) {
@@ -193,7 +195,7 @@ func TestBuildFailuresPointAtTheLearnersLine(t *testing.T) {
 			if got.Build.Headline != tc.headline {
 				t.Errorf("headline = %q, want %q", got.Build.Headline, tc.headline)
 			}
-			if want := "it does not compile: " + tc.where + ": " + tc.headline; got.Problem() != want {
+			if want := tc.problem + tc.where + ": " + tc.headline; got.Problem() != want {
 				t.Errorf("Problem() = %q, want %q", got.Problem(), want)
 			}
 		})
