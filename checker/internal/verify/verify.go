@@ -54,12 +54,13 @@ const DefaultCount = 3
 //
 // Test binary timeouts. Lesson tests run on virtual time and finish in
 // well under a second, so these only bound a hang. A hanging mistake is
-// caught, but it costs its timeout, hence the shorter one.
+// caught, but it costs its timeout, hence the shorter one (a lesson
+// package takes well under a second, even under -race on two cores).
 const (
 	supportTimeout  = 10 * time.Minute
 	starterTimeout  = 60 * time.Second
 	solutionTimeout = 60 * time.Second
-	mistakeTimeout  = 30 * time.Second
+	mistakeTimeout  = 10 * time.Second
 )
 
 // minMistakes is how many mistakes each lesson needs.
@@ -419,7 +420,7 @@ func (v *verifier) runMistakes(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		done := v.rep.progress("mistakes, round %d of %d: building and running %d variants (go test -race -count=1 -overlay)…", k+1, len(batches), len(run))
+		done := v.rep.progress("mistakes, round %d of %d: building and running %s (go test -race -count=1 -overlay)…", k+1, len(batches), plural(len(run), "variant"))
 		outs, err := settle(ctx, v.goTest, gotest.Request{Race: true, Count: 1, Timeout: mistakeTimeout, Overlay: path}, want, true)
 		done()
 		if err != nil {
@@ -595,4 +596,12 @@ func indent(lines []string) []string {
 		out[i] = "  " + l
 	}
 	return out
+}
+
+// plural is "1 variant", "2 variants".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

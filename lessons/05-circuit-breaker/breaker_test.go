@@ -1,0 +1,583 @@
+package breaker_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/wherewaiting/workshop/internal/backend"
+	"github.com/wherewaiting/workshop/internal/timeline"
+	breaker "github.com/wherewaiting/workshop/lessons/05-circuit-breaker"
+)
+
+// errDown is what a dead dependency answers, after making its caller wait.
+var errDown = errors.New("dependency down")
+
+// Exercise 1: trip after more than MaxFailures failures in a row, then fail fast.
+
+func TestTheBreakerOpensAfterMoreThanMaxFailuresInARow(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, tc := range []struct {
+		maxFailures int // as set in Settings
+		trips       int // the failure that opens the breaker
+	}{
+		{maxFailures: 0, trips: 6}, // the default: more than 5
+		{maxFailures: 1, trips: 2},
+		{maxFailures: 3, trips: 4},
+	} {
+		t.Run(fmt.Sprintf("MaxFailures=%d", tc.maxFailures), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				defer letEverythingFinish()
+				tl := timeline.New()
+				dep := newDependency(tl, backend.Latency(time.Second), backend.FailWith(errDown))
+				br := breaker.New(breaker.Settings{MaxFailures: tc.maxFailures, OpenTimeout: time.Hour})
+
+				var got, want []string
+				for i := 1; i <= tc.trips; i++ {
+					r := callOne(t, br, via(dep), tl, fmt.Sprintf("client %d", i))
+					require.ErrorIs(t, r.err, errDown,
+						"call %d was made while the breaker was closed, so it should reach the dependency and return its error\n%s", i, tl)
+					got = append(got, fmt.Sprintf("after %d: %v", i, br.State()))
+					if i < tc.trips {
+						want = append(want, fmt.Sprintf("after %d: closed", i))
+					} else {
+						want = append(want, fmt.Sprintf("after %d: open", i))
+					}
+				}
+				assert.Equal(t, want, got,
+					"the breaker's state after each failure in a row: with MaxFailures=%d (0 means the default, 5) it should stay "+
+						"closed for %d failures in a row and open on failure %d, after MORE than MaxFailures\n%s",
+					tc.maxFailures, tc.trips-1, tc.trips, tl)
+				assert.Equal(t, tc.trips, dep.Calls(), "every call was made while the breaker was closed")
+			})
+		})
+	}
+}
+
+func TestASuccessInBetweenResetsTheFailureCount(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		tl := timeline.New()
+		// Three failures, one success, then nothing but failures.
+		dep := newDependency(tl, backend.Latency(time.Second), backend.FailFunc(func(n int) error {
+			if n == 4 {
+				return nil
+			}
+			return errDown
+		}))
+		br := breaker.New(breaker.Settings{MaxFailures: 3, OpenTimeout: time.Hour})
+
+		var got []string
+		for i := 1; i <= 8; i++ {
+			callOne(t, br, via(dep), tl, fmt.Sprintf("client %d", i))
+			got = append(got, br.State().String())
+		}
+		want := []string{"closed", "closed", "closed", "closed", "closed", "closed", "closed", "open"}
+		assert.Equal(t, want, got,
+			"the state after each call of fail, fail, fail, SUCCEED, fail, fail, fail, fail with MaxFailures=3: "+
+				"only failures IN A ROW count, so the success resets the count and the breaker opens on the 4th failure "+
+				"after it, not on the 4th failure in all\n%s", tl)
+	})
+}
+
+func TestAnOpenBreakerFailsFastWithoutCallingTheDependency(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		const clients = 10
+		tl := timeline.New()
+		dep := newDependency(tl, backend.Latency(2*time.Second), backend.FailWith(errDown))
+		br := breaker.New(breaker.Settings{MaxFailures: 5, OpenTimeout: time.Minute})
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+
+		// A client arrives every second; the dead dependency makes each one
+		// wait 2s before it fails.
+		var pending []<-chan result
+		for i := 1; i <= clients; i++ {
+			pending = append(pending, goCall(ctx, br, via(dep), tl, fmt.Sprintf("client %d", i)))
+			time.Sleep(time.Second)
+			synctest.Wait() // whatever ended at this instant is counted before the next client comes
+		}
+		results := await(t, tl, cancel, pending...)
+
+		var waits []string
+		for _, r := range results {
+			waits = append(waits, r.waited.String())
+		}
+		assert.Equal(t, []string{"2s", "2s", "2s", "2s", "2s", "2s", "2s", "0s", "0s", "0s"}, waits,
+			"the clients' waits, client 1 first. Clients 1 to 6 each wait 2s and fail; the 6th failure in a row (more "+
+				"than MaxFailures=5) opens the breaker at 7s. Client 7 was already waiting. From client 8 on, the breaker "+
+				"is open: they should fail at once and wait 0s, not 2s for a dependency known to be dead\n%s", tl)
+		for i, r := range results {
+			if i < 7 {
+				assert.ErrorIs(t, r.err, errDown, "%s called while the breaker was closed: it should get the dependency's own error", r.who)
+			} else {
+				assert.ErrorIs(t, r.err, breaker.ErrOpen, "%s called while the breaker was open: it should get breaker.ErrOpen", r.who)
+			}
+		}
+		assert.Equal(t, 7, dep.Calls(),
+			"the dependency was called %d times; an open breaker must not call it at all, so only the 7 clients "+
+				"that came while it was closed reach it\n%s", dep.Calls(), tl)
+		t.Logf("the breaker opened at 7s; from then on clients were turned away at once, and the dependency was left alone:\n%s", tl)
+	})
+}
+
+// Exercise 2: half-open after the timeout, a few trial calls, close or open again.
+
+func TestTheBreakerHalfOpensExactlyAtTheOpenTimeout(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, tc := range []struct {
+		name    string
+		setting time.Duration // Settings.OpenTimeout
+		timeout time.Duration // what it should be
+	}{
+		{name: "OpenTimeout=10s", setting: 10 * time.Second, timeout: 10 * time.Second},
+		{name: "default", setting: 0, timeout: 60 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				defer letEverythingFinish()
+				start := time.Now()
+				tl := timeline.New()
+				dep := newDependency(tl, backend.Latency(time.Second), backend.FailWith(errDown))
+				br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: tc.setting})
+
+				trip(t, br, dep, tl, 2) // two calls of 1s: open at 2s
+				tripped := 2 * time.Second
+
+				at(start, tripped+tc.timeout-time.Nanosecond)
+				assert.Equal(t, breaker.Open.String(), br.State().String(),
+					"at %v, 1ns before the %v open timeout is over (it opened at %v), the breaker should still be open: "+
+						"count the timeout from the moment it opened\n%s", tripped+tc.timeout-time.Nanosecond, tc.timeout, tripped, tl)
+				r := callOne(t, br, via(dep), tl, "early client")
+				assert.ErrorIs(t, r.err, breaker.ErrOpen, "a call 1ns before the timeout is over should still get ErrOpen\n%s", tl)
+				assert.Zero(t, r.waited, "an open breaker should fail at once; the client waited %v\n%s", r.waited, tl)
+				assert.Equal(t, 2, dep.Calls(), "an open breaker must not call the dependency\n%s", tl)
+
+				at(start, tripped+tc.timeout)
+				assert.Equal(t, breaker.HalfOpen.String(), br.State().String(),
+					"at %v, exactly %v after it opened, the breaker should be half-open: let State see that the "+
+						"timeout has passed (time.Now is virtual here)\n%s", tripped+tc.timeout, tc.timeout, tl)
+			})
+		})
+	}
+}
+
+func TestHalfOpenLetsOnlyHalfOpenMaxTrialCallsThrough(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, tc := range []struct {
+		setting int // Settings.HalfOpenMax
+		trials  int // what it should be
+	}{
+		{setting: 0, trials: 1}, // the default
+		{setting: 3, trials: 3},
+	} {
+		t.Run(fmt.Sprintf("HalfOpenMax=%d", tc.setting), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				defer letEverythingFinish()
+				start := time.Now()
+				tl := timeline.New()
+				// Down for the first two calls, then back: each call takes 1s.
+				dep := newDependency(tl, backend.Latency(time.Second), failFirst(2))
+				br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 5 * time.Second, HalfOpenMax: tc.setting})
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+
+				trip(t, br, dep, tl, 2)
+				at(start, 7*time.Second)
+				require.Equal(t, breaker.HalfOpen.String(), br.State().String(), "5s after opening at 2s, the breaker should be half-open\n%s", tl)
+
+				var trials []<-chan result
+				for i := 1; i <= tc.trials; i++ {
+					trials = append(trials, goCall(ctx, br, via(dep), tl, fmt.Sprintf("trial %d", i)))
+					synctest.Wait()
+				}
+				assert.Equal(t, tc.trials, dep.Stats().InFlight,
+					"with HalfOpenMax=%d (0 means the default, 1), %d trial calls should be at the dependency at once\n%s",
+					tc.setting, tc.trials, tl)
+
+				extra := await(t, tl, cancel, goCall(ctx, br, via(dep), tl, "one too many"))[0]
+				assert.ErrorIs(t, extra.err, breaker.ErrTooManyRequests,
+					"all %d trial calls are taken, so one more call should get ErrTooManyRequests\n%s", tc.trials, tl)
+				assert.Zero(t, extra.waited,
+					"the extra caller waited %v; it should be turned away at once, not queued behind the trials\n%s", extra.waited, tl)
+				assert.Equal(t, 2+tc.trials, dep.Calls(),
+					"the dependency should see the 2 calls that opened the breaker and the %d trials, nothing more\n%s", tc.trials, tl)
+
+				for _, r := range await(t, tl, cancel, trials...) {
+					assert.NoError(t, r.err, "%s: the dependency is back, so the trial should succeed\n%s", r.who, tl)
+				}
+			})
+		})
+	}
+}
+
+func TestASuccessfulTrialClosesTheBreaker(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		// Down for 3 calls, up for the 4th (the trial), down again after.
+		dep := newDependency(tl, backend.Latency(time.Second), backend.FailFunc(func(n int) error {
+			if n == 4 {
+				return nil
+			}
+			return errDown
+		}))
+		br := breaker.New(breaker.Settings{MaxFailures: 2, OpenTimeout: 10 * time.Second})
+
+		trip(t, br, dep, tl, 3) // open at 3s
+		at(start, 13*time.Second)
+		r := callOne(t, br, via(dep), tl, "trial")
+		require.NoError(t, r.err, "the trial at 13s should reach the dependency, which is back\n%s", tl)
+		assert.Equal(t, breaker.Closed.String(), br.State().String(),
+			"the trial call succeeded, so the breaker should be closed: the dependency is back\n%s", tl)
+
+		// Closed again, with a fresh count: two failures are fine, the third opens it.
+		var got []string
+		for i := 1; i <= 3; i++ {
+			r := callOne(t, br, via(dep), tl, fmt.Sprintf("client %d", i))
+			require.ErrorIs(t, r.err, errDown, "a closed breaker should let call %d through to the dependency\n%s", i, tl)
+			got = append(got, br.State().String())
+		}
+		assert.Equal(t, []string{"closed", "closed", "open"}, got,
+			"after closing, the failures before the trip are forgotten: with MaxFailures=2 the breaker should open on the "+
+				"3rd new failure in a row, not earlier\n%s", tl)
+	})
+}
+
+func TestAFailedTrialReopensTheBreakerAndRestartsTheTimeout(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		dep := newDependency(tl, backend.Latency(time.Second), backend.FailWith(errDown))
+		br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second})
+
+		trip(t, br, dep, tl, 2) // open at 2s
+		at(start, 12*time.Second)
+		r := callOne(t, br, via(dep), tl, "trial")
+		require.ErrorIs(t, r.err, errDown, "the trial at 12s should reach the dependency and get its error\n%s", tl)
+		assert.Equal(t, breaker.Open.String(), br.State().String(),
+			"the trial failed at 13s, so the breaker should be open again, for a full 10s from now\n%s", tl)
+
+		at(start, 23*time.Second-time.Nanosecond)
+		assert.Equal(t, breaker.Open.String(), br.State().String(),
+			"at 23s − 1ns the breaker should still be open: it opened again at 13s, and the 10s timeout starts again "+
+				"from there, not from the first opening at 2s\n%s", tl)
+		early := callOne(t, br, via(dep), tl, "early client")
+		assert.ErrorIs(t, early.err, breaker.ErrOpen, "a call 1ns before the new timeout is over should get ErrOpen\n%s", tl)
+		assert.Equal(t, 3, dep.Calls(), "an open breaker must not call the dependency\n%s", tl)
+
+		at(start, 23*time.Second)
+		assert.Equal(t, breaker.HalfOpen.String(), br.State().String(),
+			"at 23s, 10s after the failed trial opened the breaker again, it should be half-open\n%s", tl)
+	})
+}
+
+// Exercise 3: results from an earlier generation, state changes, many callers.
+
+func TestALateSuccessFromBeforeTheTripDoesNotCloseTheBreaker(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		// Two slow reports, started while all is well, that will succeed.
+		slow := backend.New("slow report", backend.Record(tl), backend.LatencyFunc(func(n int) time.Duration {
+			return []time.Duration{5 * time.Second, 15 * time.Second}[n-1]
+		}))
+		// The dependency fails twice (1s each), then a 5s trial fails too.
+		dep := newDependency(tl, backend.FailWith(errDown), backend.LatencyFunc(func(n int) time.Duration {
+			if n == 3 {
+				return 5 * time.Second
+			}
+			return time.Second
+		}))
+		br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second})
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+
+		reports := []<-chan result{goCall(ctx, br, via(slow), tl, "report A (5s)")}
+		synctest.Wait()
+		reports = append(reports, goCall(ctx, br, via(slow), tl, "report B (15s)"))
+		synctest.Wait()
+		trip(t, br, dep, tl, 2) // open at 2s
+
+		at(start, 5*time.Second)
+		assert.Equal(t, breaker.Open.String(), br.State().String(),
+			"at 5s report A succeeded, but it started at 0s, before the breaker opened: its result is from an earlier "+
+				"generation and must not close the breaker\n%s", tl)
+
+		at(start, 12*time.Second)
+		require.Equal(t, breaker.HalfOpen.String(), br.State().String(), "10s after opening at 2s, the breaker should be half-open\n%s", tl)
+		trial := goCall(ctx, br, via(dep), tl, "trial (5s)")
+		synctest.Wait()
+
+		at(start, 15*time.Second)
+		assert.Equal(t, breaker.HalfOpen.String(), br.State().String(),
+			"at 15s report B succeeded, but it started before the breaker opened; only the trial call, still running, "+
+				"may decide whether the breaker closes\n%s", tl)
+		busy := callOne(t, br, via(dep), tl, "client at 15s")
+		assert.ErrorIs(t, busy.err, breaker.ErrTooManyRequests,
+			"at 15s the one trial call is still running, so another call should get ErrTooManyRequests\n%s", tl)
+
+		require.ErrorIs(t, await(t, tl, cancel, trial)[0].err, errDown, "the trial should get the dependency's error\n%s", tl)
+		assert.Equal(t, breaker.Open.String(), br.State().String(), "the trial failed at 17s, so the breaker should be open again\n%s", tl)
+		for _, r := range await(t, tl, cancel, reports...) {
+			assert.NoError(t, r.err, "%s succeeded: its caller gets its result even though the breaker ignores it", r.who)
+		}
+	})
+}
+
+func TestALateFailureFromAnEarlierGenerationIsNotCounted(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		// Two slow reports, started while all is well, that will fail.
+		slow := backend.New("slow report", backend.Record(tl), backend.FailWith(errDown),
+			backend.LatencyFunc(func(n int) time.Duration {
+				return []time.Duration{13500 * time.Millisecond, 15 * time.Second}[n-1]
+			}))
+		// The dependency fails 3 times, is back for the 4th call (the trial),
+		// then fails again. Every call takes 1s.
+		dep := newDependency(tl, backend.Latency(time.Second), backend.FailFunc(func(n int) error {
+			if n == 4 {
+				return nil
+			}
+			return errDown
+		}))
+		br := breaker.New(breaker.Settings{MaxFailures: 2, OpenTimeout: 10 * time.Second})
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+
+		reports := []<-chan result{goCall(ctx, br, via(slow), tl, "report A (13.5s)")}
+		synctest.Wait()
+		reports = append(reports, goCall(ctx, br, via(slow), tl, "report B (15s)"))
+		synctest.Wait()
+		trip(t, br, dep, tl, 3) // open at 3s
+
+		at(start, 13*time.Second)
+		trial := goCall(ctx, br, via(dep), tl, "trial (1s)")
+		synctest.Wait()
+		at(start, 13500*time.Millisecond)
+		assert.Equal(t, breaker.HalfOpen.String(), br.State().String(),
+			"at 13.5s report A failed, but it started before the breaker opened: its failure is from an earlier "+
+				"generation and must not open the breaker again while the trial runs\n%s", tl)
+
+		require.NoError(t, await(t, tl, cancel, trial)[0].err, "the trial at 13s should succeed: the dependency is back\n%s", tl)
+		require.Equal(t, breaker.Closed.String(), br.State().String(), "the trial succeeded at 14s, so the breaker should be closed\n%s", tl)
+
+		at(start, 15*time.Second) // report B fails now
+		var got []string
+		for i := 1; i <= 3; i++ {
+			callOne(t, br, via(dep), tl, fmt.Sprintf("client %d", i))
+			got = append(got, br.State().String())
+		}
+		assert.Equal(t, []string{"closed", "closed", "open"}, got,
+			"the state after each of 3 new failures in a row, from 15s, with MaxFailures=2. Report B failed at 15s, "+
+				"but it started before the breaker opened: it must not count towards the next trip, so the breaker "+
+				"should open on the 3rd new failure, not the 2nd\n%s", tl)
+		for _, r := range await(t, tl, cancel, reports...) {
+			assert.ErrorIs(t, r.err, errDown, "%s failed: its caller gets the error even though the breaker ignores it", r.who)
+		}
+	})
+}
+
+func TestOnStateChangeReportsEveryTransitionOnceInOrder(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		// Down for three calls (two to open it, one failed trial), then back.
+		dep := newDependency(tl, backend.Latency(time.Second), failFirst(3))
+		var (
+			mu      sync.Mutex
+			changes []string
+		)
+		br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second,
+			OnStateChange: func(from, to breaker.State) {
+				mu.Lock()
+				defer mu.Unlock()
+				changes = append(changes, fmt.Sprintf("%v → %v at %v", from, to, time.Since(start)))
+			}})
+
+		trip(t, br, dep, tl, 2) // open at 2s
+		at(start, 12*time.Second-time.Nanosecond)
+		br.State()
+		at(start, 12*time.Second)
+		for range 3 {
+			br.State() // three looks, one change
+		}
+		callOne(t, br, via(dep), tl, "trial 1") // fails at 13s
+		at(start, 23*time.Second)
+		callOne(t, br, via(dep), tl, "trial 2") // the first to look after the timeout; succeeds at 24s
+
+		mu.Lock()
+		defer mu.Unlock()
+		assert.Equal(t, []string{
+			"closed → open at 2s",
+			"open → half-open at 12s",
+			"half-open → open at 13s",
+			"open → half-open at 23s",
+			"half-open → closed at 24s",
+		}, changes,
+			"OnStateChange should be called once for every change of state, in order, with (from, to), at the moment "+
+				"it happens; an open breaker half-opens the first time anyone looks after the timeout\n%s", tl)
+	})
+}
+
+func TestCallsRunSideBySideThroughAClosedBreaker(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		const clients = 10
+		tl := timeline.New()
+		dep := newDependency(tl, backend.Latency(2*time.Second))
+		br := breaker.New(breaker.Settings{})
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+
+		var pending []<-chan result
+		for i := 1; i <= clients; i++ {
+			pending = append(pending, goCall(ctx, br, via(dep), tl, fmt.Sprintf("client %d", i)))
+		}
+		var waits []string
+		for _, r := range await(t, tl, cancel, pending...) {
+			require.NoError(t, r.err, "%s: the dependency is healthy\n%s", r.who, tl)
+			waits = append(waits, r.waited.String())
+		}
+		assert.Equal(t, slices.Repeat([]string{"2s"}, clients), waits,
+			"10 clients called a healthy 2s dependency at once, through a closed breaker: each should wait 2s, "+
+				"side by side. The breaker's lock guards its counts, never the call itself\n%s", tl)
+		assert.Equal(t, clients, dep.PeakInFlight(),
+			"all %d calls should be at the dependency at once; the breaker must not make them take turns\n%s", clients, tl)
+		assert.Equal(t, breaker.Closed.String(), br.State().String(), "10 successes leave the breaker closed")
+	})
+}
+
+// letEverythingFinish sleeps past any work a test started (virtual time
+// costs nothing), so that calls still running when a test stops early end
+// before the bubble does. In correct code every goroutine has then exited.
+func letEverythingFinish() {
+	time.Sleep(time.Hour)
+	synctest.Wait()
+}
+
+// newDependency returns a simulated dependency, drawn on tl, that answers
+// at once until options say otherwise. Call it inside the bubble.
+func newDependency(tl *timeline.Timeline, opts ...backend.Option) *backend.Backend {
+	return backend.New("dependency", append([]backend.Option{backend.Record(tl)}, opts...)...)
+}
+
+// failFirst makes the first n calls fail with errDown and the rest succeed.
+func failFirst(n int) backend.Option {
+	return backend.FailFunc(func(call int) error {
+		if call <= n {
+			return errDown
+		}
+		return nil
+	})
+}
+
+// via is the protected call: one request to be.
+func via(be *backend.Backend) func(context.Context) error {
+	return func(ctx context.Context) error {
+		_, err := be.Call(ctx, "ping")
+		return err
+	}
+}
+
+// at sleeps until d after start (virtual time costs nothing), then lets
+// everything that was due at that instant finish before the test looks.
+func at(start time.Time, d time.Duration) {
+	time.Sleep(time.Until(start.Add(d)))
+	synctest.Wait()
+}
+
+// trip makes n calls in a row, one after the other, that dep fails, so a
+// breaker set to open after n-1 failures opens when the last one returns.
+func trip(t *testing.T, br *breaker.Breaker, dep *backend.Backend, tl *timeline.Timeline, n int) {
+	t.Helper()
+	for i := 1; i <= n; i++ {
+		r := callOne(t, br, via(dep), tl, fmt.Sprintf("failing %d", i))
+		require.ErrorIs(t, r.err, errDown,
+			"failing call %d of %d should reach the dependency and return its error; the breaker should be closed until "+
+				"the last one\n%s", i, n, tl)
+	}
+	require.Equal(t, breaker.Open.String(), br.State().String(),
+		"%d failures in a row, one more than this test's MaxFailures, should open the breaker (exercise 1)\n%s", n, tl)
+}
+
+// A result is what one caller got, and how long it waited for it.
+type result struct {
+	who    string
+	err    error
+	waited time.Duration
+}
+
+// goCall starts a caller, drawn on tl as who, that calls op through br. Its
+// result arrives on the returned channel.
+func goCall(ctx context.Context, br *breaker.Breaker, op func(context.Context) error, tl *timeline.Timeline, who string) <-chan result {
+	out := make(chan result, 1) // buffered: a caller never waits for the test to read
+	start := time.Now()
+	end := tl.Begin(who)
+	go func() {
+		err := br.Call(ctx, op)
+		end()
+		out <- result{who: who, err: err, waited: time.Since(start)}
+	}()
+	return out
+}
+
+// callOne runs one caller and waits for it.
+func callOne(t *testing.T, br *breaker.Breaker, op func(context.Context) error, tl *timeline.Timeline, who string) result {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	return await(t, tl, cancel, goCall(ctx, br, op, tl, who))[0]
+}
+
+// patience is how much virtual time a test waits for its callers before it
+// calls them stuck. It costs nothing: virtual time passes instantly.
+const patience = 10 * time.Minute
+
+// await returns the callers' results in the order given. Callers still
+// waiting after patience are stuck: await cancels their context (through
+// cancel) so they can leave and the test ends cleanly, and fails the test.
+func await(t *testing.T, tl *timeline.Timeline, cancel context.CancelFunc, pending ...<-chan result) []result {
+	t.Helper()
+	giveUp := time.After(patience)
+	results := make([]result, 0, len(pending))
+	for _, c := range pending {
+		select {
+		case r := <-c:
+			results = append(results, r)
+		case <-giveUp:
+			picture := tl.String()
+			cancel()
+			for _, c := range pending[len(results):] {
+				<-c
+			}
+			t.Fatalf("after %v, %d of %d callers were still waiting. A breaker never makes a caller wait: it lets "+
+				"the call through, or turns it away at once\n%s", patience, len(pending)-len(results), len(pending), picture)
+		}
+	}
+	return results
+}
