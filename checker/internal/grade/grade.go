@@ -9,7 +9,9 @@ package grade
 
 import (
 	"fmt"
+	"math"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/wherewaiting/workshop/checker/internal/failure"
@@ -134,6 +136,7 @@ func Grade(in Input) Lesson {
 			out.Tests = append(out.Tests, Test{Name: name, Status: NotRun, Exercise: in.Exercises[name]})
 		}
 		out.Total = len(out.Tests)
+		inExerciseOrder(out.Tests)
 		return finish(out, NoCompile)
 	}
 	for _, name := range names(in.Declared, pkg) {
@@ -150,6 +153,7 @@ func Grade(in Input) Lesson {
 		}
 	}
 	out.Total = len(out.Tests)
+	inExerciseOrder(out.Tests)
 	if out.Passed == out.Total {
 		// Every test passed, yet the package may have failed: a leak that
 		// goleak.VerifyTestMain found after the last test, or a crash
@@ -170,6 +174,20 @@ func Grade(in Input) Lesson {
 		}
 	}
 	return finish(out, worst(out))
+}
+
+// inExerciseOrder sorts tests by the exercise that checks them, keeping
+// source order within an exercise, so a learner reads them in the order of
+// the README whatever the order of the test files. Tests no exercise names
+// go last.
+func inExerciseOrder(tests []Test) {
+	rank := func(t Test) int {
+		if t.Exercise == 0 {
+			return math.MaxInt
+		}
+		return t.Exercise
+	}
+	sort.SliceStable(tests, func(i, j int) bool { return rank(tests[i]) < rank(tests[j]) })
 }
 
 // names lists the top-level tests: the declared ones in source order, then

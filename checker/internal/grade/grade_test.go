@@ -341,3 +341,22 @@ func TestAssertionKeepsTheTestifyMessageAndDiff(t *testing.T) {
 		t.Errorf("Location() = %s:%d, want lessons/02-fail/chain_test.go:26", f, line)
 	}
 }
+
+func TestTestsAreListedInExerciseOrder(t *testing.T) {
+	tests := []Test{
+		{Name: "TestBudget", Exercise: 4},
+		{Name: "TestHelperOnly"},
+		{Name: "TestStormA", Exercise: 1},
+		{Name: "TestJitter", Exercise: 2},
+		{Name: "TestStormB", Exercise: 1},
+	}
+	inExerciseOrder(tests)
+	var got []string
+	for _, tt := range tests {
+		got = append(got, tt.Name)
+	}
+	want := []string{"TestStormA", "TestStormB", "TestJitter", "TestBudget", "TestHelperOnly"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got order %v, want %v", got, want)
+	}
+}
