@@ -66,6 +66,26 @@ func loadLesson(root string, rl repo.Lesson) *lesson {
 	return l
 }
 
+// shapeProblems lists the tests that do not check for leaked goroutines
+// or do not run on virtual time: the two promises every lesson makes.
+func shapeProblems(l *lesson) []string {
+	shapes, err := lessonsrc.TestShapes(l.abs(l.Dir()))
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var problems []string
+	for _, s := range shapes {
+		at := fmt.Sprintf("%s (%s:%d)", s.Name, filepath.Join(l.Dir(), s.File), s.Line)
+		if !s.LeakChecked {
+			problems = append(problems, at+": does not start with `defer goleak.VerifyNone(t)`")
+		}
+		if !s.VirtualTime {
+			problems = append(problems, at+": does not run its body in `synctest.Test`")
+		}
+	}
+	return problems
+}
+
 // hygieneProblems lists the pieces a lesson lacks.
 func hygieneProblems(l *lesson) []string {
 	var p []string

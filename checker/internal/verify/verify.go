@@ -158,6 +158,7 @@ func (v *verifier) static(l *lesson) {
 		todos, _ := lessonsrc.TODOs(l.abs(l.Dir()))
 		v.rep.check(name+": every exercise has a TODO(N) in the starter", todoProblems(rd.Exercises, todos))
 	}
+	v.rep.check(name+": every test checks for leaks (goleak) and runs on virtual time (synctest)", shapeProblems(l))
 	v.rep.check(name+": solution has the lesson's file names", solutionFileProblems(l))
 
 	var fit []*mistake

@@ -111,6 +111,7 @@ func TestRunPassesEveryCheckOnTheFixture(t *testing.T) {
 	}
 	for _, want := range []string{
 		"PASS support internal/shout: tests pass\n",
+		"PASS 01-echo: every test checks for leaks (goleak) and runs on virtual time (synctest)\n",
 		"PASS 01-echo: starter compiles, its tests fail, nothing hangs\n",
 		"PASS 01-echo: every exercise has a test that fails on the starter\n",
 		"PASS 01-echo: solution passes every test under -race, 3 times, without leaks\n",
@@ -126,8 +127,8 @@ func TestRunPassesEveryCheckOnTheFixture(t *testing.T) {
 			t.Errorf("got\n%s\nwant a line %q", out, want)
 		}
 	}
-	if !strings.HasSuffix(out, "\n16 passed, 0 failed\n") || passed != 16 {
-		t.Errorf("got %d passed and output ending %q, want 16 and the line \"16 passed, 0 failed\"", passed, out[max(0, len(out)-40):])
+	if !strings.HasSuffix(out, "\n17 passed, 0 failed\n") || passed != 17 {
+		t.Errorf("got %d passed and output ending %q, want 17 and the line \"17 passed, 0 failed\"", passed, out[max(0, len(out)-40):])
 	}
 }
 
@@ -142,8 +143,9 @@ func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
 		mistakes + "harmless/echo.go": "// Mistake: none really.\n// Caught by: TestEchoReturnsItsInput\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string { return s }\n\n// Twice returns s twice.\nfunc Twice(s string) string { return s + s }\n",
 		// A mistake that does not compile.
 		mistakes + "broken-build/echo.go": "// Mistake: does not build.\n// Caught by: TestEchoReturnsItsInput\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string { return 1 }\n\n// Twice returns s twice.\nfunc Twice(s string) string { return s + s }\n",
-		// A changed test file, so the manifest is stale.
-		"lessons/01-echo/extra_test.go": "package echo\n",
+		// An added test file, so the manifest is stale; its test neither
+		// checks for leaks nor runs on virtual time, and no exercise names it.
+		"lessons/01-echo/extra_test.go": "package echo\n\nimport \"testing\"\n\nfunc TestUnchecked(t *testing.T) {}\n",
 	})
 	readme := filepath.Join(root, "lessons", "01-echo", "README.md")
 	data, err := os.ReadFile(readme)
@@ -160,6 +162,10 @@ func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
 		"FAIL 01-echo: solution passes every test under -race, 3 times, without leaks\n    TestTwiceRepeatsItsInput failed:\n",
 		"FAIL 01-echo: mistake harmless is caught by TestEchoReturnsItsInput\n    TestEchoReturnsItsInput passed with the mistake applied; it does not catch it (" + mistakes + "harmless)\n    the mistake: none really.\n",
 		"FAIL 01-echo: mistake broken-build is caught by TestEchoReturnsItsInput\n    it does not compile or vet, so it proves nothing; a mistake must build:\n    " + mistakes + "broken-build/echo.go:6:",
+		"FAIL 01-echo: every test checks for leaks (goleak) and runs on virtual time (synctest)\n" +
+			"    TestUnchecked (lessons/01-echo/extra_test.go:5): does not start with `defer goleak.VerifyNone(t)`\n" +
+			"    TestUnchecked (lessons/01-echo/extra_test.go:5): does not run its body in `synctest.Test`\n",
+		"FAIL 01-echo: README exercises name every test exactly once\n",
 		"FAIL checker/manifest.txt is current\n    the manifest is stale: run `go run ./checker manifest`",
 		"+ ",
 	} {
@@ -167,8 +173,8 @@ func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
 			t.Errorf("got\n%s\nwant %q", out, want)
 		}
 	}
-	if failed != 5 {
-		t.Errorf("got %d failed checks, want 5:\n%s", failed, out)
+	if failed != 7 {
+		t.Errorf("got %d failed checks, want 7:\n%s", failed, out)
 	}
 	if strings.Contains(out, root) {
 		t.Errorf("got the absolute root in the output, want paths relative to it:\n%s", out)
