@@ -1,0 +1,560 @@
+package handoff_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/wherewaiting/workshop/internal/backend"
+	"github.com/wherewaiting/workshop/internal/timeline"
+	handoff "github.com/wherewaiting/workshop/lessons/06-hand-off"
+)
+
+// errDiskFull is what a failing job's work returns, after making it wait.
+var errDiskFull = errors.New("disk full")
+
+// Exercise 1: hand the work off, and return at once.
+
+func TestSubmitReturnsAtOnceWhileTheWorkTakesSeconds(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(5*time.Second))
+		svc := handoff.New(w.work, 10)
+		defer svc.Close()
+
+		got := trySubmit(t, tl, svc, "report", w.queue)
+		require.NoError(t, got.err, "Submit(\"report\") failed; the queue is empty, so it should accept the job\n%s", tl)
+		assert.Zero(t, got.waited,
+			"the client waited %v for Submit, the whole of the 5s job. Submit should put the job in the queue and "+
+				"return at once with its ID: from now on the job waits for the worker, and the client waits for nothing\n%s",
+			got.waited, tl)
+		assert.NotEmpty(t, got.id, "Submit should return the job's ID: the client needs it to ask about the job later")
+
+		at(start, 5*time.Second)
+		assert.Equal(t, []string{"report worked from 0s to 5s"}, w.ran(),
+			"the work must still be done, by the worker, starting at once since it was free: from 0s to 5s\n%s", tl)
+		if !t.Failed() {
+			t.Logf("the client waited 0s; the job waited for the worker (0s here) and then 5s for its work:\n%s", tl)
+		}
+	})
+}
+
+func TestEverySubmitGetsItsOwnID(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		const clients = 10
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(time.Second))
+		svc := handoff.New(w.work, clients)
+		defer svc.Close()
+
+		// Ten clients submit at the same instant; half of them send the
+		// same input. Nothing but the service is shared between them.
+		gate := make(chan struct{})
+		answers := make(chan submission, clients)
+		for i := range clients {
+			input := "same report"
+			if i%2 == 1 {
+				input = fmt.Sprintf("report %d", i)
+			}
+			go func() {
+				<-gate
+				start := time.Now()
+				id, err := svc.Submit(input)
+				answers <- submission{input: input, id: id, err: err, began: start, waited: time.Since(start)}
+			}()
+		}
+		close(gate)
+
+		var got []submission
+		giveUp := time.After(patience)
+		for range clients {
+			select {
+			case a := <-answers:
+				tl.Add("client "+a.input, a.began, a.began.Add(a.waited))
+				got = append(got, a)
+			case <-giveUp:
+				t.Fatalf("after %v, %d of the %d clients were still waiting in Submit; it should return at once\n%s",
+					patience, clients-len(got), clients, tl)
+			}
+		}
+		ids := map[handoff.JobID][]string{}
+		var waits []string
+		for _, a := range got {
+			require.NoError(t, a.err, "Submit(%q) failed; the queue has room for all %d jobs\n%s", a.input, clients, tl)
+			require.NotEmpty(t, a.id, "Submit(%q) returned an empty ID", a.input)
+			ids[a.id] = append(ids[a.id], a.input)
+			waits = append(waits, a.waited.String())
+		}
+		assert.Equal(t, slices.Repeat([]string{"0s"}, clients), waits,
+			"how long each of the %d clients waited for Submit; each should get its ID at once, whatever the "+
+				"others do\n%s", clients, tl)
+		assert.Len(t, ids, clients,
+			"%d clients submitted at the same instant and got %d different IDs (ID: inputs): %v. Every Submit is a new "+
+				"job and needs an ID of its own, even for the same input; the counter the IDs come from is shared by "+
+				"every caller, so read and change it only under the lock", clients, len(ids), ids)
+	})
+}
+
+func TestAFullQueueRefusesAtOnce(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(5*time.Second))
+		svc := handoff.New(w.work, 2)
+		defer svc.Close()
+
+		submit(t, w, svc, "a")
+		synctest.Wait() // the worker takes a: the queue is empty again
+		submit(t, w, svc, "b")
+		submit(t, w, svc, "c")
+		got := trySubmit(t, tl, svc, "d", nil)
+		require.ErrorIs(t, got.err, handoff.ErrQueueFull,
+			"a is running and b and c wait in a queue of 2: the queue is full, so Submit(\"d\") should refuse the job "+
+				"with an error wrapping ErrQueueFull (it returned ID %q and error %v)\n%s", got.id, got.err, tl)
+		assert.Empty(t, got.id, "a refused job has no ID")
+		assert.Zero(t, got.waited,
+			"the client of d waited %v to be refused. A full queue is an answer, not a wait: a send that cannot "+
+				"wait is a select with a default case\n%s", got.waited, tl)
+
+		at(start, 15*time.Second)
+		assert.Equal(t, []string{"a worked from 0s to 5s", "b worked from 5s to 10s", "c worked from 10s to 15s"}, w.ran(),
+			"the jobs that were accepted are all done, one after the other; the refused one never runs\n%s", tl)
+	})
+}
+
+// Exercise 2: a status view, from accepted to running to done or failed.
+
+func TestStatusFollowsEachJobFromAcceptedToRunningToDone(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(3*time.Second))
+		svc := handoff.New(w.work, 10)
+		defer svc.Close()
+
+		jobs := []submitted{{"a", submit(t, w, svc, "a")}, {"b", submit(t, w, svc, "b")}}
+		var got []string
+		for _, d := range []time.Duration{0, time.Second, 3*time.Second - time.Nanosecond, 3 * time.Second, 6 * time.Second} {
+			at(start, d)
+			got = append(got, fmt.Sprintf("at %v: %s", d, describe(svc, jobs)))
+		}
+		assert.Equal(t, []string{
+			"at 0s: a running, b accepted",
+			"at 1s: a running, b accepted",
+			"at 2.999999999s: a running, b accepted",
+			`at 3s: a done "result of a", b running`,
+			`at 6s: a done "result of a", b done "result of b"`,
+		}, got,
+			"the jobs' statuses over time: two 3s jobs, submitted at 0s to one worker. a is running from 0s while b "+
+				"waits in the queue (accepted); at 3s a is done, with what its work returned, and b is running; at 6s "+
+				"both are done. A job is running from the moment the worker takes it, and done the moment its work "+
+				"returns\n%s", tl)
+	})
+}
+
+func TestAFailedJobReportsItsErrorAndTheWorkerGoesOn(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		// a works for 2s and fails; b works for 1s and succeeds.
+		w := newWorkload(tl,
+			backend.LatencyFunc(func(n int) time.Duration { return time.Duration(3-n) * time.Second }),
+			backend.FailFunc(func(n int) error {
+				if n == 1 {
+					return errDiskFull
+				}
+				return nil
+			}))
+		svc := handoff.New(w.work, 10)
+		defer svc.Close()
+
+		jobs := []submitted{{"a", submit(t, w, svc, "a")}, {"b", submit(t, w, svc, "b")}}
+		var got []string
+		for _, d := range []time.Duration{2*time.Second - time.Nanosecond, 2 * time.Second, 3 * time.Second} {
+			at(start, d)
+			got = append(got, fmt.Sprintf("at %v: %s", d, describe(svc, jobs)))
+		}
+		assert.Equal(t, []string{
+			"at 1.999999999s: a running, b accepted",
+			"at 2s: a failed (a: disk full), b running",
+			`at 3s: a failed (a: disk full), b done "result of b"`,
+		}, got,
+			"a's work fails at 2s: a is failed, with the error its work returned, and no result. The worker goes on "+
+				"to b, which is done at 3s: one failed job must not stop the worker\n%s", tl)
+
+		st, err := svc.Status(jobs[0].id)
+		require.NoError(t, err, "a was submitted, so its status is known")
+		assert.ErrorIs(t, st.Err, errDiskFull,
+			"a's status should carry its work's error (as it is, or wrapped with %%w), so that whoever asks can tell "+
+				"with errors.Is what went wrong; got %v", st.Err)
+	})
+}
+
+func TestStatusOfAnUnknownJobIsErrUnknownJob(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(time.Second))
+		svc := handoff.New(w.work, 10)
+		defer svc.Close()
+
+		id := submit(t, w, svc, "a")
+		const never = handoff.JobID("job-that-was-never-submitted")
+		st, err := svc.Status(never)
+		require.ErrorIs(t, err, handoff.ErrUnknownJob,
+			"Status(%q) returned %+v and error %v. Submit never handed out that ID, so Status should return an error "+
+				"wrapping ErrUnknownJob: an empty Status tells the client something about a job that does not exist",
+			never, st, err)
+		assert.Contains(t, err.Error(), string(never), "the error should name the ID it could not find")
+
+		_, err = svc.Status(id)
+		assert.NoError(t, err, "a's ID came from Submit, so Status(%q) should know it", id)
+	})
+}
+
+// Exercise 3: one worker, one job at a time, started and stopped cleanly.
+
+func TestJobsRunOneAtATimeInSubmissionOrder(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(time.Second))
+		svc := handoff.New(w.work, 10)
+		defer svc.Close()
+
+		for _, input := range []string{"a", "b", "c", "d", "e"} {
+			submit(t, w, svc, input)
+		}
+		at(start, 5*time.Second)
+		assert.Equal(t, []string{
+			"a worked from 0s to 1s",
+			"b worked from 1s to 2s",
+			"c worked from 2s to 3s",
+			"d worked from 3s to 4s",
+			"e worked from 4s to 5s",
+		}, w.ran(),
+			"five 1s jobs submitted at 0s, to ONE worker: it should take them one at a time, in the order they were "+
+				"submitted, each as soon as the one before is done. The waiting is in the queue now: e waits 4s there\n%s", tl)
+		assert.Equal(t, 1, w.be.PeakInFlight(),
+			"%d jobs were worked on at once; with one worker there is never more than 1. A goroutine per job does not "+
+				"queue anything: it puts all the load on the dependency at once\n%s", w.be.PeakInFlight(), tl)
+	})
+}
+
+func TestCloseFinishesTheQueuedJobsThenStopsTheWorker(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		before := goleak.IgnoreCurrent() // every goroutine that exists before New
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(2*time.Second))
+		svc := handoff.New(w.work, 10)
+		defer svc.Close()
+
+		jobs := []submitted{{"a", submit(t, w, svc, "a")}, {"b", submit(t, w, svc, "b")}, {"c", submit(t, w, svc, "c")}}
+		waited := closeService(t, tl, svc)
+
+		assert.Equal(t, 6*time.Second, waited,
+			"Close returned after %v. Three 2s jobs were accepted before it: Close should let the worker finish all "+
+				"of them (2s + 2s + 2s) and return once the worker has exited, not before\n%s", waited, tl)
+		assert.Equal(t, `a done "result of a", b done "result of b", c done "result of c"`, describe(svc, jobs),
+			"when Close returns, every job accepted before it should be done: Close refuses new jobs, it does not "+
+				"drop the queued ones\n%s", tl)
+		picture := tl.String() // goleak.Find retries with (virtual) sleeps: draw what Close left first
+		if err := goleak.Find(before); err != nil {
+			t.Errorf("Close returned, but a goroutine started since New is still alive. Close should make the worker "+
+				"stop (closing the queue ends its range loop once the queue is empty) and wait until it has exited.\n%v\n%s",
+				err, picture)
+		}
+	})
+}
+
+func TestSubmitAfterCloseIsRefused(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(time.Second))
+		svc := handoff.New(w.work, 10)
+		defer svc.Close()
+
+		submit(t, w, svc, "a")
+		closeService(t, tl, svc)
+		got := trySubmit(t, tl, svc, "late", nil)
+		require.ErrorIs(t, got.err, handoff.ErrClosed,
+			"Submit after Close returned ID %q and error %v; it should refuse the job, at once, with ErrClosed: "+
+				"nobody will ever work on it\n%s", got.id, got.err, tl)
+		assert.Empty(t, got.id, "a refused job has no ID")
+		assert.Zero(t, got.waited, "the client waited %v to be refused; it should be told at once\n%s", got.waited, tl)
+
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		assert.Equal(t, []string{"a worked from 0s to 1s"}, w.ran(), "only the job accepted before Close is worked on\n%s", tl)
+	})
+}
+
+func TestStatusIsSafeToReadWhileTheWorkerWrites(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		const watchers = 3
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(time.Second))
+		svc := handoff.New(w.work, 10)
+		defer svc.Close()
+
+		jobs := []submitted{{"a", submit(t, w, svc, "a")}, {"b", submit(t, w, svc, "b")}, {"c", submit(t, w, svc, "c")}}
+
+		// Watchers read the statuses every 250ms while the worker changes
+		// them. Nothing orders their reads after the worker's writes but
+		// the service itself: run this test with -race.
+		seen := make(chan []string, watchers)
+		for range watchers {
+			go func() {
+				changes := make([][]string, len(jobs))
+				for range 14 { // 250ms, 500ms, … 3.5s
+					time.Sleep(250 * time.Millisecond)
+					for i, j := range jobs {
+						now := stateOf(svc, j.id)
+						if n := len(changes[i]); n == 0 || changes[i][n-1] != now {
+							changes[i] = append(changes[i], now)
+						}
+					}
+				}
+				lines := make([]string, len(jobs))
+				for i, j := range jobs {
+					lines[i] = j.input + ": " + strings.Join(changes[i], " → ")
+				}
+				seen <- lines
+			}()
+		}
+		giveUp := time.After(patience)
+		for n := 1; n <= watchers; n++ {
+			select {
+			case lines := <-seen:
+				assert.Equal(t, []string{
+					"a: running → done",
+					"b: accepted → running → done",
+					"c: accepted → running → done",
+				}, lines,
+					"what watcher %d saw, as each job's status changed (read every 250ms from 250ms to 3.5s, three 1s "+
+						"jobs): a job's state only moves forward\n%s", n, tl)
+			case <-giveUp:
+				t.Fatalf("after %v, watchers were still stuck in Status: it should answer at once\n%s", patience, tl)
+			}
+		}
+	})
+}
+
+// patience is how much virtual time a test waits for Submit or Close before
+// it calls them stuck. It costs nothing: virtual time passes instantly.
+const patience = 10 * time.Minute
+
+// letEverythingFinish sleeps past any work a test started (virtual time
+// costs nothing), so that work still running when a test stops early ends
+// before the bubble does. In correct code every goroutine has then exited;
+// a worker still waiting for jobs that will never come makes the bubble
+// panic ("blocked goroutines remain"): that is a leaked worker.
+func letEverythingFinish() {
+	time.Sleep(time.Hour)
+	synctest.Wait()
+}
+
+// at sleeps until d after start (virtual time costs nothing), then lets
+// everything that was due at that instant happen before the test looks.
+func at(start time.Time, d time.Duration) {
+	time.Sleep(time.Until(start.Add(d)))
+	synctest.Wait()
+}
+
+// A workload is the tests' Work: a simulated dependency that takes the time
+// its options say. It draws each job on the timeline, "<input> queued" from
+// Submit until its work starts and "<input> working" while it runs, and
+// writes down when each job's work ran.
+type workload struct {
+	tl *timeline.Timeline
+	be *backend.Backend
+
+	mu     sync.Mutex
+	queued map[string]func() // ends an input's "queued" span
+	runs   []string          // "a worked from 0s to 3s", in the order the work ended
+}
+
+// newWorkload returns a workload whose successful work answers "result of
+// <input>". Call it inside the bubble.
+func newWorkload(tl *timeline.Timeline, opts ...backend.Option) *workload {
+	reply := backend.Reply(func(_ int, input string) string { return "result of " + input })
+	return &workload{
+		tl:     tl,
+		be:     backend.New("work", append([]backend.Option{reply}, opts...)...),
+		queued: map[string]func(){},
+	}
+}
+
+// work is the handoff.Work the tests hand to New.
+func (w *workload) work(ctx context.Context, input string) (string, error) {
+	from := time.Since(w.tl.Origin())
+	w.mu.Lock()
+	if end, ok := w.queued[input]; ok {
+		end()
+		delete(w.queued, input)
+	}
+	w.mu.Unlock()
+
+	end := w.tl.Begin(input + " working")
+	result, err := w.be.Call(ctx, input)
+	end()
+
+	w.mu.Lock()
+	w.runs = append(w.runs, fmt.Sprintf("%s worked from %v to %v", input, from, time.Since(w.tl.Origin())))
+	w.mu.Unlock()
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", input, err)
+	}
+	return result, nil
+}
+
+// queue starts input's "queued" span; the work ends it when it starts.
+func (w *workload) queue(input string) {
+	w.mu.Lock()
+	w.queued[input] = w.tl.Begin(input + " queued")
+	w.mu.Unlock()
+}
+
+// ran lists when each job's work ran, in the order it ended.
+func (w *workload) ran() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.runs)
+}
+
+// A submission is what one client got from Submit, and how long it waited.
+type submission struct {
+	input  string
+	id     handoff.JobID
+	err    error
+	began  time.Time // when the client called Submit
+	waited time.Duration
+}
+
+// trySubmit calls Submit as a client would, draws the client's wait on tl,
+// and returns what it got. A Submit still waiting after patience fails the
+// test. If queue is not nil, it is called just before Submit.
+func trySubmit(t *testing.T, tl *timeline.Timeline, svc *handoff.Service, input string, queue func(input string)) submission {
+	t.Helper()
+	begin := time.Now()
+	end := tl.Begin("client " + input)
+	if queue != nil {
+		queue(input)
+	}
+	out := make(chan submission, 1) // buffered: Submit never waits for the test to read
+	go func() {
+		id, err := svc.Submit(input)
+		out <- submission{input: input, id: id, err: err}
+	}()
+	select {
+	case s := <-out:
+		end()
+		s.began, s.waited = begin, time.Since(begin)
+		return s
+	case <-time.After(patience):
+		t.Fatalf("the client of %q was still waiting in Submit after %v. Submit should never wait: not for the "+
+			"work, not for room in the queue\n%s", input, patience, tl)
+		return submission{}
+	}
+}
+
+// submit hands input over with Submit, which must accept it at once
+// (exercise 1), and returns the job's ID.
+func submit(t *testing.T, w *workload, svc *handoff.Service, input string) handoff.JobID {
+	t.Helper()
+	got := trySubmit(t, w.tl, svc, input, w.queue)
+	require.NoError(t, got.err, "Submit(%q) failed; the queue has room, so it should accept the job\n%s", input, w.tl)
+	require.Zero(t, got.waited,
+		"the client of %q waited %v for Submit. Submit should put the job in the queue and return at once "+
+			"(exercise 1): the job waits for the worker, the client does not\n%s", input, got.waited, w.tl)
+	require.NotEmpty(t, got.id, "Submit(%q) returned an empty ID: the client needs it to ask about the job later", input)
+	return got.id
+}
+
+// closeService calls Close, draws its wait on tl, and returns how long it
+// took. A Close still waiting after patience fails the test.
+func closeService(t *testing.T, tl *timeline.Timeline, svc *handoff.Service) time.Duration {
+	t.Helper()
+	begin := time.Now()
+	end := tl.Begin("Close")
+	done := make(chan struct{})
+	go func() {
+		svc.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+		end()
+		return time.Since(begin)
+	case <-time.After(patience):
+		t.Fatalf("Close was still waiting after %v. It should wait for the jobs already queued, then for the worker "+
+			"to exit, and no longer: does the worker ever learn that no more jobs will come?\n%s", patience, tl)
+		return 0
+	}
+}
+
+// A submitted job: its input and the ID Submit gave it.
+type submitted struct {
+	input string
+	id    handoff.JobID
+}
+
+// describe tells each job's status: `a running, b done "result of b"`.
+func describe(svc *handoff.Service, jobs []submitted) string {
+	parts := make([]string, len(jobs))
+	for i, j := range jobs {
+		st, err := svc.Status(j.id)
+		switch {
+		case err != nil:
+			parts[i] = fmt.Sprintf("%s: Status error %v", j.input, err)
+		default:
+			parts[i] = j.input + " " + st.State.String()
+			if st.Result != "" {
+				parts[i] += fmt.Sprintf(" %q", st.Result)
+			}
+			if st.Err != nil {
+				parts[i] += fmt.Sprintf(" (%v)", st.Err)
+			}
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// stateOf is the job's state as a word, or the error Status returned.
+func stateOf(svc *handoff.Service, id handoff.JobID) string {
+	st, err := svc.Status(id)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	return st.State.String()
+}

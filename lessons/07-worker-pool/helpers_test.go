@@ -1,0 +1,365 @@
+package pool_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/wherewaiting/workshop/internal/backend"
+	"github.com/wherewaiting/workshop/internal/timeline"
+	pool "github.com/wherewaiting/workshop/lessons/07-worker-pool"
+)
+
+// patience is how much virtual time a test waits for Submit, Shutdown or a
+// job before it calls them stuck. It costs nothing: virtual time passes
+// instantly.
+const patience = 10 * time.Minute
+
+// errBroken is the error of every job whose input says "fails".
+var errBroken = errors.New("the input is broken")
+
+// errPanicked marks a Submit or Shutdown that panicked; the test reports it
+// instead of crashing.
+var errPanicked = errors.New("panicked")
+
+// A rig is one pool under test, its jobs calling a simulated database,
+// with a timeline of how long each job waited in the queue and worked.
+// Create it inside the bubble.
+type rig struct {
+	t     *testing.T
+	start time.Time
+	tl    *timeline.Timeline
+	db    *backend.Backend
+	pool  *pool.Pool
+	ended chan string // the input of each job whose Work has returned
+
+	mu        sync.Mutex
+	submitted map[string]time.Time // when each job was handed to Submit
+	started   map[string]time.Time
+	finished  map[string]time.Time
+	refused   map[string]bool // Submit returned an error: the job was never accepted
+	shutDown  bool
+}
+
+// newRig starts a pool of workers and a queue of queueSize, whose jobs call
+// a database set up with opts: a job's input is the database request.
+func newRig(t *testing.T, workers, queueSize int, opts ...backend.Option) *rig {
+	r := &rig{
+		t:         t,
+		start:     time.Now(),
+		tl:        timeline.New(),
+		db:        backend.New("database", opts...),
+		ended:     make(chan string, 1000), // room for every job: Work never waits for the test
+		submitted: map[string]time.Time{},
+		started:   map[string]time.Time{},
+		finished:  map[string]time.Time{},
+		refused:   map[string]bool{},
+	}
+	r.pool = pool.New(r.work, workers, queueSize)
+	return r
+}
+
+// work is the pool's Work: it draws the job on the timeline and calls the
+// database. A job whose input contains "fails" fails once the call is done.
+func (r *rig) work(ctx context.Context, input string) (string, error) {
+	now := time.Now()
+	r.mu.Lock()
+	r.started[input] = now
+	queued, ok := r.submitted[input]
+	r.mu.Unlock()
+	if ok && now.After(queued) {
+		r.tl.Add(input+" queued", queued, now)
+	}
+	end := r.tl.Begin(input + " working")
+	out, err := r.db.Call(ctx, input)
+	end()
+	r.mu.Lock()
+	r.finished[input] = time.Now()
+	r.mu.Unlock()
+	r.ended <- input
+	if err == nil && strings.Contains(input, "fails") {
+		return "", fmt.Errorf("%s: %w", input, errBroken)
+	}
+	return out, err
+}
+
+// A submission is what one Submit call returned, and how long its caller
+// waited for it.
+type submission struct {
+	input  string
+	id     pool.JobID
+	err    error
+	waited time.Duration
+}
+
+// goSubmit calls Submit in a goroutine of its own, as a client would; the
+// answer arrives on the returned channel. A panic inside Submit comes back
+// as an error wrapping errPanicked.
+func (r *rig) goSubmit(input string) <-chan submission {
+	out := make(chan submission, 1)
+	r.mu.Lock()
+	r.submitted[input] = time.Now()
+	r.mu.Unlock()
+	go func() {
+		s := submission{input: input}
+		start := time.Now()
+		defer func() {
+			if v := recover(); v != nil {
+				s.err = fmt.Errorf("Submit(%q) %w: %v", input, errPanicked, v)
+			}
+			s.waited = time.Since(start)
+			if s.err != nil {
+				r.mu.Lock()
+				r.refused[input] = true
+				r.mu.Unlock()
+			}
+			out <- s
+		}()
+		s.id, s.err = r.pool.Submit(input)
+	}()
+	return out
+}
+
+// submit calls Submit and waits for its answer.
+func (r *rig) submit(input string) submission {
+	r.t.Helper()
+	return r.await(r.goSubmit(input))
+}
+
+// await waits for a Submit's answer, for at most patience, and stops the
+// test if Submit panicked or never answered.
+func (r *rig) await(c <-chan submission) submission {
+	r.t.Helper()
+	select {
+	case s := <-c:
+		if errors.Is(s.err, errPanicked) {
+			r.t.Fatalf("%v.\nA send on a closed channel panics: Shutdown closed the queue while a Submit could "+
+				"still send on it. Close a channel only when no sender can use it any more, and make Submit "+
+				"look at a closing signal instead\n%s", s.err, r.picture())
+		}
+		return s
+	case <-time.After(patience):
+		r.t.Fatalf("Submit(...) was still waiting after %v; a Submit waits only while the queue is full, "+
+			"and never once Shutdown has begun\n%s", patience, r.picture())
+	}
+	panic("unreachable")
+}
+
+// A stop is what one Shutdown call returned, and how long it took.
+type stop struct {
+	report pool.Report
+	err    error
+	waited time.Duration
+}
+
+// goShutdown calls Shutdown in a goroutine of its own; the answer arrives
+// on the returned channel. A panic comes back as an error wrapping
+// errPanicked.
+func (r *rig) goShutdown(ctx context.Context) <-chan stop {
+	r.mu.Lock()
+	r.shutDown = true
+	r.mu.Unlock()
+	out := make(chan stop, 1)
+	go func() {
+		var s stop
+		start := time.Now()
+		end := r.tl.Begin("Shutdown")
+		defer func() {
+			if v := recover(); v != nil {
+				s.err = fmt.Errorf("Shutdown %w: %v", errPanicked, v)
+			}
+			end()
+			s.waited = time.Since(start)
+			out <- s
+		}()
+		s.report, s.err = r.pool.Shutdown(ctx)
+	}()
+	return out
+}
+
+// shutdown calls Shutdown and waits for it.
+func (r *rig) shutdown(ctx context.Context) stop {
+	r.t.Helper()
+	return r.awaitShutdown(r.goShutdown(ctx))
+}
+
+// awaitShutdown waits for Shutdown to return, for at most patience.
+func (r *rig) awaitShutdown(c <-chan stop) stop {
+	r.t.Helper()
+	select {
+	case s := <-c:
+		if errors.Is(s.err, errPanicked) {
+			r.t.Fatalf("%v\n%s", s.err, r.picture())
+		}
+		return s
+	case <-time.After(patience):
+		r.t.Fatalf("Shutdown was still waiting after %v, for jobs that take seconds\n%s", patience, r.picture())
+	}
+	panic("unreachable")
+}
+
+// waitForWork waits until n jobs' Work has returned (for at most
+// patience), then lets the workers record how the jobs ended.
+func (r *rig) waitForWork(n int) {
+	r.t.Helper()
+	giveUp := time.After(patience)
+	for i := range n {
+		select {
+		case <-r.ended:
+		case <-giveUp:
+			r.t.Fatalf("after %v only %d of %d jobs had been done; the others are still waiting for a worker\n%s",
+				patience, i, n, r.picture())
+		}
+	}
+	synctest.Wait()
+}
+
+// finish ends the test cleanly: it shuts the pool down if the test did not
+// (waiting for every job), then sleeps past any work still running
+// (virtual time costs nothing). In correct code every worker has then
+// returned. A worker still waiting on the queue after Shutdown is a leak,
+// and the bubble panics: "blocked goroutines remain".
+func (r *rig) finish() {
+	r.mu.Lock()
+	shutDown := r.shutDown
+	r.mu.Unlock()
+	if !shutDown {
+		select {
+		case <-r.goShutdown(context.Background()):
+		case <-time.After(patience):
+		}
+	}
+	time.Sleep(time.Hour)
+	synctest.Wait()
+}
+
+// at sleeps until d after the rig started, then lets everything due at
+// that instant happen before the test looks.
+func (r *rig) at(d time.Duration) {
+	time.Sleep(time.Until(r.start.Add(d)))
+	synctest.Wait()
+}
+
+// since is how long after the rig started t was.
+func (r *rig) since(t time.Time) time.Duration { return t.Sub(r.start) }
+
+// queueWaits returns how long each job waited between Submit and the start
+// of its Work ("never started" for a job that did not start).
+func (r *rig) queueWaits(inputs []string) []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, in := range inputs {
+		started, ok := r.started[in]
+		if !ok {
+			out = append(out, "never started")
+			continue
+		}
+		out = append(out, started.Sub(r.submitted[in]).String())
+	}
+	return out
+}
+
+// lastFinish is when the last job's Work returned, after the rig started.
+func (r *rig) lastFinish() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var last time.Duration
+	for _, t := range r.finished {
+		last = max(last, r.since(t))
+	}
+	return last
+}
+
+// rounds summarises, for many jobs, how many finished at each instant:
+// "1s: 10 jobs, 2s: 10 jobs, …".
+func (r *rig) rounds() string {
+	r.mu.Lock()
+	count := map[time.Duration]int{}
+	for _, t := range r.finished {
+		count[r.since(t)]++
+	}
+	r.mu.Unlock()
+	instants := make([]time.Duration, 0, len(count))
+	for d := range count {
+		instants = append(instants, d)
+	}
+	slices.Sort(instants)
+	var parts []string
+	for i, d := range instants {
+		if i == 12 {
+			parts = append(parts, fmt.Sprintf("… (%d instants in all)", len(instants)))
+			break
+		}
+		noun := "jobs"
+		if count[d] == 1 {
+			noun = "job"
+		}
+		parts = append(parts, fmt.Sprintf("%v: %d %s", d, count[d], noun))
+	}
+	return "jobs finished at " + strings.Join(parts, ", ")
+}
+
+// picture draws the timeline, with a still-waiting row for every job that
+// was accepted (or is still being submitted) and never started.
+func (r *rig) picture() string {
+	spans := r.tl.Spans()
+	r.mu.Lock()
+	var never []timeline.Span
+	for in, t := range r.submitted {
+		if _, ok := r.started[in]; !ok && !r.refused[in] {
+			never = append(never, timeline.Span{Who: in + " queued", Start: t})
+		}
+	}
+	r.mu.Unlock()
+	slices.SortFunc(never, func(a, b timeline.Span) int { return strings.Compare(a.Who, b.Who) })
+	return timeline.Render(r.tl.Origin(), time.Now(), append(spans, never...))
+}
+
+// states returns the state of each job, as strings, for one readable diff.
+func (r *rig) states(ids []pool.JobID) []string {
+	r.t.Helper()
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		st, err := r.pool.Status(id)
+		if err != nil {
+			out = append(out, err.Error())
+			continue
+		}
+		out = append(out, st.State.String())
+	}
+	return out
+}
+
+// jobs names n jobs "job 1" … "job n".
+func jobs(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("job %d", i+1)
+	}
+	return out
+}
+
+// submitAll submits the inputs one after the other and returns their IDs;
+// every one must be accepted.
+func (r *rig) submitAll(inputs []string) []pool.JobID {
+	r.t.Helper()
+	ids := make([]pool.JobID, 0, len(inputs))
+	for _, in := range inputs {
+		s := r.submit(in)
+		if s.err != nil {
+			r.t.Fatalf("Submit(%q): %v; before Shutdown, every job should be accepted\n%s", in, s.err, r.picture())
+		}
+		ids = append(ids, s.id)
+	}
+	return ids
+}
+
+// repeat returns n copies of s.
+func repeat(s string, n int) []string { return slices.Repeat([]string{s}, n) }

@@ -1,0 +1,343 @@
+package pool_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/wherewaiting/workshop/internal/backend"
+	pool "github.com/wherewaiting/workshop/lessons/07-worker-pool"
+)
+
+// Exercise 1: N workers.
+
+func TestTenWorkersFinishAHundredOneSecondJobsInTenSeconds(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, 10, 100, backend.Latency(time.Second))
+		defer r.finish()
+		inputs := jobs(100)
+		ids := r.submitAll(inputs)
+
+		r.waitForWork(len(inputs))
+
+		last := r.lastFinish()
+		assert.Equal(t, 10*time.Second, last,
+			"the last of 100 one-second jobs finished at %v; 10 workers should do them ten at a time, "+
+				"all done at 100/10 × 1s = 10s. Start `workers` goroutines in New, each taking jobs from the queue.\n%s",
+			last, r.rounds())
+		assert.Equal(t, 10, r.db.PeakInFlight(),
+			"at most %d jobs were at the database at once; with 10 workers it should be exactly 10, never more: "+
+				"the workers, not the number of jobs, bound the load. A goroutine per job would send all 100 at once.\n%s",
+			r.db.PeakInFlight(), r.rounds())
+		assert.Equal(t, repeat("done", 100), r.states(ids), "every job should be done once its Work has returned")
+		st, err := r.pool.Status(ids[41])
+		require.NoError(t, err)
+		assert.Equal(t, "database: job 42", st.Result, "a done job's Status carries what its Work returned")
+	})
+}
+
+func TestJobsBeyondTheWorkersWaitInTheQueueForTheirTurn(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, 3, 10, backend.Latency(time.Second))
+		defer r.finish()
+		inputs := jobs(7)
+		ids := r.submitAll(inputs)
+
+		r.at(1500 * time.Millisecond)
+		assert.Equal(t, []string{"done", "done", "done", "running", "running", "running", "accepted"}, r.states(ids),
+			"at 1.5s, with 3 workers and 7 one-second jobs: jobs 1–3 ran from 0s to 1s, jobs 4–6 run from 1s to 2s, "+
+				"and job 7 still waits in the queue for a free worker\n%s", r.picture())
+
+		r.waitForWork(len(inputs))
+		assert.Equal(t, []string{"0s", "0s", "0s", "1s", "1s", "1s", "2s"}, r.queueWaits(inputs),
+			"how long each job waited in the queue: with 3 workers, the nth job waits ⌈n/3⌉−1 rounds of 1s "+
+				"(job 7 waits 2s), not for every job before it\n%s", r.picture())
+	})
+}
+
+// Exercise 2: graceful shutdown.
+
+func TestShutdownReturnsTheMomentTheLastAcceptedJobIsDone(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, 2, 10, backend.Latency(time.Second))
+		defer r.finish()
+		ids := r.submitAll([]string{"job 1", "job 2", "job 3 fails", "job 4", "job 5"})
+
+		got := r.shutdown(t.Context())
+
+		assert.Equal(t, 3*time.Second, got.waited,
+			"Shutdown returned after %v. It should wait for every accepted job, running or queued: 5 jobs of 1s on "+
+				"2 workers end at ⌈5/2⌉ × 1s = 3s, and Shutdown should return at that moment, not before and not after\n%s",
+			got.waited, r.picture())
+		require.NoError(t, got.err, "with no deadline, Shutdown waits for everything and returns nil")
+		assert.Equal(t, 4, got.report.Done, "4 jobs succeeded; the report should count them")
+		assert.Equal(t, 1, got.report.Failed, "job 3 failed; the report should count it")
+		assert.Empty(t, got.report.Unfinished, "with no deadline, every job finishes: none is unfinished")
+		assert.Equal(t, []string{"done", "done", "failed", "done", "done"}, r.states(ids),
+			"queued jobs must not be dropped at Shutdown: every accepted job runs\n%s", r.picture())
+		st, err := r.pool.Status(ids[2])
+		require.NoError(t, err)
+		assert.ErrorIs(t, st.Err, errBroken, "a failed job's Status carries the error its Work returned")
+	})
+}
+
+func TestSubmitAfterShutdownBeganIsRefusedAtOnce(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, 2, 10, backend.Latency(5*time.Second))
+		defer r.finish()
+		r.submitAll([]string{"job 1"})
+		stopping := r.goShutdown(t.Context())
+
+		r.at(time.Second) // Shutdown is waiting for job 1
+		late := r.submit("late job")
+		require.ErrorIs(t, late.err, pool.ErrClosed,
+			"Submit at 1s, while Shutdown waits for job 1, should be refused with ErrClosed: intake stops "+
+				"when Shutdown begins\n%s", r.picture())
+		assert.Zero(t, late.waited, "a refused Submit should not wait at all; it waited %v", late.waited)
+
+		r.awaitShutdown(stopping)
+		after := r.submit("after job")
+		assert.ErrorIs(t, after.err, pool.ErrClosed, "Submit after Shutdown returned should be refused with ErrClosed")
+		assert.Zero(t, after.waited, "a refused Submit should not wait at all; it waited %v", after.waited)
+		r.at(time.Minute)
+		assert.Equal(t, 1, r.db.Calls(), "only job 1 was accepted; a refused job must never run\n%s", r.picture())
+	})
+}
+
+func TestASubmitWaitingForRoomIsRefusedWhenShutdownBegins(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, 1, 1, backend.Latency(10*time.Second))
+		defer r.finish()
+		r.submitAll([]string{"job 1", "job 2"}) // job 1 runs, job 2 fills the queue
+		waiting := r.goSubmit("job 3")
+		r.at(2 * time.Second)
+		select {
+		case s := <-waiting:
+			require.Failf(t, "Submit should wait for room",
+				"with the one worker busy until 10s and the queue of 1 full, Submit(\"job 3\") should wait for room; "+
+					"it returned after %v with id %q, err %v\n%s", s.waited, s.id, s.err, r.picture())
+		default:
+		}
+
+		stopping := r.goShutdown(t.Context())
+		got := r.await(waiting)
+
+		require.ErrorIs(t, got.err, pool.ErrClosed,
+			"job 3 was waiting for room when Shutdown began at 2s: its Submit should give up with ErrClosed\n%s",
+			r.picture())
+		assert.Equal(t, 2*time.Second, got.waited,
+			"Submit(\"job 3\") waited %v; it should stop waiting the moment Shutdown begins, at 2s, not when the "+
+				"queue has room again at 10s. Select on the send and on a channel that Shutdown closes\n%s",
+			got.waited, r.picture())
+		done := r.awaitShutdown(stopping)
+		assert.Equal(t, 2, done.report.Done, "jobs 1 and 2 were accepted and should both be done\n%s", r.picture())
+		assert.Equal(t, 2, r.db.Calls(), "job 3 was refused; it must never run\n%s", r.picture())
+	})
+}
+
+func TestSubmitsRacingShutdownAreEitherAcceptedAndDoneOrRefused(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		const submitters = 40
+		r := newRig(t, 3, 2, backend.Latency(100*time.Millisecond))
+		defer r.finish()
+
+		// Five submitters every 50ms, from 0s to 350ms; Shutdown begins at
+		// 200ms, the very instant five of them call Submit, while others
+		// wait for room in the full queue.
+		var mu sync.Mutex
+		var got []submission
+		var wg sync.WaitGroup
+		for i := range submitters {
+			wg.Go(func() {
+				time.Sleep(time.Duration(i%8) * 50 * time.Millisecond)
+				s := <-r.goSubmit(fmt.Sprintf("job %d", i+1))
+				mu.Lock()
+				got = append(got, s)
+				mu.Unlock()
+			})
+		}
+		time.Sleep(200 * time.Millisecond) // no synctest.Wait: Shutdown races the submitters
+		stopped := r.awaitShutdown(r.goShutdown(t.Context()))
+		wg.Wait()
+
+		var accepted []pool.JobID
+		var refused int
+		var wrong []string
+		for _, s := range got {
+			switch {
+			case s.err == nil:
+				accepted = append(accepted, s.id)
+			case errors.Is(s.err, pool.ErrClosed):
+				refused++
+			default:
+				wrong = append(wrong, s.err.Error())
+			}
+		}
+		if len(wrong) > 0 {
+			t.Errorf("%d of %d Submits got neither an ID nor ErrClosed; the first: %s.\nWhatever the interleaving "+
+				"with Shutdown, every Submit should either be accepted or refused. A send on a closed channel "+
+				"panics: never close the queue while a Submit may still send on it", len(wrong), submitters, wrong[0])
+		}
+		require.NoError(t, stopped.err, "with no deadline, Shutdown waits for everything and returns nil")
+		require.Len(t, got, submitters)
+		assert.Equal(t, len(accepted), len(slices.Compact(slices.Sorted(slices.Values(accepted)))),
+			"every accepted job should get an ID of its own")
+		assert.Equal(t, repeat("done", len(accepted)), r.states(accepted),
+			"every accepted job should be done when Shutdown returns: %d accepted, %d refused", len(accepted), refused)
+		assert.Equal(t, len(accepted), stopped.report.Done,
+			"the report should count every accepted job as done: accepted = done + failed + unfinished")
+		assert.Equal(t, len(accepted), r.db.Calls(),
+			"every accepted job, and only those, should reach the database once: %d accepted, %d calls",
+			len(accepted), r.db.Calls())
+		assert.GreaterOrEqual(t, len(accepted), 5,
+			"the 5 Submits at 0s find room (3 workers and a queue of 2) long before Shutdown and must be accepted")
+		assert.GreaterOrEqual(t, refused, 15,
+			"the 15 Submits that began after Shutdown (at 250ms, 300ms and 350ms) must be refused, and the ones "+
+				"waiting for room at 200ms too")
+	})
+}
+
+// Exercise 3: the deadline.
+
+func TestShutdownGivesUpExactlyAtItsDeadline(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, 2, 10, backend.Latency(5*time.Second))
+		defer r.finish()
+		r.submitAll(jobs(5))
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		defer cancel()
+
+		got := r.shutdown(ctx)
+
+		assert.Equal(t, 3*time.Second, got.waited,
+			"Shutdown returned after %v; its caller gave it 3s, so it should give up at exactly 3s, not wait "+
+				"for 5 jobs of 5s on 2 workers (15s). Select on the workers being done and on ctx.Done()\n%s",
+			got.waited, r.picture())
+		assert.ErrorIs(t, got.err, context.DeadlineExceeded,
+			"a Shutdown that ran out of time should return ctx.Err(), here context.DeadlineExceeded; got %v", got.err)
+	})
+}
+
+func TestShutdownReportsTheJobsItGaveUpOnAndCancelsTheRunningOnes(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, 2, 10, backend.Latency(5*time.Second))
+		defer r.finish()
+		ids := r.submitAll(jobs(5))
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		defer cancel()
+
+		got := r.shutdown(ctx)
+		synctest.Wait()
+
+		assert.Equal(t, ids, got.report.Unfinished,
+			"at 3s jobs 1 and 2 were running and jobs 3–5 queued; the report should name all 5 as unfinished, "+
+				"in the order they were accepted. A job that is neither done, failed nor reported is lost\n%s", r.picture())
+		stats := r.db.Stats()
+		assert.Equal(t, 2, stats.GaveUp,
+			"the 2 running jobs should be cancelled at the deadline through their Work's ctx, so the database "+
+				"stops working for nobody; %d of them were\n%s", stats.GaveUp, r.picture())
+		r.at(time.Minute)
+		assert.Equal(t, 2, r.db.Calls(),
+			"the 3 queued jobs were given up on at 3s and must never start afterwards, not even with a cancelled "+
+				"ctx; the database saw %d calls, want 2\n%s", r.db.Calls(), r.picture())
+		assert.Equal(t, repeat("unfinished", 5), r.states(ids), "every job Shutdown gave up on should be unfinished")
+	})
+}
+
+func TestEveryAcceptedJobEndsDoneFailedOrUnfinished(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// Calls 1 and 2 (jobs 1 and 2) take 1s, calls 3 and 4 (jobs 3 and
+		// 4) take 5s, the rest 1s.
+		r := newRig(t, 2, 10, backend.LatencyFunc(func(n int) time.Duration {
+			if n == 3 || n == 4 {
+				return 5 * time.Second
+			}
+			return time.Second
+		}))
+		defer r.finish()
+		ids := r.submitAll([]string{"job 1", "job 2 fails", "job 3", "job 4", "job 5", "job 6"})
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		defer cancel()
+
+		got := r.shutdown(ctx)
+
+		require.ErrorIs(t, got.err, context.DeadlineExceeded, "Shutdown should give up at its 3s deadline\n%s", r.picture())
+		assert.Equal(t, 1, got.report.Done, "job 1 was done at 1s\n%s", r.picture())
+		assert.Equal(t, 1, got.report.Failed, "job 2 failed at 1s\n%s", r.picture())
+		assert.Equal(t, ids[2:], got.report.Unfinished,
+			"jobs 3 and 4 were still running at 3s and jobs 5 and 6 still queued: all four are unfinished\n%s",
+			r.picture())
+		assert.Equal(t, len(ids), got.report.Done+got.report.Failed+len(got.report.Unfinished),
+			"accepted = done + failed + unfinished: %d jobs were accepted, the report accounts for %d+%d+%d",
+			len(ids), got.report.Done, got.report.Failed, len(got.report.Unfinished))
+
+		r.at(time.Minute) // the cancelled jobs' Work has returned (with an error) long ago
+		assert.Equal(t, []string{"done", "failed", "unfinished", "unfinished", "unfinished", "unfinished"},
+			r.states(ids),
+			"after everything settled, each job's Status should agree with the report: a job cancelled at the "+
+				"deadline stays unfinished when its Work returns the cancellation error (it did not fail: we gave up "+
+				"on it), and a queued job never starts\n%s", r.picture())
+	})
+}
+
+// BenchmarkPoolThroughput measures how many trivial jobs per second go
+// through the pool, against the floor: a bare buffered channel of the same
+// size with the same number of consumer goroutines. The difference is what
+// the pool's bookkeeping costs (IDs, the status map, the lock). Run it with
+//
+//	go test -run '^$' -bench . ./lessons/07-worker-pool/
+func BenchmarkPoolThroughput(b *testing.B) {
+	const workers, queueSize = 8, 64
+	trivial := func(_ context.Context, s string) (string, error) { return s, nil }
+
+	b.Run("pool", func(b *testing.B) {
+		p := pool.New(trivial, workers, queueSize)
+		b.ResetTimer()
+		for range b.N {
+			if _, err := p.Submit("x"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := p.Shutdown(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "jobs/s")
+	})
+
+	b.Run("bare-channel", func(b *testing.B) {
+		queue := make(chan string, queueSize)
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for s := range queue {
+					_, _ = trivial(context.Background(), s)
+				}
+			})
+		}
+		b.ResetTimer()
+		for range b.N {
+			queue <- "x"
+		}
+		close(queue)
+		wg.Wait()
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "jobs/s")
+	})
+}

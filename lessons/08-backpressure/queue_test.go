@@ -1,0 +1,839 @@
+package backpressure_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/wherewaiting/workshop/internal/timeline"
+	backpressure "github.com/wherewaiting/workshop/lessons/08-backpressure"
+)
+
+// Exercise 1: a bounded queue that says "full" at once, or waits with a deadline.
+
+func TestSubmitTurnsAJobAwayAtOnceWhenTheQueueIsFull(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 3, ServiceTime: time.Second}, each(time.Second))
+		for _, name := range []string{"first", "a", "b", "c"} {
+			r.mustOffer(job(name))
+		}
+
+		_, err := r.offer(job("d"))
+
+		require.ErrorIs(t, err, backpressure.ErrQueueFull,
+			"the worker is busy with first, and a, b and c fill the queue's 3 places: d should be turned away at once "+
+				"with an error matching ErrQueueFull, not queued behind them\n%s", r)
+		st := r.q.Stats()
+		assert.Equal(t, 1, st.Rejected, "Stats.Rejected should count the turned-away job\n%s", r)
+		assert.Equal(t, 4, st.Accepted, "Stats.Accepted should count first, a, b and c\n%s", r)
+		assert.Equal(t, int64(3), st.Depth, "a, b and c wait in the queue: Stats.Depth should be 3\n%s", r)
+
+		letEverythingFinish()
+		assert.Equal(t, []string{"first", "a", "b", "c"}, r.ran(),
+			"the jobs the workers ran, in order: d was turned away, so it must never run\n%s", r)
+	})
+}
+
+func TestQueueFullErrorSaysToRetryWhenTheQueueHasCleared(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, tc := range []struct {
+		workers    int
+		size       int64
+		service    time.Duration
+		retryAfter time.Duration // size × service ÷ workers
+	}{
+		{workers: 1, size: 10, service: 100 * time.Millisecond, retryAfter: time.Second},
+		{workers: 2, size: 4, service: time.Second, retryAfter: 2 * time.Second},
+		{workers: 3, size: 6, service: 500 * time.Millisecond, retryAfter: time.Second},
+	} {
+		t.Run(fmt.Sprintf("workers=%d,size=%d,service=%v", tc.workers, tc.size, tc.service), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				cfg := backpressure.Config{Workers: tc.workers, QueueSize: tc.size, ServiceTime: tc.service}
+				r := newRig(t, cfg, each(tc.service))
+				for i := range tc.workers {
+					r.mustOffer(job(fmt.Sprintf("busy-%d", i+1)))
+				}
+				for i := range tc.size {
+					r.mustOffer(job(fmt.Sprintf("queued-%d", i+1)))
+				}
+
+				_, err := r.offer(job("late"))
+
+				require.ErrorIs(t, err, backpressure.ErrQueueFull, "every worker is busy and the queue is full\n%s", r)
+				var full *backpressure.QueueFullError
+				require.ErrorAs(t, err, &full,
+					"the error should be a *backpressure.QueueFullError (its Unwrap gives ErrQueueFull), so that "+
+						"the client can read when to come back; got %T: %v", err, err)
+				assert.Equal(t, tc.size, full.Depth, "QueueFullError.Depth: the queue holds %d units", tc.size)
+				assert.Equal(t, tc.size, full.Size, "QueueFullError.Size is Config.QueueSize")
+				assert.Equal(t, int64(1), full.Cost, "QueueFullError.Cost: the job costs 1 (Cost 0 means 1)")
+				require.Equal(t, tc.retryAfter, full.RetryAfter,
+					"RetryAfter should be Depth × ServiceTime ÷ Workers = %d × %v ÷ %d = %v: the time the workers need "+
+						"to clear what is queued now; got %v\n%s", tc.size, tc.service, tc.workers, tc.retryAfter, full.RetryAfter, r)
+
+				at(r.start, full.RetryAfter)
+				assert.Zero(t, r.q.Stats().Depth,
+					"at %v, the suggested retry time, the workers have taken every job that was queued\n%s", full.RetryAfter, r)
+				_, err = r.offer(job("late, again"))
+				assert.NoError(t, err, "the client that followed the advice and came back after %v should get in\n%s", full.RetryAfter, r)
+			})
+		})
+	}
+}
+
+func TestTheQueueNeverHoldsMoreThanItsCapacity(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		const clients = 30
+		r := newRig(t, backpressure.Config{Workers: 2, QueueSize: 5, ServiceTime: time.Second}, each(time.Second))
+		r.mustOffer(job("busy-1"))
+		r.mustOffer(job("busy-2"))
+
+		// A burst: 30 clients at the same instant, both workers busy.
+		answers := make(chan error, clients)
+		for i := range clients {
+			go func() {
+				_, err := r.q.Submit(job(fmt.Sprintf("burst-%02d", i+1)))
+				answers <- err
+			}()
+		}
+		synctest.Wait()
+		require.Len(t, answers, clients,
+			"%d of %d clients of the burst are still waiting inside Submit; Submit should answer at once: "+
+				"accepted, or ErrQueueFull", clients-len(answers), clients)
+		accepted, rejected := 0, 0
+		for range clients {
+			if err := <-answers; err == nil {
+				accepted++
+			} else {
+				assert.ErrorIs(t, err, backpressure.ErrQueueFull)
+				rejected++
+			}
+		}
+		assert.Equal(t, 5, accepted, "both workers are busy and the queue has 5 places: 5 of the burst get in\n%s", r)
+		assert.Equal(t, 25, rejected, "and the other 25 are turned away\n%s", r)
+		st := r.q.Stats()
+		assert.Equal(t, 25, st.Rejected, "Stats.Rejected after the burst")
+		assert.Equal(t, int64(5), st.Depth, "Stats.Depth after the burst: the queue is full")
+
+		letEverythingFinish()
+		st = r.q.Stats()
+		assert.Equal(t, int64(5), st.PeakDepth,
+			"Stats.PeakDepth is the most the queue ever held: it should reach the capacity, 5, and never go beyond it")
+		assert.Equal(t, 7, st.Done, "the 2 busy jobs and the 5 accepted from the burst should all be done\n%s", r)
+		assert.Zero(t, st.Depth, "everything was run: the queue should be empty")
+	})
+}
+
+func TestSubmitWaitWaitsForRoomAndGetsInWhenAJobLeaves(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 2, ServiceTime: 5 * time.Second}, each(5*time.Second))
+		for _, name := range []string{"first", "a", "b"} {
+			r.mustOffer(job(name))
+		}
+
+		got := r.await(t, r.goWait(t.Context(), job("patient")))[0]
+
+		require.NoError(t, got.err, "a SubmitWait without a deadline should wait until there is room, then get in\n%s", r)
+		assert.Equal(t, 5*time.Second, got.waited,
+			"the patient client waited %v for room; the queue was full until first finished at 5s and the worker "+
+				"took a off the queue: it should get in then, exactly at 5s, not before (it does not fit) and not later\n%s",
+			got.waited, r)
+		letEverythingFinish()
+		assert.Equal(t, []string{"first", "a", "b", "patient"}, r.ran(), "jobs run in the order they got into the queue\n%s", r)
+		assert.Equal(t, 15*time.Second, r.startedAt("patient"),
+			"patient got in at 5s behind a (5s to 10s) and b (10s to 15s): it should start at 15s\n%s", r)
+	})
+}
+
+func TestSubmitWaitGivesUpExactlyWhenItsContextEnds(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, tc := range []struct {
+		name string
+		ctx  func(context.Context) (context.Context, context.CancelFunc)
+		at   time.Duration
+		want error
+	}{
+		{
+			name: "deadline",
+			ctx: func(parent context.Context) (context.Context, context.CancelFunc) {
+				return context.WithTimeout(parent, 2*time.Second)
+			},
+			at:   2 * time.Second,
+			want: context.DeadlineExceeded,
+		},
+		{
+			name: "cancelled",
+			ctx: func(parent context.Context) (context.Context, context.CancelFunc) {
+				ctx, cancel := context.WithCancel(parent)
+				time.AfterFunc(3*time.Second, cancel)
+				return ctx, cancel
+			},
+			at:   3 * time.Second,
+			want: context.Canceled,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 2, ServiceTime: 10 * time.Second}, each(10*time.Second))
+				for _, name := range []string{"first", "a", "b"} {
+					r.mustOffer(job(name))
+				}
+				ctx, cancel := tc.ctx(t.Context())
+				defer cancel()
+
+				got := r.await(t, r.goWait(ctx, job("impatient")))[0]
+
+				assert.Equal(t, tc.at, got.waited,
+					"the client's context ended at %v, while the queue was still full (room comes at 10s): SubmitWait "+
+						"should give up at that instant; the client waited %v\n%s", tc.at, got.waited, r)
+				require.ErrorIs(t, got.err, tc.want,
+					"SubmitWait should return an error wrapping ctx.Err(), %v\n%s", tc.want, r)
+				st := r.q.Stats()
+				assert.Equal(t, 3, st.Accepted, "the job that gave up must not be in the queue\n%s", r)
+				assert.Equal(t, 1, st.Rejected, "a SubmitWait that gave up counts as rejected\n%s", r)
+				letEverythingFinish()
+				assert.NotContains(t, r.ran(), "impatient", "nobody waits for the job that gave up: it must never run\n%s", r)
+			})
+		})
+	}
+}
+
+// Exercise 2: jobs take room by their cost, and wait in line for it.
+
+func TestABigJobTakesAsMuchRoomAsItCosts(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 4, ServiceTime: time.Second}, byCost(time.Second))
+		r.mustOffer(job("first"))
+		r.mustOffer(costing("big", 4))
+		assert.Equal(t, int64(4), r.q.Stats().Depth, "a job of Cost 4 takes 4 units of room: Stats.Depth should be 4\n%s", r)
+
+		_, err := r.offer(costing("small", 1))
+
+		require.ErrorIs(t, err, backpressure.ErrQueueFull,
+			"the queue has room for 4 units and the big job takes all 4: a small job should be turned away, "+
+				"although only one job is waiting\n%s", r)
+		var full *backpressure.QueueFullError
+		require.ErrorAs(t, err, &full)
+		assert.Equal(t, int64(1), full.Cost, "QueueFullError.Cost is the room the small job needed")
+		assert.Equal(t, int64(4), full.Depth, "QueueFullError.Depth is the room taken, in units, not the number of jobs")
+		assert.Equal(t, 4*time.Second, full.RetryAfter,
+			"RetryAfter = Depth × ServiceTime ÷ Workers = 4 × 1s ÷ 1: a big job is 4 units of work")
+
+		_, err = r.offer(costing("huge", 5))
+		assert.ErrorIs(t, err, backpressure.ErrTooBig, "a job of Cost 5 will never fit in a queue of 4: ErrTooBig, at once")
+		got := r.await(t, r.goWait(t.Context(), costing("huge, patient", 5)))[0]
+		assert.ErrorIs(t, got.err, backpressure.ErrTooBig,
+			"SubmitWait should not wait for room that can never exist: ErrTooBig, at once")
+		assert.Zero(t, got.waited, "a job that can never fit should be told at once\n%s", r)
+	})
+}
+
+func TestSubmitWaitThatGivesUpLeavesTheRoomAsItWas(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 4, ServiceTime: time.Second}, func(name string) time.Duration {
+			if name == "first" {
+				return 10 * time.Second
+			}
+			return time.Second
+		})
+		for _, name := range []string{"first", "s1", "s2", "s3"} {
+			r.mustOffer(job(name))
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+		big := r.goWait(ctx, costing("big", 4))
+
+		at(r.start, time.Second)
+		_, err := r.offer(job("small-1"))
+		assert.ErrorIs(t, err, backpressure.ErrQueueFull,
+			"at 1s one unit of room is free, but the big job has been waiting for room since 0s: a small job must "+
+				"not jump ahead of it (a semaphore.Weighted's TryAcquire fails while others wait)\n%s", r)
+
+		got := r.await(t, big)[0]
+		require.ErrorIs(t, got.err, context.DeadlineExceeded, "the big job's client gave up at its 2s deadline\n%s", r)
+		assert.Equal(t, 2*time.Second, got.waited, "SubmitWait should give up at the deadline, exactly\n%s", r)
+
+		_, err = r.offer(job("small-2"))
+		assert.NoError(t, err,
+			"the big job gave up without taking any room, so the one free unit is still free: a small job should "+
+				"get in (a failed Acquire leaves the semaphore unchanged; there is nothing to release)\n%s", r)
+		assert.Equal(t, int64(4), r.q.Stats().Depth, "s1, s2, s3 and small-2 fill the queue: Depth 4\n%s", r)
+	})
+}
+
+func TestAWaitingBigJobIsNotStarvedBySmallOnes(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 4, ServiceTime: time.Second}, byCost(time.Second))
+		for _, name := range []string{"first", "s1", "s2", "s3", "s4"} {
+			r.mustOffer(job(name))
+		}
+		big := r.goWait(t.Context(), costing("big", 4))
+
+		// Every second a job leaves the queue and frees one unit, and a
+		// small job comes by, just then, with Submit.
+		var patient <-chan admission
+		for i := 1; i <= 3; i++ {
+			at(r.start, time.Duration(i)*time.Second)
+			_, err := r.offer(job(fmt.Sprintf("late-%d", i)))
+			assert.ErrorIs(t, err, backpressure.ErrQueueFull,
+				"at %ds %d unit(s) of room are free, but the big job is waiting for 4: late-%d must not take them, "+
+					"or small jobs will starve the big one forever\n%s", i, i, i, r)
+			if i == 1 {
+				at(r.start, 1500*time.Millisecond)
+				patient = r.goWait(t.Context(), job("patient")) // in line behind the big job
+			}
+		}
+
+		got := r.await(t, big, patient)
+		require.NoError(t, got[0].err, "the big job should get in\n%s", r)
+		assert.Equal(t, 4*time.Second, got[0].waited,
+			"the big job should get in at 4s, when s4 leaves the queue and all 4 units are free; it waited %v\n%s", got[0].waited, r)
+		require.NoError(t, got[1].err, "the patient small job should get in\n%s", r)
+		assert.Equal(t, 3500*time.Millisecond, got[1].waited,
+			"patient came at 1.5s, behind the big job: it should get in at 5s, when the big job leaves the queue, "+
+				"not before it; it waited %v\n%s", got[1].waited, r)
+		letEverythingFinish()
+		assert.Equal(t, []string{"first", "s1", "s2", "s3", "s4", "big", "patient"}, r.ran(), "the order the jobs ran in\n%s", r)
+	})
+}
+
+// Exercise 3: drop the work nobody waits for any more.
+
+func TestAJobWhoseDeadlinePassedInTheQueueIsNotRun(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 10, ServiceTime: time.Second}, each(time.Second))
+		now := time.Now()
+		r.mustOffer(job("first"))
+		late := r.mustOffer(until("late", now.Add(500*time.Millisecond)))
+		edge := r.mustOffer(until("edge", now.Add(time.Second)))
+		fine := r.mustOffer(until("fine", now.Add(5*time.Second)))
+		r.mustOffer(job("after"))
+
+		letEverythingFinish()
+
+		assert.Equal(t, []string{"first", "fine", "after"}, r.ran(),
+			"the jobs the worker ran, in order. When first ends at 1s, late's client stopped waiting at 0.5s and "+
+				"edge's at 1s, that very instant: nobody waits for them, so the worker must drop them, not run them\n%s", r)
+		assert.Equal(t, time.Second, r.startedAt("fine"),
+			"fine should start at 1s: dropping late and edge takes no time\n%s", r)
+		for name, id := range map[string]backpressure.JobID{"late": late, "edge": edge} {
+			st, err := r.q.Status(id)
+			require.NoError(t, err)
+			assert.Equal(t, backpressure.Expired.String(), st.State.String(),
+				"the status of %s, still in the queue at its deadline: Expired\n%s", name, r)
+			assert.ErrorIs(t, st.Err, context.DeadlineExceeded,
+				"%s's Status.Err should say why it was dropped, wrapping context.DeadlineExceeded", name)
+		}
+		st, err := r.q.Status(fine)
+		require.NoError(t, err)
+		assert.Equal(t, backpressure.Done.String(), st.State.String(), "fine started before its deadline and finished\n%s", r)
+		assert.Equal(t, 2, r.q.Stats().Expired, "Stats.Expired should count late and edge")
+	})
+}
+
+func TestEveryAcceptedJobEndsDoneFailedOrExpired(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 2, QueueSize: 6, ServiceTime: time.Second}, each(time.Second))
+		now := time.Now()
+		offers := []backpressure.Job{
+			job("a"), job("fail-b"), // the two workers take these at once
+			until("c", now.Add(500*time.Millisecond)), // expired at 1s
+			job("d"), job("fail-e"), // run from 1s to 2s
+			until("f", now.Add(time.Second)),   // expired at 2s
+			until("g", now.Add(2*time.Second)), // expired at 2s, its very deadline
+			job("h"),                           // runs from 2s to 3s
+			job("i"), job("j"),                 // no room: turned away
+		}
+		ids := map[string]backpressure.JobID{}
+		for _, j := range offers {
+			if id, err := r.offer(j); err == nil {
+				ids[j.Input] = id
+			}
+		}
+		letEverythingFinish()
+
+		got := map[string]string{}
+		count := map[backpressure.State]int{}
+		for name, id := range ids {
+			st, err := r.q.Status(id)
+			require.NoError(t, err)
+			got[name] = st.State.String()
+			count[st.State]++
+		}
+		want := map[string]string{
+			"a": "done", "fail-b": "failed", "c": "expired", "d": "done", "fail-e": "failed",
+			"f": "expired", "g": "expired", "h": "done",
+		}
+		assert.Equal(t, want, got,
+			"how each accepted job ended (a job named fail-… fails). c, f and g were still queued at their deadlines\n%s", r)
+
+		st := r.q.Stats()
+		assert.Equal(t, 8, st.Accepted, "2 taken by the workers at once and 6 queued\n%s", r)
+		assert.Equal(t, 2, st.Rejected, "i and j found no room\n%s", r)
+		assert.Equal(t, st.Accepted, st.Done+st.Failed+st.Expired,
+			"nothing lost: every accepted job should end as exactly one of done (%d), failed (%d) or expired (%d), "+
+				"and the counts add up to accepted (%d)\n%s", st.Done, st.Failed, st.Expired, st.Accepted, r)
+		assert.Equal(t, []int{count[backpressure.Done], count[backpressure.Failed], count[backpressure.Expired]},
+			[]int{st.Done, st.Failed, st.Expired},
+			"Stats' Done, Failed and Expired should agree with the jobs' statuses")
+	})
+}
+
+// Exercise 4: twice as much offered as the worker can do.
+//
+// One worker takes 100ms a job (μ = 10/s); the queue holds 10; a client
+// offers a job every 50ms (λ = 20/s) for 10s: 200 offers.
+
+func TestAtTwiceTheCapacityTheQueueTurnsAwayExactlyTheExcess(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		o := overload(t)
+
+		assert.Equal(t, 90, o.rejected,
+			"offers turned away. In the first second the queue grows by one every 100ms (two offers in, one job "+
+				"out) and is full at 0.95s. From then on, every 100ms one job leaves and two offers come: one gets "+
+				"the free place and one is turned away. 1.05s, 1.15s, … 9.95s: 90 offers\n%s", o.picture)
+		assert.Equal(t, 110, o.accepted, "the other 200 − 90 offers get in")
+		assert.Equal(t, 90, o.stats.Rejected, "Stats.Rejected")
+		assert.Equal(t, 110, o.stats.Done,
+			"by 11s the worker has done all 110: 10 a second for 11s")
+		assert.Equal(t, int64(10), o.stats.PeakDepth, "the queue fills up to its 10 places, never more")
+	})
+}
+
+func TestAtTwiceTheCapacityNoJobWaitsLongerThanTheQueueTakesToDrain(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		o := overload(t)
+
+		longest := slices.Max(o.waits)
+		assert.Equal(t, time.Second, longest,
+			"the longest any job waited in the queue, as its Work saw it: a full queue of 10 at 100ms a job is "+
+				"10 × 100ms = 1s of waiting, and no more, however long the overload lasts (with the 100ms of work, "+
+				"the SRE book's 1.1s)\n%s", o.picture)
+		assert.Equal(t, time.Second, o.stats.MaxWait, "Stats.MaxWait should be the longest time a job spent in the queue")
+		assert.Equal(t, 1100*time.Millisecond, slices.Max(o.latencies),
+			"the longest from accepted to done: 1s in the queue and 100ms of work")
+	})
+}
+
+func TestLittlesLawHoldsForTheMeasuredQueue(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		o := overload(t)
+
+		var sum time.Duration
+		for _, w := range o.waits {
+			sum += w
+		}
+		assert.Equal(t, 99500*time.Millisecond, sum,
+			"the total wait of the accepted jobs, as their Work saw it: the 20 of the first second waited 0, 50ms, "+
+				"… 950ms (9.5s in all), and each of the 90 after it waited 1s (90s)\n%s", o.picture)
+		require.Equal(t, sum, o.stats.Waited,
+			"Stats.Waited should add up every job's time in the queue, from accepted to taken by a worker")
+
+		// L = λW over the 11s from the first offer to the last job's end,
+		// when the queue is empty again.
+		lambda := float64(o.accepted) / o.span.Seconds()          // accepted jobs a second
+		w := o.stats.Waited.Seconds() / float64(o.stats.Accepted) // the mean wait in the queue
+		l := float64(o.depthTime) / float64(o.span)               // the mean depth, sampled
+		assert.Equal(t, o.stats.Waited, o.depthTime,
+			"Little's law, L = λW, on the measured numbers: L = %.4f (the mean of Stats.Depth, sampled between "+
+				"events), λ = %.1f/s (accepted), W = %.4fs (Stats.Waited ÷ accepted), λW = %.4f. Multiplied by the "+
+				"11s: the area under the depth curve should equal the total wait. If not, Depth goes up or down at "+
+				"the wrong moment (it counts jobs accepted and not yet taken by a worker)", l, lambda, w, lambda*w)
+	})
+}
+
+// The run of exercise 4, measured.
+type measured struct {
+	accepted, rejected int
+	waits              []time.Duration // each accepted job's time in the queue, as its Work saw it
+	latencies          []time.Duration // each accepted job's time from accepted to done
+	depthTime          time.Duration   // the area under Stats.Depth over the run: Σ depth × time
+	span               time.Duration   // the run: from the first offer until the queue has been empty, 11s
+	stats              backpressure.Stats
+	picture            string // the first second and a bit
+}
+
+func overload(t *testing.T) measured {
+	t.Helper()
+	const (
+		step   = 50 * time.Millisecond // λ = 20/s
+		offers = 200                   // 10s
+		span   = 11 * time.Second      // the last job accepted starts at 10.9s and ends at 11s
+	)
+	r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 10, ServiceTime: 100 * time.Millisecond}, each(100*time.Millisecond))
+	r.drawOnly = 25
+	var m measured
+	for i := range int(span / step) {
+		synctest.Wait() // the worker takes its next job before the next offer comes
+		if i < offers {
+			if _, err := r.offer(job(fmt.Sprintf("job-%03d", i+1))); err == nil {
+				m.accepted++
+			} else {
+				require.ErrorIs(t, err, backpressure.ErrQueueFull)
+				m.rejected++
+			}
+		}
+		time.Sleep(step / 2)
+		// Depth only changes at multiples of 50ms: a sample in between
+		// holds for the whole step.
+		m.depthTime += time.Duration(r.q.Stats().Depth) * step
+		time.Sleep(step / 2)
+	}
+	synctest.Wait()
+	m.span = span
+	m.stats = r.q.Stats()
+	m.waits, m.latencies = r.waits()
+	m.picture = r.String()
+	return m
+}
+
+// BenchmarkQueueVersusBareChannel measures jobs per second, in real time,
+// through the queue and through the least a queue can be: a buffered
+// channel of the same size with the same number of goroutines receiving.
+// Both run a job that does nothing, so what is measured is the cost of the
+// hand-off. Run it with
+//
+//	go test -run '^$' -bench . ./lessons/08-backpressure/
+func BenchmarkQueueVersusBareChannel(b *testing.B) {
+	const workers, size = 4, 64
+	nothing := func(_ context.Context, input string) (string, error) { return input, nil }
+
+	channel := jobsPerSecond(b.N, func(n int) {
+		jobs := make(chan string, size)
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for in := range jobs {
+					_, _ = nothing(context.Background(), in)
+				}
+			})
+		}
+		for range n {
+			jobs <- "job"
+		}
+		close(jobs)
+		wg.Wait()
+	})
+	queue := jobsPerSecond(b.N, func(n int) {
+		q := backpressure.New(nothing, backpressure.Config{Workers: workers, QueueSize: size, ServiceTime: time.Microsecond})
+		for range n {
+			if _, err := q.SubmitWait(context.Background(), backpressure.Job{Input: "job"}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if _, err := q.Shutdown(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	})
+	b.ReportMetric(channel, "chan-jobs/s")
+	b.ReportMetric(queue, "queue-jobs/s")
+	b.ReportMetric(queue/channel, "queue/chan")
+}
+
+func jobsPerSecond(n int, run func(n int)) float64 {
+	start := time.Now()
+	run(n)
+	return float64(n) / time.Since(start).Seconds()
+}
+
+// Helpers.
+
+// letEverythingFinish sleeps past any work a test started (virtual time
+// costs nothing), so that every job has ended before the test looks at the
+// results, and before the bubble ends.
+func letEverythingFinish() {
+	time.Sleep(time.Hour)
+	synctest.Wait()
+}
+
+// at sleeps until d after start, then lets everything that was due at that
+// instant happen before the test looks.
+func at(start time.Time, d time.Duration) {
+	time.Sleep(time.Until(start.Add(d)))
+	synctest.Wait()
+}
+
+func job(name string) backpressure.Job { return backpressure.Job{Input: name} }
+
+func costing(name string, cost int64) backpressure.Job {
+	return backpressure.Job{Input: name, Cost: cost}
+}
+
+func until(name string, deadline time.Time) backpressure.Job {
+	return backpressure.Job{Input: name, Deadline: deadline}
+}
+
+// each makes every job take d.
+func each(d time.Duration) func(string) time.Duration {
+	return func(string) time.Duration { return d }
+}
+
+// byCost makes a job named big… take 4 units of time, the others 1.
+func byCost(unit time.Duration) func(string) time.Duration {
+	return func(name string) time.Duration {
+		if strings.HasPrefix(name, "big") {
+			return 4 * unit
+		}
+		return unit
+	}
+}
+
+// A rig is a queue whose work sleeps (on virtual time) for as long as took
+// says, fails for jobs named fail-…, and writes down when each job was
+// offered, admitted, started and ended, to draw them.
+type rig struct {
+	t        *testing.T
+	q        *backpressure.Queue
+	start    time.Time
+	took     func(name string) time.Duration
+	drawOnly int // draw only the first jobs offered; 0: all
+
+	mu    sync.Mutex
+	jobs  map[string]*trace
+	order []*trace
+	runs  []string
+}
+
+// trace is one job's life, as the test saw it.
+type trace struct {
+	name                 string
+	id                   backpressure.JobID
+	offered, admitted    time.Time
+	started, ended       time.Time
+	waitedForRoom, gotIn bool
+	turnedAway           bool
+}
+
+// newRig starts a queue inside the bubble. When the test ends, it lets all
+// work finish and shuts the queue down, so no worker is left behind.
+func newRig(t *testing.T, cfg backpressure.Config, took func(string) time.Duration) *rig {
+	r := &rig{t: t, start: time.Now(), took: took, jobs: map[string]*trace{}}
+	r.q = backpressure.New(r.work, cfg)
+	t.Cleanup(func() {
+		letEverythingFinish()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := r.q.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown, after every job had an hour to finish: %v", err)
+		}
+	})
+	return r
+}
+
+func (r *rig) work(ctx context.Context, name string) (string, error) {
+	r.mu.Lock()
+	tr := r.trace(name)
+	tr.started = time.Now()
+	r.runs = append(r.runs, name)
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		tr.ended = time.Now()
+		r.mu.Unlock()
+	}()
+
+	timer := time.NewTimer(r.took(name))
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	if strings.HasPrefix(name, "fail-") {
+		return "", fmt.Errorf("%s: it failed", name)
+	}
+	return "result of " + name, nil
+}
+
+// trace returns the trace of the job called name; r.mu must be held.
+func (r *rig) trace(name string) *trace {
+	tr, ok := r.jobs[name]
+	if !ok {
+		tr = &trace{name: name}
+		r.jobs[name] = tr
+		r.order = append(r.order, tr)
+	}
+	return tr
+}
+
+// offer calls Submit and insists that it answers at once: it lets
+// everything due at this instant happen, and fails the test if Submit is
+// still waiting then.
+func (r *rig) offer(j backpressure.Job) (backpressure.JobID, error) {
+	r.t.Helper()
+	r.mu.Lock()
+	r.trace(j.Input).offered = time.Now()
+	r.mu.Unlock()
+	type answer struct {
+		id  backpressure.JobID
+		err error
+	}
+	c := make(chan answer, 1)
+	go func() {
+		id, err := r.q.Submit(j)
+		r.admit(j.Input, id, err)
+		c <- answer{id, err}
+	}()
+	synctest.Wait()
+	select {
+	case a := <-c:
+		return a.id, a.err
+	default:
+		r.t.Fatalf("Submit(%q) is still waiting for room. Submit should answer at once: accepted, or turned away "+
+			"with ErrQueueFull; a caller who is willing to wait calls SubmitWait\n%s", j.Input, r)
+		return "", nil
+	}
+}
+
+// mustOffer offers a job that should be accepted.
+func (r *rig) mustOffer(j backpressure.Job) backpressure.JobID {
+	r.t.Helper()
+	id, err := r.offer(j)
+	require.NoError(r.t, err, "%s should be accepted\n%s", j.Input, r)
+	return id
+}
+
+// An admission is what a client of SubmitWait got, and how long it waited.
+type admission struct {
+	name   string
+	id     backpressure.JobID
+	err    error
+	waited time.Duration
+}
+
+// goWait starts a client that calls SubmitWait; its answer arrives on the
+// channel returned.
+func (r *rig) goWait(ctx context.Context, j backpressure.Job) <-chan admission {
+	r.mu.Lock()
+	tr := r.trace(j.Input)
+	tr.offered, tr.waitedForRoom = time.Now(), true
+	r.mu.Unlock()
+	out := make(chan admission, 1)
+	go func() {
+		start := time.Now()
+		id, err := r.q.SubmitWait(ctx, j)
+		r.admit(j.Input, id, err)
+		out <- admission{name: j.Input, id: id, err: err, waited: time.Since(start)}
+	}()
+	return out
+}
+
+func (r *rig) admit(name string, id backpressure.JobID, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	tr := r.trace(name)
+	tr.admitted, tr.id = time.Now(), id
+	tr.gotIn, tr.turnedAway = err == nil, err != nil
+}
+
+// patience is how much virtual time a test waits for its clients before it
+// calls them stuck. It costs nothing.
+const patience = 10 * time.Minute
+
+// await returns the clients' answers in the order given, or fails the test
+// if one is still waiting after patience.
+func (r *rig) await(t *testing.T, pending ...<-chan admission) []admission {
+	t.Helper()
+	giveUp := time.After(patience)
+	var got []admission
+	for _, c := range pending {
+		select {
+		case a := <-c:
+			got = append(got, a)
+		case <-giveUp:
+			t.Fatalf("after %v, %d of %d clients of SubmitWait were still waiting; their jobs should have got "+
+				"in, or they should have given up when their context ended\n%s", patience, len(pending)-len(got), len(pending), r)
+		}
+	}
+	return got
+}
+
+// ran lists the jobs the workers started, in order.
+func (r *rig) ran() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.runs)
+}
+
+// startedAt is when the job called name started, from the rig's start.
+func (r *rig) startedAt(name string) time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	tr, ok := r.jobs[name]
+	if !ok || tr.started.IsZero() {
+		return -1
+	}
+	return tr.started.Sub(r.start)
+}
+
+// waits lists, for every job started, its time in the queue, and for every
+// job ended, its time from admitted to ended.
+func (r *rig) waits() (queued, total []time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, tr := range r.order {
+		if tr.gotIn && !tr.started.IsZero() {
+			queued = append(queued, tr.started.Sub(tr.admitted))
+		}
+		if tr.gotIn && !tr.ended.IsZero() {
+			total = append(total, tr.ended.Sub(tr.admitted))
+		}
+	}
+	return queued, total
+}
+
+// String draws the jobs' waiting: for room, in the queue, and at work.
+func (r *rig) String() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var spans []timeline.Span
+	for i, tr := range r.order {
+		if r.drawOnly > 0 && i >= r.drawOnly {
+			break
+		}
+		switch {
+		case tr.waitedForRoom && !tr.admitted.Equal(tr.offered):
+			spans = append(spans, timeline.Span{Who: tr.name + " waits for room", Start: tr.offered, End: tr.admitted})
+		case tr.turnedAway:
+			spans = append(spans, timeline.Span{Who: tr.name + " turned away", Start: tr.offered, End: tr.offered})
+		}
+		if !tr.gotIn {
+			continue
+		}
+		switch {
+		case !tr.started.IsZero():
+			if tr.started.After(tr.admitted) {
+				spans = append(spans, timeline.Span{Who: tr.name + " queued", Start: tr.admitted, End: tr.started})
+			}
+			spans = append(spans, timeline.Span{Who: tr.name + " working", Start: tr.started, End: tr.ended})
+		default:
+			st, _ := r.q.Status(tr.id)
+			if st.State == backpressure.Accepted {
+				spans = append(spans, timeline.Span{Who: tr.name + " queued", Start: tr.admitted})
+			} else {
+				spans = append(spans, timeline.Span{Who: tr.name + " queued, " + st.State.String(), Start: tr.admitted, End: tr.admitted})
+			}
+		}
+	}
+	return timeline.Render(r.start, time.Now(), spans)
+}

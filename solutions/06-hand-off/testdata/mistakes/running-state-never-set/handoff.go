@@ -1,0 +1,180 @@
+// Mistake: The worker records only the outcome: a job goes straight from accepted to done, so for the whole time the work runs the client is told its job is still waiting in the queue.
+// Caught by: TestStatusFollowsEachJobFromAcceptedToRunningToDone, TestAFailedJobReportsItsErrorAndTheWorkerGoesOn, TestStatusIsSafeToReadWhileTheWorkerWrites
+
+// Package handoff moves the waiting out of the caller's way. Submit puts a
+// job in a queue and returns at once with the job's ID ("accepted"); one
+// worker takes the jobs from the queue, one at a time, and does the slow
+// work; Status tells anyone, later, how a job is doing.
+//
+// The work still takes as long as it did. What changes is who waits for
+// it: not the caller any more, but the job, first in the queue and then in
+// the worker.
+package handoff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+)
+
+// Work is the slow part: what used to run while the caller waited.
+type Work func(ctx context.Context, input string) (string, error)
+
+// A JobID names one submitted job. It is what the caller takes away from
+// Submit, instead of the result.
+type JobID string
+
+// State is where a job is: Accepted → Running → Done or Failed.
+type State int
+
+const (
+	// Accepted: the job waits in the queue for the worker.
+	Accepted State = iota + 1 // the zero State is no state at all
+	// Running: the worker is doing the job's work.
+	Running
+	// Done: the work succeeded; the result is in Status.Result.
+	Done
+	// Failed: the work returned an error; it is in Status.Err.
+	Failed
+)
+
+// String returns "accepted", "running", "done" or "failed".
+func (s State) String() string {
+	switch s {
+	case Accepted:
+		return "accepted"
+	case Running:
+		return "running"
+	case Done:
+		return "done"
+	case Failed:
+		return "failed"
+	}
+	return fmt.Sprintf("State(%d)", int(s))
+}
+
+// Status is what is known about a job now.
+type Status struct {
+	State  State
+	Result string // what the work returned, once Done
+	Err    error  // what the work failed with, once Failed
+}
+
+// ErrUnknownJob is returned (wrapped, with the ID) by Status for an ID that
+// Submit never handed out.
+var ErrUnknownJob = errors.New("unknown job")
+
+// ErrQueueFull is returned (wrapped) by Submit, at once, when the queue has
+// no room left: the service refuses the job rather than make its caller wait.
+var ErrQueueFull = errors.New("queue is full")
+
+// ErrClosed is returned by Submit after Close.
+var ErrClosed = errors.New("service is closed")
+
+// job is one piece of work waiting in the queue.
+type job struct {
+	id    JobID
+	input string
+}
+
+// A Service accepts jobs, queues them and does them one at a time, in the
+// order they came. It is safe for concurrent use.
+type Service struct {
+	work    Work
+	queue   chan job      // closed by Close: no more jobs will come
+	stopped chan struct{} // closed by the worker when it exits
+
+	mu     sync.Mutex // guards the fields below; never held while anyone waits
+	closed bool
+	last   int // the number of the last job accepted
+	status map[JobID]Status
+}
+
+// New returns a service with a queue that holds up to queueSize waiting
+// jobs (the one the worker is doing is not in the queue) and ONE worker,
+// started at once. Call Close to stop it.
+func New(work Work, queueSize int) *Service {
+	s := &Service{
+		work:    work,
+		queue:   make(chan job, queueSize),
+		stopped: make(chan struct{}),
+		status:  make(map[JobID]Status),
+	}
+	go s.run()
+	return s
+}
+
+// Submit hands input over to be worked on and returns at once with the
+// job's ID: it never waits for the work. A full queue gives ErrQueueFull
+// and a closed service ErrClosed, also at once.
+func (s *Service) Submit(input string) (JobID, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return "", ErrClosed // the queue is closed: sending on it would panic
+	}
+	id := JobID(fmt.Sprintf("job-%d", s.last+1))
+	// Holding the lock across this send is safe only because the send
+	// cannot wait: with the default case, a full queue is an answer, not a
+	// wait. It is what keeps Close from closing the queue under our feet.
+	select {
+	case s.queue <- job{id: id, input: input}:
+	default:
+		return "", fmt.Errorf("%w: %d jobs are already waiting", ErrQueueFull, cap(s.queue))
+	}
+	s.last++
+	// Written before the lock is released, so the worker, which needs the
+	// lock to say "running", can never be overtaken by this "accepted".
+	s.status[id] = Status{State: Accepted}
+	return id, nil
+}
+
+// Status returns what is known about the job now, or an error wrapping
+// ErrUnknownJob.
+func (s *Service) Status(id JobID) (Status, error) {
+	s.mu.Lock()
+	st, ok := s.status[id]
+	s.mu.Unlock()
+	if !ok {
+		return Status{}, fmt.Errorf("%w: %q", ErrUnknownJob, id)
+	}
+	return st, nil
+}
+
+// Close stops taking jobs, lets the worker finish the jobs already in the
+// queue, and returns once the worker has exited. Calling it again waits in
+// the same way.
+func (s *Service) Close() {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.queue) // the worker's range ends once the queue is empty
+	}
+	s.mu.Unlock()
+	<-s.stopped
+}
+
+// run is the worker: it takes jobs from the queue, oldest first, until the
+// queue is closed and empty.
+func (s *Service) run() {
+	defer close(s.stopped)
+	for j := range s.queue {
+		// The job has outlived the request that asked for it, so there is
+		// no caller's context to honour here.
+		result, err := s.work(context.Background(), j.input)
+		if err != nil {
+			s.set(j.id, Status{State: Failed, Err: err})
+			continue
+		}
+		s.set(j.id, Status{State: Done, Result: result})
+	}
+}
+
+// set records a job's status. The lock is held for the write only, never
+// while the work runs.
+func (s *Service) set(id JobID, st Status) {
+	s.mu.Lock()
+	s.status[id] = st
+	s.mu.Unlock()
+}
