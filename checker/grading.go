@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/wherewaiting/workshop/checker/internal/failure"
@@ -293,6 +295,41 @@ func runVerify(ctx context.Context, out output, count int) int {
 		return exitError
 	}
 	return exitOK
+}
+
+// runTry runs `try NN [MISTAKE] [go test flags]`.
+func runTry(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	out := output{stdout: stdout, stderr: stderr}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintln(stderr, "checker: try needs a lesson: go run ./checker try NN [MISTAKE] [go test flags]")
+		return exitUsage
+	}
+	ws, err := findWorkshop()
+	if err != nil {
+		return out.errorf("%v", err)
+	}
+	l, found, err := repo.Match(ws.lessons, args[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "checker: %v\n", err)
+		return exitUsage
+	}
+	if !found {
+		return out.errorf("lesson %s is not written yet", l.Name())
+	}
+	mistake, flags := "", args[1:]
+	if len(flags) > 0 && !strings.HasPrefix(flags[0], "-") {
+		mistake, flags = flags[0], flags[1:]
+	}
+	err = verify.Try(ctx, ws.root, l, mistake, flags, stdout, stderr)
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &exit):
+		return exitError // go test said why
+	default:
+		return out.errorf("%v", err)
+	}
 }
 
 // cdToRoot is the way from the current folder to the workshop's root, or

@@ -5,6 +5,8 @@
 //	go run ./checker NN         one lesson in detail (NN, NN-slug or slug)
 //	go run ./checker verify     the maintainers' gate: solutions, mistakes, decks, READMEs
 //	go run ./checker manifest   rewrite checker/manifest.txt from the lessons as they are
+//	go run ./checker try NN [MISTAKE] [go test flags]
+//	                            run a lesson's tests against its solution or a mistake
 //
 // Flags: -json (one JSON document), -no-color, -count N (verify's solution
 // repetitions). The checker never writes into lessons/; the manifest
@@ -40,6 +42,8 @@ const usage = `Usage:
   go run ./checker [-json] [-no-color] NN     one lesson in detail (NN, NN-slug or slug)
   go run ./checker verify [-count N]          check the workshop itself (maintainers, CI)
   go run ./checker manifest                   rewrite checker/manifest.txt (maintainers)
+  go run ./checker try NN [MISTAKE] [FLAGS]   run lesson NN's tests against its solution, or one of
+                                              its mistakes, with -race and go test FLAGS (maintainers)
 
 Flags:
 `
@@ -54,6 +58,10 @@ const (
 )
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "try" {
+		// Everything after the lesson and the mistake belongs to go test.
+		return runTry(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("checker", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	jsonOut := fs.Bool("json", false, "print one JSON document instead of text")
