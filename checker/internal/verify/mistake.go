@@ -50,7 +50,7 @@ func loadMistake(l *lesson, name string) (*mistake, []string) {
 		f := e.Name()
 		m.Files = append(m.Files, f)
 		if !slices.Contains(l.StarterFiles, f) {
-			p = append(p, fmt.Sprintf("%s is not one of the lesson's files (%s); a mistake file replaces the lesson file of the same name", f, strings.Join(l.StarterFiles, ", ")))
+			p = append(p, fmt.Sprintf("%s is not one of the lesson's files (%s); a mistake file is spliced into the solution file of the same name", f, strings.Join(l.StarterFiles, ", ")))
 		}
 		src, err := os.ReadFile(filepath.Join(m.dir(), f))
 		if err != nil {

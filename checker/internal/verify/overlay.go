@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/wherewaiting/workshop/checker/internal/splice"
 )
 
 // overlay is the Replace map of `go test -overlay`: absolute lesson file
@@ -18,10 +20,12 @@ import (
 type overlay map[string]string
 
 // solutionOverlay replaces each non-test file of the lesson with the
-// solution's file of the same name, or, when m is not nil, with the
-// mistake's file of that name where the mistake has one. Every key and
-// value is checked to exist, so a typo fails loudly.
-func solutionOverlay(l *lesson, m *mistake) (overlay, error) {
+// solution's file of the same name. When m is not nil, a lesson file the
+// mistake has a file for gets the solution with the mistake's declarations
+// spliced in (package splice), written under tmp at the mistake's own
+// relative path, so output that names it reads as the mistake's file.
+// Every key and value is checked to exist, so a typo fails loudly.
+func solutionOverlay(l *lesson, m *mistake, tmp string) (overlay, error) {
 	if len(l.StarterFiles) == 0 {
 		return nil, fmt.Errorf("%s has no non-test .go file to replace", l.Dir())
 	}
@@ -35,13 +39,38 @@ func solutionOverlay(l *lesson, m *mistake) (overlay, error) {
 			if _, ok := o[key]; !ok {
 				return nil, fmt.Errorf("mistake file %s has no lesson file of the same name in %s", filepath.Join(m.relDir(), f), l.Dir())
 			}
-			o[key] = filepath.Join(m.dir(), f)
+			spliced, err := spliceMistake(o[key], filepath.Join(m.dir(), f), filepath.Join(tmp, m.relDir(), f))
+			if err != nil {
+				return nil, err
+			}
+			o[key] = spliced
 		}
 	}
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
 	return o, nil
+}
+
+// spliceMistake writes the solution file with the mistake's declarations
+// spliced in to out, and returns out.
+func spliceMistake(solutionPath, mistakePath, out string) (string, error) {
+	sol, err := os.ReadFile(solutionPath)
+	if err != nil {
+		return "", err
+	}
+	mis, err := os.ReadFile(mistakePath)
+	if err != nil {
+		return "", err
+	}
+	src, err := splice.File(solutionPath, sol, mistakePath, mis)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return "", err
+	}
+	return out, os.WriteFile(out, src, 0o644)
 }
 
 // validate checks that every path is absolute and every file exists.
@@ -101,11 +130,17 @@ type pathMapper struct {
 	r *strings.Replacer
 }
 
-func newPathMapper(root string, o overlay) pathMapper {
+// newPathMapper maps the overlay's files and everything under root to
+// root-relative paths. Spliced mistakes live under a temporary folder, at
+// the mistake's path relative to the root: pass that folder as a base, and
+// they read as the mistake's own files.
+func newPathMapper(root string, o overlay, bases ...string) pathMapper {
 	var pairs []string
 	rel := func(p string) string {
-		if r, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(r, "..") {
-			return filepath.ToSlash(r)
+		for _, b := range append([]string{root}, bases...) {
+			if r, err := filepath.Rel(b, p); err == nil && !strings.HasPrefix(r, "..") {
+				return filepath.ToSlash(r)
+			}
 		}
 		return p
 	}
@@ -113,6 +148,9 @@ func newPathMapper(root string, o overlay) pathMapper {
 		pairs = append(pairs, k, rel(o[k]))
 	}
 	pairs = append(pairs, root+string(filepath.Separator), "")
+	for _, b := range bases {
+		pairs = append(pairs, b+string(filepath.Separator), "")
+	}
 	return pathMapper{r: strings.NewReplacer(pairs...)}
 }
 

@@ -10,7 +10,7 @@ import (
 
 func TestSolutionOverlayUsesAbsolutePathsOfSolutionFiles(t *testing.T) {
 	l := smallLesson(t, nil)
-	o, err := solutionOverlay(l, nil)
+	o, err := solutionOverlay(l, nil, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,20 +31,26 @@ func TestSolutionOverlayUsesAbsolutePathsOfSolutionFiles(t *testing.T) {
 	}
 }
 
-func TestSolutionOverlayPutsTheMistakeFilesInPlace(t *testing.T) {
+func TestSolutionOverlayPutsTheSplicedMistakeInPlace(t *testing.T) {
 	l := smallLesson(t, map[string]string{
-		"solutions/01-echo/testdata/mistakes/wrong/twice.go": "// Mistake: x.\n// Caught by: TestTwice\npackage echo\n",
+		"solutions/01-echo/twice.go":                         "package echo\n\n// Twice is right.\nfunc Twice() string { return \"right\" }\n",
+		"solutions/01-echo/testdata/mistakes/wrong/twice.go": "// Mistake: x.\n// Caught by: TestTwice\npackage echo\n\nfunc Twice() string { return \"wrong\" }\n",
 	})
 	m, problems := loadMistake(l, "wrong")
 	if len(problems) > 0 {
 		t.Fatal(problems)
 	}
-	o, err := solutionOverlay(l, m)
+	tmp := t.TempDir()
+	o, err := solutionOverlay(l, m, tmp)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := o[l.abs("lessons", "01-echo", "twice.go")], l.abs("solutions", "01-echo", "testdata", "mistakes", "wrong", "twice.go"); got != want {
-		t.Errorf("twice.go: got %q, want the mistake's file %q", got, want)
+	spliced := o[l.abs("lessons", "01-echo", "twice.go")]
+	if want := filepath.Join(tmp, "solutions", "01-echo", "testdata", "mistakes", "wrong", "twice.go"); spliced != want {
+		t.Errorf("twice.go: got %q, want the spliced file %q", spliced, want)
+	}
+	if src, err := os.ReadFile(spliced); err != nil || !strings.Contains(string(src), `return "wrong"`) || strings.Contains(string(src), `return "right"`) {
+		t.Errorf("spliced twice.go = %q, %v; want the mistake's Twice in place of the solution's", src, err)
 	}
 	if got, want := o[l.abs("lessons", "01-echo", "echo.go")], l.abs("solutions", "01-echo", "echo.go"); got != want {
 		t.Errorf("echo.go: got %q, want the solution's file %q", got, want)
@@ -56,14 +62,14 @@ func TestSolutionOverlayRefusesMissingFiles(t *testing.T) {
 	if err := os.Remove(l.abs("solutions", "01-echo", "twice.go")); err != nil {
 		t.Fatal(err)
 	}
-	_, err := solutionOverlay(l, nil)
+	_, err := solutionOverlay(l, nil, t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "twice.go does not exist") {
 		t.Errorf("got error %v, want one naming the missing solution file", err)
 	}
 
 	l = smallLesson(t, nil)
 	m := &mistake{Lesson: l, Name: "odd", Files: []string{"other.go"}}
-	_, err = solutionOverlay(l, m)
+	_, err = solutionOverlay(l, m, t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "other.go has no lesson file") {
 		t.Errorf("got error %v, want one naming the mistake file without a lesson file", err)
 	}

@@ -37,15 +37,15 @@ func Try(ctx context.Context, root string, l repo.Lesson, mistakeName string, fl
 		}
 		m = found
 	}
-	o, err := solutionOverlay(les, m)
-	if err != nil {
-		return err
-	}
 	tmp, err := os.MkdirTemp("", "try-overlay-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
+	o, err := solutionOverlay(les, m, tmp)
+	if err != nil {
+		return err
+	}
 	path, err := o.write(tmp, "overlay.json")
 	if err != nil {
 		return err
@@ -58,7 +58,11 @@ func Try(ctx context.Context, root string, l repo.Lesson, mistakeName string, fl
 	fmt.Fprintf(stderr, "testing %s with its %s (go test -race -overlay …)\n", l.Dir(), what)
 	args := append([]string{"test", "-race", "-overlay", path}, flags...)
 	args = append(args, "./"+filepath.ToSlash(l.Dir())+"/")
-	cmd := exec.CommandContext(ctx, "go", args...)
+	goPath, err := gotest.Find()
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, goPath, args...)
 	cmd.Dir = root
 	cmd.Env = gotest.Request{}.Env()
 	cmd.Stdout, cmd.Stderr = stdout, stderr

@@ -312,7 +312,7 @@ func (v *verifier) solutions(ctx context.Context) error {
 		if !l.HasSolution {
 			continue // the file-name check reports it
 		}
-		o, err := solutionOverlay(l, nil)
+		o, err := solutionOverlay(l, nil, v.tmp)
 		if err != nil {
 			v.rep.check(v.solutionCheckName(l), []string{"cannot apply the solution: " + err.Error()})
 			continue
@@ -405,7 +405,7 @@ func (v *verifier) runMistakes(ctx context.Context) error {
 		want := map[string][]string{}
 		var run []*mistake
 		for _, m := range batch {
-			o, err := solutionOverlay(m.Lesson, m)
+			o, err := solutionOverlay(m.Lesson, m, v.tmp)
 			if err != nil {
 				v.rep.check(mistakeCheckName(m), []string{"cannot apply the mistake: " + err.Error()})
 				continue
@@ -427,7 +427,7 @@ func (v *verifier) runMistakes(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		pm := newPathMapper(v.root, all)
+		pm := newPathMapper(v.root, all, v.tmp)
 		for _, m := range run {
 			v.rep.check(mistakeCheckName(m), mistakeProblems(m, outs[m.Lesson.ImportPath()], pm))
 		}

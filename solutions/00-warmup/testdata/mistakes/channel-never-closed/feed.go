@@ -3,8 +3,6 @@
 
 package warmup
 
-import "context"
-
 // Feed hands the items to the reader, one at a time.
 func Feed(ctx context.Context, items []string) <-chan string {
 	out := make(chan string)

@@ -3,8 +3,6 @@
 
 package warmup
 
-import "sync"
-
 // A Counter counts the visits to a page.
 type Counter struct {
 	n int

@@ -3,11 +3,6 @@
 
 package warmup
 
-import (
-	"context"
-	"time"
-)
-
 // Sleep waits for d, or until ctx is done.
 func Sleep(ctx context.Context, d time.Duration) error {
 	const step = time.Second

@@ -3,19 +3,10 @@
 
 package warmup
 
-import "sync"
-
 // A Counter counts the visits to a page.
 type Counter struct {
 	mu sync.Mutex
 	n  int
-}
-
-// Visit records one visit.
-func (c *Counter) Visit() {
-	c.mu.Lock()
-	c.n++
-	c.mu.Unlock()
 }
 
 // Total returns the number of visits recorded so far.

@@ -1,28 +1,12 @@
 // Mistake: the gauge is a plain int that every request changes at once, a data race that loses counts, and that the race detector reports.
 // Caught by: TestASlowDatabaseHoldsEveryCaller
 
-// Package chain is the simplest way to build a service, and the place where
-// waiting starts: a client calls a service, the service calls a database,
-// and every hop blocks until the next one answers.
-//
-// Nothing here is slow on its own. The waiting comes from the database
-// being across a network, and it travels back up the chain to every caller.
 package chain
 
 import (
 	"context"
 	"fmt"
 )
-
-// Database answers queries; the real one is across a network, so every query waits.
-type Database interface {
-	Query(ctx context.Context, q string) (string, error)
-}
-
-// Page is what the service returns: a user and their orders.
-type Page struct {
-	User, Orders string
-}
 
 // Service builds a user's page from two queries, one after the other, because the
 // orders query needs the user's answer.
@@ -37,45 +21,6 @@ type Service struct {
 	// "It is only a counter."
 	inFlight int
 	peak     int
-}
-
-// NewService returns a service that asks db, holding at most poolSize
-// connections to it at once. poolSize must be at least 1.
-func NewService(db Database, poolSize int) *Service {
-	if poolSize < 1 {
-		// An unbuffered channel would make every request wait forever.
-		panic(fmt.Sprintf("chain: pool size %d, want at least 1", poolSize))
-	}
-	return &Service{db: db, pool: make(chan struct{}, poolSize)}
-}
-
-// Handle builds userID's page: it asks the database for "user:<userID>", then
-// for "orders:<the user answer>". It blocks for as long as the database takes,
-// twice, plus any time spent waiting for a free connection.
-func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
-	s.enter()
-	defer s.leave() // deferred, so a failed request leaves the gauge too
-
-	select {
-	case s.pool <- struct{}{}: // a free connection
-	case <-ctx.Done(): // the caller stopped waiting while queued
-		return Page{}, fmt.Errorf("user %s: waiting for a connection: %w", userID, ctx.Err())
-	}
-	// One connection for both queries: giving it back in between would send
-	// this request to the back of the queue with half its work done.
-	defer func() { <-s.pool }()
-
-	user, err := s.db.Query(ctx, "user:"+userID)
-	if err != nil {
-		return Page{}, fmt.Errorf("user %s: %w", userID, err)
-	}
-	// This query needs the first answer, so it cannot start any earlier:
-	// the two waits add up.
-	orders, err := s.db.Query(ctx, "orders:"+user)
-	if err != nil {
-		return Page{}, fmt.Errorf("orders for user %s: %w", userID, err)
-	}
-	return Page{User: user, Orders: orders}, nil
 }
 
 // InFlight is the number of requests inside Handle now, whether they are

@@ -1,42 +1,12 @@
 // Mistake: Handle returns the query's error as it is, so the caller reads a bare "context deadline exceeded" and cannot tell which wait ran out.
 // Caught by: TestDeadlineErrorNamesTheStep
 
-// Package deadlines builds a user's page from a database that may be slow,
-// deaf to cancellation, or silent, and never lets the caller wait longer than
-// the caller said it would: the caller's deadline travels down with every
-// query, and a query that outlives it is abandoned without leaking.
 package deadlines
 
 import (
 	"context"
 	"time"
 )
-
-// Database answers queries; the real one is across a network, so every query
-// waits. A well-behaved Database stops when ctx is done, but the service must
-// not rely on that.
-type Database interface {
-	Query(ctx context.Context, q string) (string, error)
-}
-
-// Page is what the service returns: a user and their orders.
-type Page struct {
-	User, Orders string
-}
-
-// Service builds a user's page from two queries, one after the other, because
-// the orders query needs the user's answer.
-type Service struct {
-	db           Database
-	queryTimeout time.Duration
-}
-
-// NewService returns a service that asks db and lets no query wait longer
-// than queryTimeout, nor longer than its caller's deadline, whichever comes
-// first. queryTimeout must be positive.
-func NewService(db Database, queryTimeout time.Duration) *Service {
-	return &Service{db: db, queryTimeout: queryTimeout}
-}
 
 // Handle queries "user:<userID>", then "orders:<the user answer>", and
 // returns both as a Page. It returns no later than ctx's deadline (or its
@@ -52,36 +22,4 @@ func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 		return Page{}, err
 	}
 	return Page{User: user, Orders: orders}, nil
-}
-
-// result is one answer from the database.
-type result struct {
-	answer string
-	err    error
-}
-
-// query asks the database q and waits for the answer, or for ctx, or for
-// the query timeout, whichever comes first.
-func (s *Service) query(ctx context.Context, q string) (string, error) {
-	// Derived from the caller's ctx: the query gets min(what is left of the
-	// caller's budget, queryTimeout). A child can shorten a deadline, never
-	// extend it.
-	ctx, cancel := context.WithTimeout(ctx, s.queryTimeout)
-	defer cancel() // tells a listening database to stop as soon as we leave
-
-	// Capacity 1: if we leave first, the goroutine can still hand over its
-	// result, and exit, whenever the database finally answers.
-	results := make(chan result, 1)
-	go func() {
-		answer, err := s.db.Query(ctx, q)
-		results <- result{answer, err}
-	}()
-
-	select {
-	case r := <-results:
-		return r.answer, r.err
-	case <-ctx.Done():
-		// The database may not be listening: stop waiting for it anyway.
-		return "", ctx.Err()
-	}
 }

@@ -1,44 +1,7 @@
 // Mistake: the sequential code is turned into goroutines as it was, so all three closures assign the one err variable declared above them: a data race (each field is written by one goroutine only, but err is written by all three).
 // Caught by: TestHandleWaitsForTheSlowestBackendNotTheSum
 
-// Package fanout builds one answer from several backends that do not need
-// each other's answers, so it asks them all at once: the caller waits for
-// the slowest, not for the sum. When one of them fails, the others are told
-// to stop, because nobody will read their answers. And when there are many
-// questions for one backend, at most a few are asked at a time, so the
-// backend is not flooded.
 package fanout
-
-import (
-	"context"
-	"fmt"
-
-	"golang.org/x/sync/errgroup"
-)
-
-// Backend answers queries; it is across a network, so every query waits. A
-// well-behaved Backend stops when ctx is done.
-type Backend interface {
-	Query(ctx context.Context, q string) (string, error)
-}
-
-// Dashboard is what the service returns: three parts of a user's page, each
-// from its own backend.
-type Dashboard struct {
-	Profile, Orders, Recommendations string
-}
-
-// Service builds a user's dashboard from three backends that do not depend
-// on each other.
-type Service struct {
-	profiles, orders, recommendations Backend
-}
-
-// NewService returns a service that asks profiles, orders and
-// recommendations for the three parts of a dashboard.
-func NewService(profiles, orders, recommendations Backend) *Service {
-	return &Service{profiles: profiles, orders: orders, recommendations: recommendations}
-}
 
 // Handle asks the three backends for userID's parts ("profile:<userID>",
 // "orders:<userID>", "recommendations:<userID>"), all at the same time, and
@@ -65,52 +28,4 @@ func (s *Service) Handle(ctx context.Context, userID string) (Dashboard, error) 
 		return Dashboard{}, err
 	}
 	return d, nil
-}
-
-// ask queries b for one part of userID's dashboard, and says which part
-// failed if it does.
-func ask(ctx context.Context, b Backend, part, userID string) (string, error) {
-	answer, err := b.Query(ctx, part+":"+userID)
-	if err != nil {
-		return "", fmt.Errorf("%s for user %s: %w", part, userID, err)
-	}
-	return answer, nil
-}
-
-// Lookup asks b about every key, with at most limit queries in flight at
-// once, and returns the answers in the order of keys. The first query to
-// fail ends the lookup: the queries in flight are cancelled, the keys still
-// waiting for a turn are never sent, and Lookup returns that first error,
-// which names the key.
-//
-// limit must be at least 1; Lookup panics otherwise, before sending anything
-// (errgroup reads a negative limit as "no limit", and 0 as "never start").
-func Lookup(ctx context.Context, b Backend, keys []string, limit int) ([]string, error) {
-	if limit < 1 {
-		panic(fmt.Sprintf("fanout: Lookup needs a limit of at least 1, got %d", limit))
-	}
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(limit) // before the first Go: from now on Go waits for a free turn
-	// One slot per key: the answers land in key order whatever order they
-	// arrive in, and no two goroutines write the same memory.
-	answers := make([]string, len(keys))
-	for i, key := range keys {
-		g.Go(func() error {
-			// This key may have waited for its turn while another one
-			// failed: nobody will read its answer, so do not ask.
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			answer, err := b.Query(ctx, key)
-			if err != nil {
-				return fmt.Errorf("key %s: %w", key, err)
-			}
-			answers[i] = answer
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	return answers, nil
 }

@@ -1,65 +1,7 @@
 // Mistake: Do sleeps whatever the deadline, so the caller waits until its deadline passes instead of getting its answer, a failure, the moment it is clear no retry can come in time.
 // Caught by: TestGivesUpAtOnceWhenTheNextSleepWouldEndPastTheDeadline
 
-// Package retries calls a dependency again when a call fails, in a way that
-// helps instead of hurting: it waits longer before each retry (exponential
-// backoff), spreads the waiting of many clients apart (full jitter), retries
-// only failures that a second try can fix, never waits past its caller's
-// deadline, and stops retrying when retries become a large share of what it
-// sends (a retry budget).
 package retries
-
-import (
-	"context"
-	"errors"
-	"fmt"
-	"math/rand/v2"
-	"time"
-)
-
-// Policy says how Do retries. Its zero value calls once and never retries.
-type Policy struct {
-	// MaxAttempts is the most calls Do makes for one request, the first
-	// call included: 3 means one call and up to two retries. Less than 1
-	// counts as 1.
-	MaxAttempts int
-
-	// Base and Cap shape the backoff: before retry n (n = 0 for the first
-	// retry), Do sleeps a random time in [0, min(Cap, Base·2^n)).
-	Base, Cap time.Duration
-
-	// Rand returns a number in [0, 1) that picks where in that range each
-	// sleep falls. Nil means math/rand/v2's Float64. Tests set it to make
-	// the sleeps exact.
-	Rand func() float64
-
-	// Budget, if not nil, is shared by every request of a client and
-	// refuses retries once they would be more than its share of requests.
-	Budget *Budget
-}
-
-// retryableError marks an error as worth another try.
-type retryableError struct{ err error }
-
-func (e retryableError) Error() string { return e.err.Error() }
-func (e retryableError) Unwrap() error { return e.err }
-
-// Retryable marks err as transient: the same call may succeed if made again
-// (a timeout, "unavailable", "too many requests"). Do retries only errors
-// marked this way. Retryable(nil) is nil.
-func Retryable(err error) error {
-	if err == nil {
-		return nil
-	}
-	return retryableError{err}
-}
-
-// IsRetryable reports whether err, or any error it wraps, was marked with
-// Retryable.
-func IsRetryable(err error) bool {
-	var r retryableError
-	return errors.As(err, &r)
-}
 
 // Do calls op until it succeeds, and retries a failure only when all of
 // these hold: the error IsRetryable; fewer than p.MaxAttempts calls were
@@ -105,23 +47,4 @@ func Do(ctx context.Context, p Policy, op func(context.Context) error) error {
 			return fmt.Errorf("gave up while waiting to retry: %w; last error: %w", ctx.Err(), err)
 		}
 	}
-}
-
-// backoff is how long to sleep before retry n: full jitter, a uniform
-// random point in [0, min(Cap, Base·2^n)). The randomness spreads clients
-// that failed together, so they do not come back together.
-func (p Policy) backoff(n int) time.Duration {
-	// Double step by step and stop at the cap: Base<<n overflows for large
-	// n and turns a long sleep into none.
-	ceiling := p.Base
-	for i := 0; i < n && ceiling < p.Cap; i++ {
-		ceiling *= 2
-	}
-	ceiling = min(ceiling, p.Cap)
-
-	random := p.Rand
-	if random == nil {
-		random = rand.Float64 // safe for concurrent use
-	}
-	return time.Duration(random() * float64(ceiling))
 }

@@ -1,106 +1,7 @@
 // Mistake: Call takes the lock at the top and releases it with defer, so the lock is held while op runs: callers take turns at the dependency, and in a synctest bubble the goroutines waiting for the sync.Mutex are not durably blocked, so the clock stops and the test hangs.
 // Caught by: TestCallsRunSideBySideThroughAClosedBreaker
 
-// Package breaker puts a circuit breaker in front of a dependency, so that
-// callers stop waiting on one that is down: after too many failures in a row
-// the breaker opens and calls fail at once, without being made; after a
-// while it lets a few trial calls through to see whether the dependency is
-// back.
 package breaker
-
-import (
-	"context"
-	"errors"
-	"fmt"
-	"sync"
-	"time"
-)
-
-// State is where a breaker is in its cycle: Closed → Open → HalfOpen →
-// Closed (or back to Open).
-type State int
-
-const (
-	// Closed lets every call through and counts failures in a row.
-	Closed State = iota
-	// Open fails every call at once, without making it, until OpenTimeout
-	// has passed.
-	Open
-	// HalfOpen lets up to HalfOpenMax trial calls through at a time and
-	// fails the others at once. A trial that succeeds closes the breaker;
-	// one that fails opens it again.
-	HalfOpen
-)
-
-// String returns "closed", "open" or "half-open".
-func (s State) String() string {
-	switch s {
-	case Closed:
-		return "closed"
-	case Open:
-		return "open"
-	case HalfOpen:
-		return "half-open"
-	}
-	return fmt.Sprintf("State(%d)", int(s))
-}
-
-// Defaults for the zero fields of Settings. They are sony/gobreaker's.
-const (
-	DefaultMaxFailures = 5
-	DefaultOpenTimeout = 60 * time.Second
-	DefaultHalfOpenMax = 1
-)
-
-// Settings configure a Breaker. Zero fields take the defaults above.
-type Settings struct {
-	// MaxFailures is how many failures in a row a closed breaker accepts:
-	// it opens on the next one, after more than MaxFailures.
-	MaxFailures int
-	// OpenTimeout is how long the breaker stays open before it half-opens.
-	OpenTimeout time.Duration
-	// HalfOpenMax is how many trial calls may be in flight at once while
-	// the breaker is half-open.
-	HalfOpenMax int
-	// OnStateChange, if not nil, is called once for every change of state,
-	// in the order they happen. It is called with the breaker's lock held
-	// (that is what keeps the order), so it must return quickly and must
-	// not call the Breaker.
-	OnStateChange func(from, to State)
-}
-
-// ErrOpen is returned, at once, by calls made while the breaker is open.
-var ErrOpen = errors.New("circuit breaker is open")
-
-// ErrTooManyRequests is returned, at once, by calls made while the breaker
-// is half-open and all its trial calls are taken.
-var ErrTooManyRequests = errors.New("circuit breaker is half-open: too many requests")
-
-// A Breaker guards calls to one dependency. It is safe for concurrent use.
-type Breaker struct {
-	settings Settings
-
-	mu         sync.Mutex
-	state      State
-	generation uint64    // changes with every change of state
-	failures   int       // failures in a row, in this generation (Closed)
-	trials     int       // trial calls let through, in this generation (HalfOpen)
-	openedAt   time.Time // when the breaker last opened
-}
-
-// New returns a closed breaker.
-func New(s Settings) *Breaker {
-	if s.MaxFailures <= 0 {
-		s.MaxFailures = DefaultMaxFailures
-	}
-	if s.OpenTimeout <= 0 {
-		s.OpenTimeout = DefaultOpenTimeout
-	}
-	if s.HalfOpenMax <= 0 {
-		s.HalfOpenMax = DefaultHalfOpenMax
-	}
-	return &Breaker{settings: s}
-}
 
 // Call runs op through the breaker and returns its error. While the breaker
 // is open, or half-open with all trial calls taken, Call returns ErrOpen or
@@ -116,15 +17,6 @@ func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) erro
 	err = op(ctx)
 	b.record(gen, err)
 	return err
-}
-
-// State returns the breaker's state now. An open breaker whose OpenTimeout
-// has passed is half-open.
-func (b *Breaker) State() State {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.tick(time.Now())
-	return b.state
 }
 
 // admit decides whether a call may go through, and returns the generation
@@ -170,27 +62,5 @@ func (b *Breaker) record(gen uint64, err error) {
 		} else {
 			b.setState(Open, now) // and the timeout starts again
 		}
-	}
-}
-
-// tick half-opens an open breaker once its timeout has passed. There is no
-// timer: whoever looks at the breaker first after the timeout moves it on.
-func (b *Breaker) tick(now time.Time) {
-	if b.state == Open && !now.Before(b.openedAt.Add(b.settings.OpenTimeout)) {
-		b.setState(HalfOpen, now)
-	}
-}
-
-// setState moves to a new generation in state to, with fresh counts.
-func (b *Breaker) setState(to State, now time.Time) {
-	from := b.state
-	b.state = to
-	b.generation++
-	b.failures, b.trials = 0, 0
-	if to == Open {
-		b.openedAt = now
-	}
-	if b.settings.OnStateChange != nil {
-		b.settings.OnStateChange(from, to)
 	}
 }

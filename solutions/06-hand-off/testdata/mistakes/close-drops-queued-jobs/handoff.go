@@ -1,82 +1,7 @@
 // Mistake: Close tells the worker to stop through a quit channel, which the worker checks before it takes each job, so that Close is quick: the jobs still in the queue, accepted with an ID, are never done and stay "accepted" for ever.
 // Caught by: TestCloseFinishesTheQueuedJobsThenStopsTheWorker
 
-// Package handoff moves the waiting out of the caller's way. Submit puts a
-// job in a queue and returns at once with the job's ID ("accepted"); one
-// worker takes the jobs from the queue, one at a time, and does the slow
-// work; Status tells anyone, later, how a job is doing.
-//
-// The work still takes as long as it did. What changes is who waits for
-// it: not the caller any more, but the job, first in the queue and then in
-// the worker.
 package handoff
-
-import (
-	"context"
-	"errors"
-	"fmt"
-	"sync"
-)
-
-// Work is the slow part: what used to run while the caller waited.
-type Work func(ctx context.Context, input string) (string, error)
-
-// A JobID names one submitted job. It is what the caller takes away from
-// Submit, instead of the result.
-type JobID string
-
-// State is where a job is: Accepted → Running → Done or Failed.
-type State int
-
-const (
-	// Accepted: the job waits in the queue for the worker.
-	Accepted State = iota + 1 // the zero State is no state at all
-	// Running: the worker is doing the job's work.
-	Running
-	// Done: the work succeeded; the result is in Status.Result.
-	Done
-	// Failed: the work returned an error; it is in Status.Err.
-	Failed
-)
-
-// String returns "accepted", "running", "done" or "failed".
-func (s State) String() string {
-	switch s {
-	case Accepted:
-		return "accepted"
-	case Running:
-		return "running"
-	case Done:
-		return "done"
-	case Failed:
-		return "failed"
-	}
-	return fmt.Sprintf("State(%d)", int(s))
-}
-
-// Status is what is known about a job now.
-type Status struct {
-	State  State
-	Result string // what the work returned, once Done
-	Err    error  // what the work failed with, once Failed
-}
-
-// ErrUnknownJob is returned (wrapped, with the ID) by Status for an ID that
-// Submit never handed out.
-var ErrUnknownJob = errors.New("unknown job")
-
-// ErrQueueFull is returned (wrapped) by Submit, at once, when the queue has
-// no room left: the service refuses the job rather than make its caller wait.
-var ErrQueueFull = errors.New("queue is full")
-
-// ErrClosed is returned by Submit after Close.
-var ErrClosed = errors.New("service is closed")
-
-// job is one piece of work waiting in the queue.
-type job struct {
-	id    JobID
-	input string
-}
 
 // A Service accepts jobs, queues them and does them one at a time, in the
 // order they came. It is safe for concurrent use.
@@ -105,43 +30,6 @@ func New(work Work, queueSize int) *Service {
 	}
 	go s.run()
 	return s
-}
-
-// Submit hands input over to be worked on and returns at once with the
-// job's ID: it never waits for the work. A full queue gives ErrQueueFull
-// and a closed service ErrClosed, also at once.
-func (s *Service) Submit(input string) (JobID, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return "", ErrClosed // the queue is closed: sending on it would panic
-	}
-	id := JobID(fmt.Sprintf("job-%d", s.last+1))
-	// Holding the lock across this send is safe only because the send
-	// cannot wait: with the default case, a full queue is an answer, not a
-	// wait. It is what keeps Close from closing the queue under our feet.
-	select {
-	case s.queue <- job{id: id, input: input}:
-	default:
-		return "", fmt.Errorf("%w: %d jobs are already waiting", ErrQueueFull, cap(s.queue))
-	}
-	s.last++
-	// Written before the lock is released, so the worker, which needs the
-	// lock to say "running", can never be overtaken by this "accepted".
-	s.status[id] = Status{State: Accepted}
-	return id, nil
-}
-
-// Status returns what is known about the job now, or an error wrapping
-// ErrUnknownJob.
-func (s *Service) Status(id JobID) (Status, error) {
-	s.mu.Lock()
-	st, ok := s.status[id]
-	s.mu.Unlock()
-	if !ok {
-		return Status{}, fmt.Errorf("%w: %q", ErrUnknownJob, id)
-	}
-	return st, nil
 }
 
 // Close stops taking jobs, lets the worker finish the jobs already in the
@@ -183,12 +71,4 @@ func (s *Service) run() {
 		}
 		s.set(j.id, Status{State: Done, Result: result})
 	}
-}
-
-// set records a job's status. The lock is held for the write only, never
-// while the work runs.
-func (s *Service) set(id JobID, st Status) {
-	s.mu.Lock()
-	s.status[id] = st
-	s.mu.Unlock()
 }

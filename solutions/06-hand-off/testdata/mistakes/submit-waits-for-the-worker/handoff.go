@@ -1,109 +1,13 @@
 // Mistake: Submit queues the job, then waits for the worker to finish it "to return any error at once": the hand-off is only in name, the caller still waits for the whole job (and for every job queued before it).
 // Caught by: TestSubmitReturnsAtOnceWhileTheWorkTakesSeconds, TestEverySubmitGetsItsOwnID, TestAFullQueueRefusesAtOnce
 
-// Package handoff moves the waiting out of the caller's way. Submit puts a
-// job in a queue and returns at once with the job's ID ("accepted"); one
-// worker takes the jobs from the queue, one at a time, and does the slow
-// work; Status tells anyone, later, how a job is doing.
-//
-// The work still takes as long as it did. What changes is who waits for
-// it: not the caller any more, but the job, first in the queue and then in
-// the worker.
 package handoff
-
-import (
-	"context"
-	"errors"
-	"fmt"
-	"sync"
-)
-
-// Work is the slow part: what used to run while the caller waited.
-type Work func(ctx context.Context, input string) (string, error)
-
-// A JobID names one submitted job. It is what the caller takes away from
-// Submit, instead of the result.
-type JobID string
-
-// State is where a job is: Accepted → Running → Done or Failed.
-type State int
-
-const (
-	// Accepted: the job waits in the queue for the worker.
-	Accepted State = iota + 1 // the zero State is no state at all
-	// Running: the worker is doing the job's work.
-	Running
-	// Done: the work succeeded; the result is in Status.Result.
-	Done
-	// Failed: the work returned an error; it is in Status.Err.
-	Failed
-)
-
-// String returns "accepted", "running", "done" or "failed".
-func (s State) String() string {
-	switch s {
-	case Accepted:
-		return "accepted"
-	case Running:
-		return "running"
-	case Done:
-		return "done"
-	case Failed:
-		return "failed"
-	}
-	return fmt.Sprintf("State(%d)", int(s))
-}
-
-// Status is what is known about a job now.
-type Status struct {
-	State  State
-	Result string // what the work returned, once Done
-	Err    error  // what the work failed with, once Failed
-}
-
-// ErrUnknownJob is returned (wrapped, with the ID) by Status for an ID that
-// Submit never handed out.
-var ErrUnknownJob = errors.New("unknown job")
-
-// ErrQueueFull is returned (wrapped) by Submit, at once, when the queue has
-// no room left: the service refuses the job rather than make its caller wait.
-var ErrQueueFull = errors.New("queue is full")
-
-// ErrClosed is returned by Submit after Close.
-var ErrClosed = errors.New("service is closed")
 
 // job is one piece of work waiting in the queue.
 type job struct {
 	id    JobID
 	input string
 	done  chan struct{} // closed by the worker when the job is finished
-}
-
-// A Service accepts jobs, queues them and does them one at a time, in the
-// order they came. It is safe for concurrent use.
-type Service struct {
-	work    Work
-	queue   chan job      // closed by Close: no more jobs will come
-	stopped chan struct{} // closed by the worker when it exits
-
-	mu     sync.Mutex // guards the fields below; never held while anyone waits
-	closed bool
-	last   int // the number of the last job accepted
-	status map[JobID]Status
-}
-
-// New returns a service with a queue that holds up to queueSize waiting
-// jobs (the one the worker is doing is not in the queue) and ONE worker,
-// started at once. Call Close to stop it.
-func New(work Work, queueSize int) *Service {
-	s := &Service{
-		work:    work,
-		queue:   make(chan job, queueSize),
-		stopped: make(chan struct{}),
-		status:  make(map[JobID]Status),
-	}
-	go s.run()
-	return s
 }
 
 // Submit hands input over to be worked on and returns at once with the
@@ -142,31 +46,6 @@ func (s *Service) enqueue(input string) (JobID, chan struct{}, error) {
 	return id, done, nil
 }
 
-// Status returns what is known about the job now, or an error wrapping
-// ErrUnknownJob.
-func (s *Service) Status(id JobID) (Status, error) {
-	s.mu.Lock()
-	st, ok := s.status[id]
-	s.mu.Unlock()
-	if !ok {
-		return Status{}, fmt.Errorf("%w: %q", ErrUnknownJob, id)
-	}
-	return st, nil
-}
-
-// Close stops taking jobs, lets the worker finish the jobs already in the
-// queue, and returns once the worker has exited. Calling it again waits in
-// the same way.
-func (s *Service) Close() {
-	s.mu.Lock()
-	if !s.closed {
-		s.closed = true
-		close(s.queue) // the worker's range ends once the queue is empty
-	}
-	s.mu.Unlock()
-	<-s.stopped
-}
-
 // run is the worker: it takes jobs from the queue, oldest first, until the
 // queue is closed and empty.
 func (s *Service) run() {
@@ -183,12 +62,4 @@ func (s *Service) run() {
 		}
 		close(j.done)
 	}
-}
-
-// set records a job's status. The lock is held for the write only, never
-// while the work runs.
-func (s *Service) set(id JobID, st Status) {
-	s.mu.Lock()
-	s.status[id] = st
-	s.mu.Unlock()
 }

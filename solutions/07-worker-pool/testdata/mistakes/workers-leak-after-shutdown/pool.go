@@ -1,87 +1,7 @@
 // Mistake: Shutdown waits on a WaitGroup of accepted jobs and never closes the queue, so once the last job is done the workers wait on the queue for ever: goroutines are not garbage collected, and every pool leaks its workers.
 // Caught by: TestShutdownReturnsTheMomentTheLastAcceptedJobIsDone, TestShutdownGivesUpExactlyAtItsDeadline
 
-// Package pool runs submitted jobs on a fixed number of workers and shuts
-// down gracefully: it stops taking jobs, lets the workers finish the ones it
-// accepted, and, once the caller cannot wait any longer, cancels the rest
-// and says which jobs did not finish. No accepted job is silently lost.
 package pool
-
-import (
-	"context"
-	"errors"
-	"fmt"
-	"slices"
-	"strconv"
-	"sync"
-)
-
-// Work does one job. It should return soon after ctx is done: that is how
-// Shutdown cancels the jobs it can no longer wait for.
-type Work func(ctx context.Context, input string) (string, error)
-
-// JobID names an accepted job.
-type JobID string
-
-// State is where a job is in its life: Accepted → Running → Done or Failed,
-// or Unfinished if Shutdown gave up on it first.
-type State int
-
-const (
-	// Accepted jobs wait in the queue for a free worker.
-	Accepted State = iota + 1 // the zero State is no state at all
-	// Running jobs are being done by a worker.
-	Running
-	// Done jobs finished with a result.
-	Done
-	// Failed jobs finished with an error.
-	Failed
-	// Unfinished jobs were accepted but given up on when Shutdown's
-	// deadline passed: queued ones were never started, running ones were
-	// cancelled.
-	Unfinished
-)
-
-// String returns "accepted", "running", "done", "failed" or "unfinished".
-func (s State) String() string {
-	switch s {
-	case Accepted:
-		return "accepted"
-	case Running:
-		return "running"
-	case Done:
-		return "done"
-	case Failed:
-		return "failed"
-	case Unfinished:
-		return "unfinished"
-	}
-	return fmt.Sprintf("State(%d)", int(s))
-}
-
-// Status is what is known about a job: its state, and its result or error
-// once it has finished.
-type Status struct {
-	State  State
-	Result string
-	Err    error
-}
-
-// ErrUnknownJob is returned (wrapped, with the ID) by Status for an ID
-// that Submit never handed out.
-var ErrUnknownJob = errors.New("unknown job")
-
-// ErrClosed is returned by Submit, at once, once Shutdown has begun.
-var ErrClosed = errors.New("pool is shutting down")
-
-// Report is Shutdown's account of every job the pool accepted.
-type Report struct {
-	Done   int // jobs that finished with a result
-	Failed int // jobs that finished with an error
-	// Unfinished lists, in the order they were accepted, the jobs that
-	// Shutdown gave up on at its deadline. Empty when Shutdown returns nil.
-	Unfinished []JobID
-}
 
 // A Pool runs jobs on a fixed number of workers. It is safe for concurrent
 // use.
@@ -104,43 +24,6 @@ type Pool struct {
 	seq     int
 	jobs    map[JobID]*job
 	pending sync.WaitGroup // accepted jobs not yet finished
-}
-
-// job is one accepted job. Its status is guarded by the pool's mu.
-type job struct {
-	id     JobID
-	seq    int
-	input  string
-	status Status
-}
-
-// New starts a pool of workers that take jobs from a queue of queueSize.
-// workers must be at least 1; a queueSize of 0 makes Submit wait for a free
-// worker.
-func New(work Work, workers, queueSize int) *Pool {
-	if workers < 1 {
-		panic("pool: workers must be at least 1")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	p := &Pool{
-		work:       work,
-		queue:      make(chan *job, queueSize),
-		closing:    make(chan struct{}),
-		intakeDone: make(chan struct{}),
-		drained:    make(chan struct{}),
-		ctx:        ctx,
-		cancel:     cancel,
-		jobs:       map[JobID]*job{},
-	}
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(p.worker)
-	}
-	go func() {
-		wg.Wait()
-		close(p.drained)
-	}()
-	return p
 }
 
 // Submit puts a job in the queue and returns its ID. While the queue is
@@ -184,27 +67,6 @@ func (p *Pool) Submit(input string) (JobID, error) {
 	return j.id, nil
 }
 
-// closeQueueIfIdle closes the queue once Shutdown has begun and the last
-// sender has left, which lets the workers' range loops end after the last
-// accepted job. Call it with mu held.
-func (p *Pool) closeQueueIfIdle() {
-	if p.closed && p.senders == 0 {
-		close(p.queue)
-		close(p.intakeDone)
-	}
-}
-
-// Status returns what is known about job id, or ErrUnknownJob.
-func (p *Pool) Status(id JobID) (Status, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	j, ok := p.jobs[id]
-	if !ok {
-		return Status{}, fmt.Errorf("%w: %q", ErrUnknownJob, id)
-	}
-	return j.status, nil
-}
-
 // Shutdown stops intake (Submit returns ErrClosed from now on), lets the
 // workers finish every accepted job, queued or running, and returns when
 // the last one is done, with a Report and nil.
@@ -235,44 +97,6 @@ func (p *Pool) Shutdown(ctx context.Context) (Report, error) {
 	}
 }
 
-// abandon gives up on every job that has not finished, and reports them:
-// a queued job is never started (the worker that takes it skips it), and
-// running ones are cancelled through their context.
-func (p *Pool) abandon() Report {
-	p.mu.Lock()
-	for _, j := range p.jobs {
-		if j.status.State == Accepted || j.status.State == Running {
-			j.status = Status{State: Unfinished}
-		}
-	}
-	p.mu.Unlock()
-	p.cancel()
-	return p.report()
-}
-
-// report counts the jobs by how they ended.
-func (p *Pool) report() Report {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var r Report
-	var unfinished []*job
-	for _, j := range p.jobs {
-		switch j.status.State {
-		case Done:
-			r.Done++
-		case Failed:
-			r.Failed++
-		case Unfinished:
-			unfinished = append(unfinished, j)
-		}
-	}
-	slices.SortFunc(unfinished, func(a, b *job) int { return a.seq - b.seq })
-	for _, j := range unfinished {
-		r.Unfinished = append(r.Unfinished, j.id)
-	}
-	return r
-}
-
 // worker does jobs from the queue, one at a time, until the queue is closed
 // and empty.
 func (p *Pool) worker() {
@@ -285,30 +109,4 @@ func (p *Pool) worker() {
 		p.finish(j, result, err)
 		p.pending.Done()
 	}
-}
-
-// start marks j running, unless Shutdown has already given up on it.
-func (p *Pool) start(j *job) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if j.status.State != Accepted {
-		return false
-	}
-	j.status.State = Running
-	return true
-}
-
-// finish records how j ended, unless Shutdown has already reported it
-// unfinished: a report, once given, stays true.
-func (p *Pool) finish(j *job, result string, err error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if j.status.State != Running {
-		return
-	}
-	if err != nil {
-		j.status = Status{State: Failed, Err: err}
-		return
-	}
-	j.status = Status{State: Done, Result: result}
 }
