@@ -2,6 +2,8 @@ package deadlines_test
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -76,14 +78,46 @@ func userThenOrders(user, orders time.Duration) backend.Option {
 	})
 }
 
-// visit calls Handle for user 42 as a client would, draws the client's wait
-// on tl, and returns what the client got and how long it waited.
-func visit(ctx context.Context, tl *timeline.Timeline, svc *deadlines.Service) (deadlines.Page, time.Duration, error) {
+// visited is what one client got from Handle, and how long it waited.
+type visited struct {
+	page     deadlines.Page
+	waited   time.Duration
+	err      error
+	panicked string // the panic and its stack, if Handle panicked
+}
+
+// tryVisit calls Handle for user 42 as a client would and draws the
+// client's wait on tl. It never panics: a panic in Handle comes back in
+// panicked, so that the test can fail alone instead of ending the run.
+func tryVisit(ctx context.Context, tl *timeline.Timeline, svc *deadlines.Service) (v visited) {
 	start := time.Now()
 	end := tl.Begin("client")
-	page, err := svc.Handle(ctx, "42")
-	end()
-	return page, time.Since(start), err
+	defer func() {
+		end()
+		v.waited = time.Since(start)
+		if p := recover(); p != nil {
+			v.panicked = fmt.Sprintf("%v\n%s", p, debug.Stack())
+		}
+	}()
+	v.page, v.err = svc.Handle(ctx, "42")
+	return v
+}
+
+// visit is tryVisit on the test's own goroutine: a panic in Handle fails
+// the test at once, with the panic and where it happened.
+func visit(t *testing.T, ctx context.Context, tl *timeline.Timeline, svc *deadlines.Service) (deadlines.Page, time.Duration, error) {
+	t.Helper()
+	v := tryVisit(ctx, tl, svc)
+	failIfPanicked(t, v)
+	return v.page, v.waited, v.err
+}
+
+func failIfPanicked(t *testing.T, v visited) {
+	t.Helper()
+	if v.panicked != "" {
+		t.Fatalf("Handle panicked after %v, so this test stops here (the others still run). "+
+			"The first lines below in a file of yours say where:\npanic: %s", v.waited, v.panicked)
+	}
 }
 
 // letEverythingFinish sleeps past any work a test started (virtual time
@@ -123,7 +157,7 @@ func TestOrdersQueryGetsWhatIsLeftOfTheBudget(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 		defer cancel()
 
-		page, _, err := visit(ctx, tl, svc)
+		page, _, err := visit(t, ctx, tl, svc)
 
 		require.NoError(t, err, "30s is plenty for 7s + 1s of queries\n%s", tl)
 		require.Equal(t, deadlines.Page{User: "Ada", Orders: "orders of Ada"}, page,
@@ -145,7 +179,7 @@ func TestQueryTimeoutNeverExtendsTheClientsDeadline(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
 
-		_, _, err := visit(ctx, tl, svc)
+		_, _, err := visit(t, ctx, tl, svc)
 
 		require.NoError(t, err, "5s is plenty for two 1s queries\n%s", tl)
 		seen := db.seen()
@@ -168,7 +202,7 @@ func TestQueryTimeoutBoundsEveryQueryWithoutAClientDeadline(t *testing.T) {
 		_, clientHasDeadline := ctx.Deadline()
 		require.False(t, clientHasDeadline, "this test needs a client without a deadline")
 
-		_, _, err := visit(ctx, tl, svc)
+		_, _, err := visit(t, ctx, tl, svc)
 
 		require.NoError(t, err, "two 1s queries fit in a 10s query timeout\n%s", tl)
 		seen := db.seen()
@@ -192,7 +226,7 @@ func TestHandleGivesUpExactlyAtTheDeadline(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 
-		_, waited, err := visit(ctx, tl, svc)
+		_, waited, err := visit(t, ctx, tl, svc)
 
 		assert.Equal(t, time.Second, waited,
 			"the client waited %v; its deadline was 1s, so Handle should give up at exactly 1s, "+
@@ -227,7 +261,7 @@ func TestDeadlineErrorNamesTheStep(t *testing.T) {
 				ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 				defer cancel()
 
-				_, _, err := visit(ctx, tl, svc)
+				_, _, err := visit(t, ctx, tl, svc)
 
 				require.ErrorIs(t, err, context.DeadlineExceeded,
 					"with a 1s budget the %s should run out of time\n%s", tc.name, tl)
@@ -250,7 +284,7 @@ func TestHandleStopsWaitingTheMomentTheClientCancels(t *testing.T) {
 		defer cancel()
 		time.AfterFunc(2*time.Second, cancel) // the user closes the tab after 2s
 
-		_, waited, err := visit(ctx, tl, svc)
+		_, waited, err := visit(t, ctx, tl, svc)
 
 		assert.Equal(t, 2*time.Second, waited,
 			"the client waited %v; it cancelled at 2s, so Handle should return at exactly 2s\n%s", waited, tl)
@@ -265,6 +299,59 @@ func TestHandleStopsWaitingTheMomentTheClientCancels(t *testing.T) {
 	})
 }
 
+func TestTheErrorSaysWhoseLimitRanOut(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, tc := range []struct {
+		name           string
+		budget         time.Duration // the client's
+		queryTimeout   time.Duration // the service's
+		ourLimit       bool          // whether the query timeout ran out first
+		whose, fixedBy string
+	}{
+		{
+			name: "the query timeout runs out first", budget: 10 * time.Second, queryTimeout: 2 * time.Second, ourLimit: true,
+			whose:   "the service's own 2s query timeout ran out while the client still had 8s",
+			fixedBy: "a slow database, or a query timeout too tight for it",
+		},
+		{
+			name: "the client's deadline runs out first", budget: time.Second, queryTimeout: 2 * time.Second, ourLimit: false,
+			whose:   "the client's 1s deadline ran out before the 2s query timeout",
+			fixedBy: "a caller whose budget was too short, or spent before it reached us",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				defer letEverythingFinish()
+				tl := timeline.New()
+				db := newDB(tl, backend.Latency(5*time.Second))
+				svc := deadlines.NewService(db, tc.queryTimeout)
+				ctx, cancel := context.WithTimeout(t.Context(), tc.budget)
+				defer cancel()
+
+				_, waited, err := visit(t, ctx, tl, svc)
+
+				want := min(tc.budget, tc.queryTimeout)
+				assert.Equal(t, want, waited,
+					"the client waited %v; %s, so Handle should give up at exactly %v\n%s", waited, tc.whose, want, tl)
+				require.ErrorIs(t, err, context.DeadlineExceeded,
+					"%s: the error should still wrap context.DeadlineExceeded, so that callers can tell a timeout "+
+						"from any other failure: keep ctx.Err() in it\n%s", tc.whose, tl)
+				if tc.ourLimit {
+					assert.ErrorIs(t, err, deadlines.ErrQueryTimeout,
+						"got %q, but %s: say so, with errors.Is(err, ErrQueryTimeout), because the cure is "+
+							"ours to find (%s). Make the query's context with "+
+							"context.WithTimeoutCause(ctx, s.queryTimeout, ErrQueryTimeout), and when it is done "+
+							"return ctx.Err() together with context.Cause(ctx)\n%s", err, tc.whose, tc.fixedBy, tl)
+				} else {
+					assert.NotErrorIs(t, err, deadlines.ErrQueryTimeout,
+						"got %q, but %s: the query timeout did not fire, so the error must not blame it; "+
+							"the cure lies with the caller (%s)\n%s", err, tc.whose, tc.fixedBy, tl)
+				}
+			})
+		})
+	}
+}
+
 // Exercise 3: a database that does not listen must not hold the caller.
 
 func TestCallerIsNotHeldByADatabaseThatIgnoresItsContext(t *testing.T) {
@@ -277,7 +364,7 @@ func TestCallerIsNotHeldByADatabaseThatIgnoresItsContext(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 
-		_, waited, err := visit(ctx, tl, svc)
+		_, waited, err := visit(t, ctx, tl, svc)
 
 		assert.Equal(t, time.Second, waited,
 			"the client waited %v although its deadline was 1s: a database that ignores its context "+
@@ -314,18 +401,12 @@ func TestQueryTimeoutFreesTheCallerFromAHangingDatabase(t *testing.T) {
 		defer db.Release() // ends the abandoned call, so that nothing is left blocked
 		svc := deadlines.NewService(db, 2*time.Second)
 
-		type outcome struct {
-			waited time.Duration
-			err    error
-		}
-		done := make(chan outcome, 1)
-		go func() {
-			_, waited, err := visit(t.Context(), tl, svc)
-			done <- outcome{waited, err}
-		}()
+		done := make(chan visited, 1)
+		go func() { done <- tryVisit(t.Context(), tl, svc) }()
 
 		select {
 		case got := <-done:
+			failIfPanicked(t, got)
 			assert.Equal(t, 2*time.Second, got.waited,
 				"the client set no deadline and waited %v; the 2s query timeout alone should free it "+
 					"from a database that never answers\n%s", got.waited, tl)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"testing"
@@ -101,17 +102,31 @@ func asClient(t *testing.T, tl *timeline.Timeline, f func(ctx context.Context)) 
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	done := make(chan time.Duration, 1)
+	type outcome struct {
+		waited   time.Duration
+		panicked string
+	}
+	done := make(chan outcome, 1)
 	start := time.Now()
 	end := tl.Begin("client")
 	go func() {
+		var o outcome
+		defer func() {
+			end()
+			o.waited = time.Since(start)
+			if v := recover(); v != nil {
+				o.panicked = panicked(v)
+			}
+			done <- o
+		}()
 		f(ctx)
-		end()
-		done <- time.Since(start)
 	}()
 	select {
-	case waited = <-done:
-		return waited
+	case o := <-done:
+		if o.panicked != "" {
+			t.Fatal(o.panicked)
+		}
+		return o.waited
 	case <-time.After(patience):
 		picture := tl.String()
 		cancel()
@@ -187,6 +202,7 @@ func assertStoppedBy(t *testing.T, tl *timeline.Timeline, s *spy, cause error, w
 func TestHandleWaitsForTheSlowestBackendNotTheSum(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		svc := fanout.NewService(
@@ -196,6 +212,7 @@ func TestHandleWaitsForTheSlowestBackendNotTheSum(t *testing.T) {
 		)
 
 		_, waited, err := handle(t, tl, svc, "42")
+		timeline.Keep(t, "dashboard", tl.String())
 
 		require.NoError(t, err, "every backend answered\n%s", tl)
 		assert.Equal(t, 3*time.Second, waited,
@@ -212,6 +229,7 @@ func TestHandlePutsEachAnswerInItsOwnField(t *testing.T) {
 	for _, userID := range []string{"42", "7"} {
 		t.Run("user "+userID, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
 				defer letEverythingFinish()
 				tl := timeline.New()
 				// The answers arrive in the opposite order to the fields.
@@ -245,6 +263,7 @@ var errOrdersDown = errors.New("orders are down")
 func TestTheFirstErrorEndsHandleAtOnce(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		svc := fanout.NewService(
@@ -267,6 +286,7 @@ func TestTheFirstErrorEndsHandleAtOnce(t *testing.T) {
 func TestTheFirstErrorCancelsTheOtherQueries(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		profiles := newSpy(tl, "profiles", backend.Latency(5*time.Second))
@@ -276,6 +296,7 @@ func TestTheFirstErrorCancelsTheOtherQueries(t *testing.T) {
 
 		_, _, err := handle(t, tl, svc, "42")
 		synctest.Wait()
+		timeline.Keep(t, "dashboard-first-error", tl.String())
 
 		require.ErrorIs(t, err, errOrdersDown, "orders failed at 1s, so Handle should fail with that error\n%s", tl)
 		assertStoppedBy(t, tl, profiles, errOrdersDown, "orders")
@@ -292,6 +313,7 @@ func TestTheFirstErrorCancelsTheOtherQueries(t *testing.T) {
 func TestHandleReturnsTheFirstErrorNotTheCancellations(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		errRecommendationsDown := errors.New("recommendations are down")
 		tl := timeline.New()
@@ -329,6 +351,7 @@ func TestLookupKeepsAtMostLimitQueriesInFlight(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%d keys, limit %d", tc.keys, tc.limit), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
 				defer letEverythingFinish()
 				tl := timeline.New()
 				search := newSpy(tl, "search", backend.Latency(time.Second))
@@ -339,6 +362,7 @@ func TestLookupKeepsAtMostLimitQueriesInFlight(t *testing.T) {
 				}
 
 				answers, waited, err := lookup(t, tl, search, keys, tc.limit)
+				timeline.Keep(t, fmt.Sprintf("lookup-%d-keys-limit-%d", tc.keys, tc.limit), tl.String())
 
 				require.NoError(t, err, "the backend answered every key\n%s", tl)
 				assert.Equal(t, want, answers, "one answer per key, in the order of the keys")
@@ -358,6 +382,7 @@ func TestLookupKeepsAtMostLimitQueriesInFlight(t *testing.T) {
 func TestLookupReturnsAnswersInKeyOrder(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		keys := []string{"a", "b", "c", "d", "e"}
@@ -394,6 +419,7 @@ func failingAtB(tl *timeline.Timeline, keys []string) perKey {
 func TestLookupReturnsTheFirstErrorAtOnce(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		keys := []string{"a", "b", "c", "d", "e", "f"}
@@ -412,6 +438,7 @@ func TestLookupReturnsTheFirstErrorAtOnce(t *testing.T) {
 func TestLookupCancelsTheRestAfterTheFirstError(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		keys := []string{"a", "b", "c", "d", "e", "f"}
@@ -419,6 +446,7 @@ func TestLookupCancelsTheRestAfterTheFirstError(t *testing.T) {
 
 		_, _, err := lookup(t, tl, b, keys, 2)
 		synctest.Wait()
+		timeline.Keep(t, "lookup-first-error", tl.String())
 
 		require.ErrorIs(t, err, errSearchDown, "key b failed at 1s, so Lookup should fail with its error\n%s", tl)
 		assertStoppedBy(t, tl, b["a"], errSearchDown, "key b")
@@ -435,6 +463,7 @@ func TestLookupRefusesALimitBelowOne(t *testing.T) {
 	for _, limit := range []int{-1, 0} {
 		t.Run(fmt.Sprintf("limit %d", limit), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
 				defer letEverythingFinish()
 				tl := timeline.New()
 				search := newSpy(tl, "search", backend.Latency(time.Second))
@@ -458,4 +487,26 @@ func TestLookupRefusesALimitBelowOne(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A panic in the code under test would crash the whole test binary: the
+// tests after it would never run, and their results would vanish. So the
+// client contains the panics of Handle and Lookup, and a panic on the
+// test's own goroutine fails that test alone. (A panic in a function given
+// to errgroup's Go runs on a goroutine of its own and cannot be caught
+// here: `go run ./checker 03` then re-runs the tests one by one.)
+
+// failOnPanic, deferred first in a test's function, turns a panic on the
+// test's own goroutine into a failure of this test alone.
+func failOnPanic(t *testing.T) {
+	if v := recover(); v != nil {
+		t.Fatal(panicked(v))
+	}
+}
+
+// panicked describes a recovered panic, with the stack of the goroutine
+// that raised it; call it in the deferred function that recovered.
+func panicked(v any) string {
+	return fmt.Sprintf("panic: %v\n\nYour code panicked, so this test stops here (the other tests still run). "+
+		"The first lines of the stack below that name a file of yours say where:\n%s", v, debug.Stack())
 }
