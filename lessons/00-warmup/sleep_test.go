@@ -110,6 +110,7 @@ func TestSleepStopsTheMomentTheContextIsCancelled(t *testing.T) {
 		time.AfterFunc(2500*time.Millisecond, cancel) // the caller stops caring after 2.5s
 
 		got := callSleep(t, tl, ctx, 10*time.Second)
+		synctest.Wait() // the context's bar ends in a goroutine of its own
 		timeline.Keep(t, "sleep-cancelled-at-2500ms", tl.String())
 
 		assert.Equal(t, 2500*time.Millisecond, got.waited,

@@ -227,13 +227,14 @@ func TestHandleGivesUpExactlyAtTheDeadline(t *testing.T) {
 		defer cancel()
 
 		_, waited, err := visit(t, ctx, tl, svc)
+		synctest.Wait() // a database that listens has stopped by now
+		timeline.Keep(t, "gives-up-at-the-deadline", tl.String())
 
 		assert.Equal(t, time.Second, waited,
 			"the client waited %v; its deadline was 1s, so Handle should give up at exactly 1s, "+
 				"not wait out a 5s database\n%s", waited, tl)
 		require.ErrorIs(t, err, context.DeadlineExceeded,
 			"a client whose 1s ran out should get an error wrapping context.DeadlineExceeded\n%s", tl)
-		synctest.Wait()
 		assert.Zero(t, db.Stats().InFlight,
 			"the client left at 1s but the database is still working for it: pass the caller's ctx "+
 				"down, so that a database that listens can stop when nobody waits any more\n%s", tl)
@@ -365,6 +366,7 @@ func TestCallerIsNotHeldByADatabaseThatIgnoresItsContext(t *testing.T) {
 		defer cancel()
 
 		_, waited, err := visit(t, ctx, tl, svc)
+		timeline.Keep(t, "deaf-database", tl.String()) // what the client saw; completed below
 
 		assert.Equal(t, time.Second, waited,
 			"the client waited %v although its deadline was 1s: a database that ignores its context "+
@@ -388,6 +390,7 @@ func TestCallerIsNotHeldByADatabaseThatIgnoresItsContext(t *testing.T) {
 		assert.Zero(t, db.Stats().InFlight, "at 6s the database should have answered\n%s", tl)
 		assert.Equal(t, 1, db.Calls(),
 			"the orders query should never be sent after the user query ran out of time\n%s", tl)
+		timeline.Keep(t, "deaf-database", tl.String())
 		t.Logf("the client left at 1s; the deaf database worked on until 5s, for nobody:\n%s", tl)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -60,8 +61,8 @@ func (s *spy) endings() []ending {
 
 // newSpy returns a simulated backend called name, drawn on tl. Call it
 // inside the bubble, so that its waits run on virtual time.
-func newSpy(tl *timeline.Timeline, name string, opts ...backend.Option) *spy {
-	opts = append([]backend.Option{backend.Record(tl)}, opts...)
+func newSpy(tl drawing, name string, opts ...backend.Option) *spy {
+	opts = append([]backend.Option{backend.Record(tl.Timeline)}, opts...)
 	return &spy{Backend: backend.New(name, opts...)}
 }
 
@@ -82,7 +83,7 @@ func (p perKey) Query(ctx context.Context, key string) (string, error) {
 
 // newPerKey makes one backend per key, each answering "answer to <key>",
 // with the options opts gives for that key.
-func newPerKey(tl *timeline.Timeline, keys []string, opts func(key string) []backend.Option) perKey {
+func newPerKey(tl drawing, keys []string, opts func(key string) []backend.Option) perKey {
 	p := perKey{}
 	for _, key := range keys {
 		o := append([]backend.Option{backend.Reply(func(_ int, q string) string { return "answer to " + q })}, opts(key)...)
@@ -98,7 +99,7 @@ const patience = time.Minute
 // asClient runs f as a client would: drawn on tl as "client", and timed.
 // A client still waiting after patience is stuck: asClient cancels its
 // context so that it can leave and the test ends cleanly, and fails the test.
-func asClient(t *testing.T, tl *timeline.Timeline, f func(ctx context.Context)) (waited time.Duration) {
+func asClient(t *testing.T, tl drawing, f func(ctx context.Context)) (waited time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -139,7 +140,7 @@ func asClient(t *testing.T, tl *timeline.Timeline, f func(ctx context.Context)) 
 }
 
 // handle asks svc for user userID's dashboard as a client would.
-func handle(t *testing.T, tl *timeline.Timeline, svc *fanout.Service, userID string) (fanout.Dashboard, time.Duration, error) {
+func handle(t *testing.T, tl drawing, svc *fanout.Service, userID string) (fanout.Dashboard, time.Duration, error) {
 	t.Helper()
 	var d fanout.Dashboard
 	var err error
@@ -148,7 +149,7 @@ func handle(t *testing.T, tl *timeline.Timeline, svc *fanout.Service, userID str
 }
 
 // lookup asks Lookup about keys as a client would.
-func lookup(t *testing.T, tl *timeline.Timeline, b fanout.Backend, keys []string, limit int) ([]string, time.Duration, error) {
+func lookup(t *testing.T, tl drawing, b fanout.Backend, keys []string, limit int) ([]string, time.Duration, error) {
 	t.Helper()
 	var answers []string
 	var err error
@@ -165,10 +166,30 @@ func letEverythingFinish() {
 	synctest.Wait()
 }
 
+// A drawing is a timeline that draws the spans starting at the same
+// instant in the order of their names. Goroutines started together begin
+// in any order (the race detector even shuffles them on purpose), so the
+// order they were recorded in would change from run to run; this way a
+// drawing is the same every time.
+type drawing struct{ *timeline.Timeline }
+
+func newDrawing() drawing { return drawing{timeline.New()} }
+
+func (d drawing) String() string {
+	spans := d.Spans()
+	slices.SortStableFunc(spans, func(a, b timeline.Span) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Who, b.Who)
+	})
+	return timeline.Render(d.Origin(), time.Now(), spans)
+}
+
 // spansOf lists tl's spans as "who start-end", measured from the
 // timeline's time zero, sorted: goroutines started at the same instant
 // draw their spans in any order.
-func spansOf(tl *timeline.Timeline) []string {
+func spansOf(tl drawing) []string {
 	var out []string
 	for _, s := range tl.Spans() {
 		out = append(out, fmt.Sprintf("%s %v-%v", s.Who, s.Start.Sub(tl.Origin()), s.End.Sub(tl.Origin())))
@@ -179,7 +200,7 @@ func spansOf(tl *timeline.Timeline) []string {
 
 // assertStoppedBy checks that s got exactly one query and that it ended
 // because its context was cancelled, with cause as the reason.
-func assertStoppedBy(t *testing.T, tl *timeline.Timeline, s *spy, cause error, what string) {
+func assertStoppedBy(t *testing.T, tl drawing, s *spy, cause error, what string) {
 	t.Helper()
 	ends := s.endings()
 	if !assert.Len(t, ends, 1, "%s should have been asked once, at 0s, alongside the others\n%s", s.Name(), tl) {
@@ -204,7 +225,7 @@ func TestHandleWaitsForTheSlowestBackendNotTheSum(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		defer failOnPanic(t)
 		defer letEverythingFinish()
-		tl := timeline.New()
+		tl := newDrawing()
 		svc := fanout.NewService(
 			newSpy(tl, "profiles", backend.Latency(time.Second)),
 			newSpy(tl, "orders", backend.Latency(2*time.Second)),
@@ -231,7 +252,7 @@ func TestHandlePutsEachAnswerInItsOwnField(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				defer failOnPanic(t)
 				defer letEverythingFinish()
-				tl := timeline.New()
+				tl := newDrawing()
 				// The answers arrive in the opposite order to the fields.
 				profiles := newSpy(tl, "profiles", backend.Latency(3*time.Second))
 				orders := newSpy(tl, "orders", backend.Latency(2*time.Second))
@@ -265,7 +286,7 @@ func TestTheFirstErrorEndsHandleAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		defer failOnPanic(t)
 		defer letEverythingFinish()
-		tl := timeline.New()
+		tl := newDrawing()
 		svc := fanout.NewService(
 			newSpy(tl, "profiles", backend.Latency(5*time.Second)),
 			newSpy(tl, "orders", backend.Latency(time.Second), backend.FailWith(errOrdersDown)),
@@ -288,7 +309,7 @@ func TestTheFirstErrorCancelsTheOtherQueries(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		defer failOnPanic(t)
 		defer letEverythingFinish()
-		tl := timeline.New()
+		tl := newDrawing()
 		profiles := newSpy(tl, "profiles", backend.Latency(5*time.Second))
 		orders := newSpy(tl, "orders", backend.Latency(time.Second), backend.FailWith(errOrdersDown))
 		recommendations := newSpy(tl, "recommendations", backend.Latency(10*time.Second))
@@ -316,7 +337,7 @@ func TestHandleReturnsTheFirstErrorNotTheCancellations(t *testing.T) {
 		defer failOnPanic(t)
 		defer letEverythingFinish()
 		errRecommendationsDown := errors.New("recommendations are down")
-		tl := timeline.New()
+		tl := newDrawing()
 		svc := fanout.NewService(
 			newSpy(tl, "profiles", backend.Latency(2*time.Second)),
 			newSpy(tl, "orders", backend.Latency(time.Second), backend.FailWith(errOrdersDown)),
@@ -353,7 +374,7 @@ func TestLookupKeepsAtMostLimitQueriesInFlight(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				defer failOnPanic(t)
 				defer letEverythingFinish()
-				tl := timeline.New()
+				tl := newDrawing()
 				search := newSpy(tl, "search", backend.Latency(time.Second))
 				var keys, want []string
 				for i := range tc.keys {
@@ -384,7 +405,7 @@ func TestLookupReturnsAnswersInKeyOrder(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		defer failOnPanic(t)
 		defer letEverythingFinish()
-		tl := timeline.New()
+		tl := newDrawing()
 		keys := []string{"a", "b", "c", "d", "e"}
 		// The first key is the slowest: the answers arrive e, d, c, b, a.
 		latency := map[string]time.Duration{"a": 5 * time.Second, "b": 4 * time.Second, "c": 3 * time.Second, "d": 2 * time.Second, "e": time.Second}
@@ -407,7 +428,7 @@ var errSearchDown = errors.New("search is down")
 
 // failingAtB is the backend of the error tests: key b fails after 1s, every
 // other key would take 5s.
-func failingAtB(tl *timeline.Timeline, keys []string) perKey {
+func failingAtB(tl drawing, keys []string) perKey {
 	return newPerKey(tl, keys, func(key string) []backend.Option {
 		if key == "b" {
 			return []backend.Option{backend.Latency(time.Second), backend.FailWith(errSearchDown)}
@@ -421,7 +442,7 @@ func TestLookupReturnsTheFirstErrorAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		defer failOnPanic(t)
 		defer letEverythingFinish()
-		tl := timeline.New()
+		tl := newDrawing()
 		keys := []string{"a", "b", "c", "d", "e", "f"}
 
 		answers, waited, err := lookup(t, tl, failingAtB(tl, keys), keys, 2)
@@ -440,7 +461,7 @@ func TestLookupCancelsTheRestAfterTheFirstError(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		defer failOnPanic(t)
 		defer letEverythingFinish()
-		tl := timeline.New()
+		tl := newDrawing()
 		keys := []string{"a", "b", "c", "d", "e", "f"}
 		b := failingAtB(tl, keys)
 
@@ -465,7 +486,7 @@ func TestLookupRefusesALimitBelowOne(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				defer failOnPanic(t)
 				defer letEverythingFinish()
-				tl := timeline.New()
+				tl := newDrawing()
 				search := newSpy(tl, "search", backend.Latency(time.Second))
 
 				panicked := make(chan any, 1)

@@ -68,10 +68,10 @@ func TestDeckProblemsCountsSlides(t *testing.T) {
 		n    int
 		want string
 	}{
-		{7, "has 7 slides; want 8–15"},
-		{8, ""},
-		{15, ""},
-		{16, "has 16 slides; want 8–15"},
+		{minSlides - 1, fmt.Sprintf("has %d slides; want %d–%d", minSlides-1, minSlides, maxSlides)},
+		{minSlides, ""},
+		{maxSlides, ""},
+		{maxSlides + 1, fmt.Sprintf("has %d slides; want %d–%d", maxSlides+1, minSlides, maxSlides)},
 	} {
 		path := filepath.Join(root, fmt.Sprintf("d%d.slide", c.n))
 		writeTree(t, root, map[string]string{filepath.Base(path): deck(c.n)})
