@@ -304,18 +304,21 @@ func TestTheErrorSaysWhoseLimitRanOut(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	for _, tc := range []struct {
 		name           string
+		picture        string        // the name of the drawing kept for the slides
 		budget         time.Duration // the client's
 		queryTimeout   time.Duration // the service's
 		ourLimit       bool          // whether the query timeout ran out first
 		whose, fixedBy string
 	}{
 		{
-			name: "the query timeout runs out first", budget: 10 * time.Second, queryTimeout: 2 * time.Second, ourLimit: true,
+			name: "the query timeout runs out first", picture: "whose-limit-query-timeout",
+			budget: 10 * time.Second, queryTimeout: 2 * time.Second, ourLimit: true,
 			whose:   "the service's own 2s query timeout ran out while the client still had 8s",
 			fixedBy: "a slow database, or a query timeout too tight for it",
 		},
 		{
-			name: "the client's deadline runs out first", budget: time.Second, queryTimeout: 2 * time.Second, ourLimit: false,
+			name: "the client's deadline runs out first", picture: "whose-limit-client-deadline",
+			budget: time.Second, queryTimeout: 2 * time.Second, ourLimit: false,
 			whose:   "the client's 1s deadline ran out before the 2s query timeout",
 			fixedBy: "a caller whose budget was too short, or spent before it reached us",
 		},
@@ -330,6 +333,9 @@ func TestTheErrorSaysWhoseLimitRanOut(t *testing.T) {
 				defer cancel()
 
 				_, waited, err := visit(t, ctx, tl, svc)
+				synctest.Wait() // a database that listens has stopped by now
+				timeline.Keep(t, tc.picture, fmt.Sprintf("client's budget %v, query timeout %v\nerror: %v\n%s",
+					tc.budget, tc.queryTimeout, err, tl))
 
 				want := min(tc.budget, tc.queryTimeout)
 				assert.Equal(t, want, waited,
