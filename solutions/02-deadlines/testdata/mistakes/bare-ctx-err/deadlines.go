@@ -3,11 +3,6 @@
 
 package deadlines
 
-import (
-	"context"
-	"time"
-)
-
 // Handle queries "user:<userID>", then "orders:<the user answer>", and
 // returns both as a Page. It returns no later than ctx's deadline (or its
 // cancellation), with an error that names the step it was waiting for and
