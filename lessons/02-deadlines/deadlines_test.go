@@ -112,6 +112,18 @@ func visit(t *testing.T, ctx context.Context, tl *timeline.Timeline, svc *deadli
 	return v.page, v.waited, v.err
 }
 
+// failOnPanic, deferred first in a test's function, turns a panic on the
+// test's own goroutine (in NewService, say) into a failure of this test
+// alone, instead of a crash that ends the whole run. A panic on a
+// goroutine the code under test starts itself cannot be caught here:
+// `go run ./checker 02` then re-runs the tests one by one.
+func failOnPanic(t *testing.T) {
+	if v := recover(); v != nil {
+		t.Fatalf("panic: %v\n\nYour code panicked, so this test stops here (the other tests still run). "+
+			"The first lines of the stack below that name a file of yours say where:\n%s", v, debug.Stack())
+	}
+}
+
 func failIfPanicked(t *testing.T, v visited) {
 	t.Helper()
 	if v.panicked != "" {
@@ -150,6 +162,7 @@ func assertLeft(t *testing.T, tl *timeline.Timeline, got arrival, want time.Dura
 func TestOrdersQueryGetsWhatIsLeftOfTheBudget(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, userThenOrders(7*time.Second, time.Second))
@@ -172,6 +185,7 @@ func TestOrdersQueryGetsWhatIsLeftOfTheBudget(t *testing.T) {
 func TestQueryTimeoutNeverExtendsTheClientsDeadline(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, backend.Latency(time.Second))
@@ -194,6 +208,7 @@ func TestQueryTimeoutNeverExtendsTheClientsDeadline(t *testing.T) {
 func TestQueryTimeoutBoundsEveryQueryWithoutAClientDeadline(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, backend.Latency(time.Second))
@@ -219,6 +234,7 @@ func TestQueryTimeoutBoundsEveryQueryWithoutAClientDeadline(t *testing.T) {
 func TestHandleGivesUpExactlyAtTheDeadline(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, backend.Latency(5*time.Second))
@@ -255,6 +271,7 @@ func TestDeadlineErrorNamesTheStep(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
 				defer letEverythingFinish()
 				tl := timeline.New()
 				db := newDB(tl, userThenOrders(tc.user, tc.orders))
@@ -277,6 +294,7 @@ func TestDeadlineErrorNamesTheStep(t *testing.T) {
 func TestHandleStopsWaitingTheMomentTheClientCancels(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, backend.Latency(5*time.Second))
@@ -325,6 +343,7 @@ func TestTheErrorSaysWhoseLimitRanOut(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
 				defer letEverythingFinish()
 				tl := timeline.New()
 				db := newDB(tl, backend.Latency(5*time.Second))
@@ -364,6 +383,7 @@ func TestTheErrorSaysWhoseLimitRanOut(t *testing.T) {
 func TestCallerIsNotHeldByADatabaseThatIgnoresItsContext(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, backend.Latency(5*time.Second), backend.IgnoreContext())
@@ -404,6 +424,7 @@ func TestCallerIsNotHeldByADatabaseThatIgnoresItsContext(t *testing.T) {
 func TestQueryTimeoutFreesTheCallerFromAHangingDatabase(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, backend.Hang(), backend.IgnoreContext())
