@@ -20,6 +20,7 @@ func TestFeedHandsOverEveryItemInOrderThenCloses(t *testing.T) {
 		{}, // nothing to hand over: the channel closes at once
 	} {
 		synctest.Test(t, func(t *testing.T) {
+			defer failOnPanic(t)
 			got, closed := readAll(warmup.Feed(t.Context(), items))
 			assert.Equal(t, items, got, "Feed(%q) handed over %q; want every item, in order", items, got)
 			assert.True(t, closed,
@@ -32,6 +33,7 @@ func TestFeedHandsOverEveryItemInOrderThenCloses(t *testing.T) {
 func TestFeedStopsWhenTheReaderLeaves(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		before := goleak.IgnoreCurrent()
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()

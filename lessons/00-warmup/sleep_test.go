@@ -17,8 +17,9 @@ import (
 
 // slept is what one call of warmup.Sleep did.
 type slept struct {
-	waited time.Duration // how long the caller waited, in virtual time
-	err    error
+	waited   time.Duration // how long the caller waited, in virtual time
+	err      error
+	panicked string // what panicked, and where, if Sleep panicked
 }
 
 // callSleep calls warmup.Sleep(ctx, d) as "caller" on tl and returns how
@@ -32,12 +33,22 @@ func callSleep(t *testing.T, tl *timeline.Timeline, ctx context.Context, d time.
 	go func() {
 		end := tl.Begin(fmt.Sprintf("caller: Sleep(%v)", d))
 		start := time.Now()
-		err := warmup.Sleep(ctx, d)
-		end()
-		done <- slept{time.Since(start), err}
+		var s slept
+		defer func() {
+			end()
+			s.waited = time.Since(start)
+			if v := recover(); v != nil {
+				s.panicked = panicked(v)
+			}
+			done <- s
+		}()
+		s.err = warmup.Sleep(ctx, d)
 	}()
 	select {
 	case s := <-done:
+		if s.panicked != "" {
+			t.Fatal(s.panicked)
+		}
 		return s
 	case <-time.After(d + patience):
 		stop() // give it one more chance to return, so nothing is left stuck
@@ -99,6 +110,8 @@ func TestSleepStopsTheMomentTheContextIsCancelled(t *testing.T) {
 		time.AfterFunc(2500*time.Millisecond, cancel) // the caller stops caring after 2.5s
 
 		got := callSleep(t, tl, ctx, 10*time.Second)
+		synctest.Wait() // the context's bar ends in a goroutine of its own
+		timeline.Keep(t, "sleep-cancelled-at-2500ms", tl.String())
 
 		assert.Equal(t, 2500*time.Millisecond, got.waited,
 			"Sleep(ctx, 10s) kept the caller waiting %v, but ctx was cancelled at 2.5s: "+

@@ -18,10 +18,13 @@ func TestEveryVisitIsCounted(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	for _, tc := range []struct{ visitors, visitsEach int }{{100, 100}, {7, 3}} {
 		synctest.Test(t, func(t *testing.T) {
+			defer failOnPanic(t)
 			c, depth := freshCounter()
 			var wg sync.WaitGroup
+			var tr trap
 			for range tc.visitors {
 				wg.Go(func() {
+					defer tr.catch()
 					atDepth(depth, func() {
 						for range tc.visitsEach {
 							c.Visit()
@@ -30,6 +33,7 @@ func TestEveryVisitIsCounted(t *testing.T) {
 				})
 			}
 			wg.Wait()
+			tr.check(t)
 
 			want := tc.visitors * tc.visitsEach
 			got := c.Total()
@@ -45,12 +49,15 @@ func TestEveryVisitIsCounted(t *testing.T) {
 func TestTotalCanBeReadWhileVisitorsArrive(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		const visitors, visitsEach = 50, 20
 		c, depth := freshCounter()
 		var wg sync.WaitGroup
+		var tr trap
 		seen := make([][]int, visitors) // what each reader saw, in order
 		for i := range visitors {
 			wg.Go(func() {
+				defer tr.catch()
 				atDepth(depth, func() {
 					for range visitsEach {
 						c.Visit()
@@ -58,6 +65,7 @@ func TestTotalCanBeReadWhileVisitorsArrive(t *testing.T) {
 				})
 			})
 			wg.Go(func() { // someone watching the page's counter meanwhile
+				defer tr.catch()
 				atDepth(depth, func() {
 					for range visitsEach {
 						seen[i] = append(seen[i], c.Total())
@@ -66,6 +74,7 @@ func TestTotalCanBeReadWhileVisitorsArrive(t *testing.T) {
 			})
 		}
 		wg.Wait()
+		tr.check(t)
 
 		assert.Equal(t, visitors*visitsEach, c.Total(), "visits counted while others were reading the total")
 		for i, totals := range seen {

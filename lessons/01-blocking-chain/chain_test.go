@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +26,7 @@ import (
 func TestHandleAsksForTheUserThenTheirOrders(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		for _, user := range []struct{ id, name string }{{"42", "ada"}, {"7", "grace"}} {
 			tl := timeline.New()
 			database := newDatabase(tl)
@@ -45,10 +47,12 @@ func TestHandleAsksForTheUserThenTheirOrders(t *testing.T) {
 func TestWaitsAddUpAlongTheChain(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		tl := timeline.New()
 		svc := chain.NewService(db{newDatabase(tl, backend.Latency(time.Second))}, 1)
 
 		r := handleOne(t, t.Context(), svc, tl, "42")
+		timeline.Keep(t, "waits-add-up", tl.String())
 
 		require.NoError(t, r.err)
 		assert.Equal(t, 2*time.Second, r.waited,
@@ -62,6 +66,7 @@ func TestWaitsAddUpAlongTheChain(t *testing.T) {
 func TestHandleSaysWhichStepFailed(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		refused := errors.New("connection refused")
 		for _, step := range []struct {
 			failing int // which query fails, counting from 1
@@ -98,6 +103,7 @@ func TestHandleSaysWhichStepFailed(t *testing.T) {
 func TestASlowDatabaseHoldsEveryCaller(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		const clients = 10
 		tl := timeline.New()
 		// The database is not drawn: twenty identical bars would hide the ten
@@ -114,8 +120,10 @@ func TestASlowDatabaseHoldsEveryCaller(t *testing.T) {
 			"3s in, all %d clients are inside Handle waiting for the 5s database; count each request in when it enters Handle\n%s",
 			clients, tl)
 
+		rs := await(t, tl, cancel, pending...)
+		timeline.Keep(t, "slow-database-holds-every-caller", tl.String())
 		var waits []time.Duration
-		for _, r := range await(t, tl, cancel, pending...) {
+		for _, r := range rs {
 			require.NoError(t, r.err, "%s", r.who)
 			waits = append(waits, r.waited)
 		}
@@ -129,6 +137,7 @@ func TestASlowDatabaseHoldsEveryCaller(t *testing.T) {
 func TestInFlightDropsBackToZeroEvenWhenQueriesFail(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		const clients = 4
 		refused := errors.New("connection refused")
 		tl := timeline.New()
@@ -166,6 +175,7 @@ func TestInFlightDropsBackToZeroEvenWhenQueriesFail(t *testing.T) {
 func TestPeakInFlightIsTheMostAtOnceNotTheTotal(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		tl := timeline.New()
 		svc := chain.NewService(db{newDatabase(tl, backend.Latency(time.Second))}, 3)
 		ctx, cancel := context.WithCancel(t.Context())
@@ -188,6 +198,7 @@ func TestPeakInFlightIsTheMostAtOnceNotTheTotal(t *testing.T) {
 func TestThePoolLetsAtMostPoolSizeQueriesReachTheDatabase(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		tl := timeline.New()
 		database := newDatabase(tl, backend.Latency(time.Second))
 		svc := chain.NewService(db{database}, 3)
@@ -205,17 +216,24 @@ func TestThePoolLetsAtMostPoolSizeQueriesReachTheDatabase(t *testing.T) {
 func TestCallersAreServedInRoundsOfThePoolSize(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		tl := timeline.New()
-		svc := chain.NewService(db{newDatabase(tl, backend.Latency(time.Second))}, 3)
+		// The database is not drawn: the clients' bars show the rounds.
+		svc := chain.NewService(db{newDatabase(nil, backend.Latency(time.Second))}, 3)
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
 
+		rs := await(t, tl, cancel, crowd(ctx, svc, tl, 7)...)
+		timeline.Keep(t, "served-in-rounds", tl.String())
 		var waits []time.Duration
-		for _, r := range await(t, tl, cancel, crowd(ctx, svc, tl, 7)...) {
+		for _, r := range rs {
 			require.NoError(t, r.err, "%s", r.who)
 			waits = append(waits, r.waited)
 		}
-		slices.Sort(waits) // who is served first depends on arrival; the rounds do not
+		// Which waiting client gets the next free connection is not promised
+		// by the language (the runtime happens to take them in turn), so the
+		// waits are compared sorted: the rounds do not depend on who is first.
+		slices.Sort(waits)
 
 		assert.Equal(t, []string{"2s", "2s", "2s", "4s", "4s", "4s", "6s"}, durations(waits),
 			"7 clients, a pool of 3, two 1s queries a request: they should be served in rounds of 3, "+
@@ -226,6 +244,7 @@ func TestCallersAreServedInRoundsOfThePoolSize(t *testing.T) {
 func TestWaitingPilesUpInFrontOfThePool(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		tl := timeline.New()
 		database := newDatabase(tl, backend.Latency(time.Second))
 		svc := chain.NewService(db{database}, 3)
@@ -254,6 +273,7 @@ func TestWaitingPilesUpInFrontOfThePool(t *testing.T) {
 func TestACallerQueuedForAConnectionGivesUpWhenItsContextEnds(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		tl := timeline.New()
 		database := newDatabase(tl, backend.Latency(5*time.Second))
 		svc := chain.NewService(db{database}, 1)
@@ -322,10 +342,11 @@ func answer(_ int, q string) string {
 
 // A result is what one client got, and how long it waited for it.
 type result struct {
-	who    string
-	page   chain.Page
-	err    error
-	waited time.Duration
+	who      string
+	page     chain.Page
+	err      error
+	waited   time.Duration
+	panicked string // what panicked, and where, if Handle panicked
 }
 
 // goHandle starts a client, drawn on tl as who, that asks svc for userID's
@@ -337,16 +358,26 @@ func goHandle(ctx context.Context, svc *chain.Service, tl *timeline.Timeline, wh
 	start := time.Now()
 	end := tl.Begin(who)
 	go func() {
-		page, err := svc.Handle(ctx, userID)
-		end()
-		out <- result{who: who, page: page, err: err, waited: time.Since(start)}
+		r := result{who: who}
+		defer func() {
+			end()
+			r.waited = time.Since(start)
+			if v := recover(); v != nil {
+				r.panicked = panicked(v)
+			}
+			out <- r
+		}()
+		r.page, r.err = svc.Handle(ctx, userID)
 	}()
 	return out
 }
 
 // crowd starts n clients at the same instant, "client 1" asking for user
 // "1" and so on. Each one is let in as far as it can go before the next is
-// started, so they queue in order and the timeline is the same every run.
+// started, so they arrive one after another. (Who of the clients waiting
+// for a connection gets the next one is not promised by the language; the
+// runtime today takes them in the order they began to wait, which keeps
+// the drawings the same every run, but no assertion depends on it.)
 func crowd(ctx context.Context, svc *chain.Service, tl *timeline.Timeline, n int) []<-chan result {
 	pending := make([]<-chan result, n)
 	for i := range pending {
@@ -382,6 +413,11 @@ func await(t *testing.T, tl *timeline.Timeline, cancel context.CancelFunc, pendi
 				patience, len(pending)-len(results), len(pending), picture)
 		}
 	}
+	for _, r := range results {
+		if r.panicked != "" {
+			t.Fatalf("%s: %s", r.who, r.panicked)
+		}
+	}
 	return results
 }
 
@@ -410,4 +446,26 @@ func durations(ds []time.Duration) []string {
 		out[i] = d.String()
 	}
 	return out
+}
+
+// A panic in the code under test would crash the whole test binary: the
+// tests after it would never run, and their results would vanish. So the
+// clients contain the panics of Handle, await reports them, and a panic on
+// the test's own goroutine fails that test alone. (A panic on a goroutine
+// the code under test starts itself cannot be caught here: `go run
+// ./checker 01` then re-runs the tests one by one.)
+
+// failOnPanic, deferred first in a test's function, turns a panic on the
+// test's own goroutine into a failure of this test alone.
+func failOnPanic(t *testing.T) {
+	if v := recover(); v != nil {
+		t.Fatal(panicked(v))
+	}
+}
+
+// panicked describes a recovered panic, with the stack of the goroutine
+// that raised it; call it in the deferred function that recovered.
+func panicked(v any) string {
+	return fmt.Sprintf("panic: %v\n\nYour code panicked, so this test stops here (the other tests still run). "+
+		"The first lines of the stack below that name a file of yours say where:\n%s", v, debug.Stack())
 }

@@ -6,8 +6,14 @@ package deadlines
 
 import (
 	"context"
+	"errors"
 	"time"
 )
+
+// ErrQueryTimeout says that a query ran out of the service's own query
+// timeout, not of its caller's deadline. An error that wraps it also wraps
+// context.DeadlineExceeded.
+var ErrQueryTimeout = errors.New("query timeout")
 
 // Database answers queries; the real one is across a network, so every query
 // waits. A well-behaved Database stops when ctx is done, but the service must
@@ -38,7 +44,9 @@ func NewService(db Database, queryTimeout time.Duration) *Service {
 // Handle queries "user:<userID>", then "orders:<the user answer>", and
 // returns both as a Page. It returns no later than ctx's deadline (or its
 // cancellation), with an error that names the step it was waiting for and
-// wraps ctx.Err(): context.DeadlineExceeded or context.Canceled.
+// wraps ctx.Err(): context.DeadlineExceeded or context.Canceled. When the
+// service's own query timeout ran out first, the error wraps
+// ErrQueryTimeout too.
 func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	// TODO(2): when a step fails, say which one: wrap the error as
 	// "user <id>: ..." or "orders for user <id>: ...", keeping it
@@ -62,6 +70,13 @@ func (s *Service) query(ctx context.Context, q string) (string, error) {
 	// and a caller with 5s left can be held for the full queryTimeout.
 	// Derive it from ctx instead: the query should get min(what is left of
 	// the caller's budget, queryTimeout).
+	//
+	// TODO(2): when the query timeout fires first, the error must say that
+	// it was our own limit, not the caller's: errors.Is(err, ErrQueryTimeout)
+	// as well as errors.Is(err, context.DeadlineExceeded). Give the timeout
+	// a cause (context.WithTimeoutCause), and when the query ends because
+	// its context is done, return ctx.Err() together with context.Cause of
+	// that context.
 	qctx, cancel := context.WithTimeout(context.Background(), s.queryTimeout)
 	defer cancel()
 

@@ -2,6 +2,8 @@ package deadlines_test
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -76,14 +78,58 @@ func userThenOrders(user, orders time.Duration) backend.Option {
 	})
 }
 
-// visit calls Handle for user 42 as a client would, draws the client's wait
-// on tl, and returns what the client got and how long it waited.
-func visit(ctx context.Context, tl *timeline.Timeline, svc *deadlines.Service) (deadlines.Page, time.Duration, error) {
+// visited is what one client got from Handle, and how long it waited.
+type visited struct {
+	page     deadlines.Page
+	waited   time.Duration
+	err      error
+	panicked string // the panic and its stack, if Handle panicked
+}
+
+// tryVisit calls Handle for user 42 as a client would and draws the
+// client's wait on tl. It never panics: a panic in Handle comes back in
+// panicked, so that the test can fail alone instead of ending the run.
+func tryVisit(ctx context.Context, tl *timeline.Timeline, svc *deadlines.Service) (v visited) {
 	start := time.Now()
 	end := tl.Begin("client")
-	page, err := svc.Handle(ctx, "42")
-	end()
-	return page, time.Since(start), err
+	defer func() {
+		end()
+		v.waited = time.Since(start)
+		if p := recover(); p != nil {
+			v.panicked = fmt.Sprintf("%v\n%s", p, debug.Stack())
+		}
+	}()
+	v.page, v.err = svc.Handle(ctx, "42")
+	return v
+}
+
+// visit is tryVisit on the test's own goroutine: a panic in Handle fails
+// the test at once, with the panic and where it happened.
+func visit(t *testing.T, ctx context.Context, tl *timeline.Timeline, svc *deadlines.Service) (deadlines.Page, time.Duration, error) {
+	t.Helper()
+	v := tryVisit(ctx, tl, svc)
+	failIfPanicked(t, v)
+	return v.page, v.waited, v.err
+}
+
+// failOnPanic, deferred first in a test's function, turns a panic on the
+// test's own goroutine (in NewService, say) into a failure of this test
+// alone, instead of a crash that ends the whole run. A panic on a
+// goroutine the code under test starts itself cannot be caught here:
+// `go run ./checker 02` then re-runs the tests one by one.
+func failOnPanic(t *testing.T) {
+	if v := recover(); v != nil {
+		t.Fatalf("panic: %v\n\nYour code panicked, so this test stops here (the other tests still run). "+
+			"The first lines of the stack below that name a file of yours say where:\n%s", v, debug.Stack())
+	}
+}
+
+func failIfPanicked(t *testing.T, v visited) {
+	t.Helper()
+	if v.panicked != "" {
+		t.Fatalf("Handle panicked after %v, so this test stops here (the others still run). "+
+			"The first lines below in a file of yours say where:\npanic: %s", v.waited, v.panicked)
+	}
 }
 
 // letEverythingFinish sleeps past any work a test started (virtual time
@@ -116,6 +162,7 @@ func assertLeft(t *testing.T, tl *timeline.Timeline, got arrival, want time.Dura
 func TestOrdersQueryGetsWhatIsLeftOfTheBudget(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, userThenOrders(7*time.Second, time.Second))
@@ -123,7 +170,7 @@ func TestOrdersQueryGetsWhatIsLeftOfTheBudget(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 		defer cancel()
 
-		page, _, err := visit(ctx, tl, svc)
+		page, _, err := visit(t, ctx, tl, svc)
 
 		require.NoError(t, err, "30s is plenty for 7s + 1s of queries\n%s", tl)
 		require.Equal(t, deadlines.Page{User: "Ada", Orders: "orders of Ada"}, page,
@@ -138,6 +185,7 @@ func TestOrdersQueryGetsWhatIsLeftOfTheBudget(t *testing.T) {
 func TestQueryTimeoutNeverExtendsTheClientsDeadline(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, backend.Latency(time.Second))
@@ -145,7 +193,7 @@ func TestQueryTimeoutNeverExtendsTheClientsDeadline(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
 
-		_, _, err := visit(ctx, tl, svc)
+		_, _, err := visit(t, ctx, tl, svc)
 
 		require.NoError(t, err, "5s is plenty for two 1s queries\n%s", tl)
 		seen := db.seen()
@@ -160,6 +208,7 @@ func TestQueryTimeoutNeverExtendsTheClientsDeadline(t *testing.T) {
 func TestQueryTimeoutBoundsEveryQueryWithoutAClientDeadline(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, backend.Latency(time.Second))
@@ -168,7 +217,7 @@ func TestQueryTimeoutBoundsEveryQueryWithoutAClientDeadline(t *testing.T) {
 		_, clientHasDeadline := ctx.Deadline()
 		require.False(t, clientHasDeadline, "this test needs a client without a deadline")
 
-		_, _, err := visit(ctx, tl, svc)
+		_, _, err := visit(t, ctx, tl, svc)
 
 		require.NoError(t, err, "two 1s queries fit in a 10s query timeout\n%s", tl)
 		seen := db.seen()
@@ -185,6 +234,7 @@ func TestQueryTimeoutBoundsEveryQueryWithoutAClientDeadline(t *testing.T) {
 func TestHandleGivesUpExactlyAtTheDeadline(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, backend.Latency(5*time.Second))
@@ -192,14 +242,15 @@ func TestHandleGivesUpExactlyAtTheDeadline(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 
-		_, waited, err := visit(ctx, tl, svc)
+		_, waited, err := visit(t, ctx, tl, svc)
+		synctest.Wait() // a database that listens has stopped by now
+		timeline.Keep(t, "gives-up-at-the-deadline", tl.String())
 
 		assert.Equal(t, time.Second, waited,
 			"the client waited %v; its deadline was 1s, so Handle should give up at exactly 1s, "+
 				"not wait out a 5s database\n%s", waited, tl)
 		require.ErrorIs(t, err, context.DeadlineExceeded,
 			"a client whose 1s ran out should get an error wrapping context.DeadlineExceeded\n%s", tl)
-		synctest.Wait()
 		assert.Zero(t, db.Stats().InFlight,
 			"the client left at 1s but the database is still working for it: pass the caller's ctx "+
 				"down, so that a database that listens can stop when nobody waits any more\n%s", tl)
@@ -220,6 +271,7 @@ func TestDeadlineErrorNamesTheStep(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
 				defer letEverythingFinish()
 				tl := timeline.New()
 				db := newDB(tl, userThenOrders(tc.user, tc.orders))
@@ -227,7 +279,7 @@ func TestDeadlineErrorNamesTheStep(t *testing.T) {
 				ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 				defer cancel()
 
-				_, _, err := visit(ctx, tl, svc)
+				_, _, err := visit(t, ctx, tl, svc)
 
 				require.ErrorIs(t, err, context.DeadlineExceeded,
 					"with a 1s budget the %s should run out of time\n%s", tc.name, tl)
@@ -242,6 +294,7 @@ func TestDeadlineErrorNamesTheStep(t *testing.T) {
 func TestHandleStopsWaitingTheMomentTheClientCancels(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, backend.Latency(5*time.Second))
@@ -250,7 +303,7 @@ func TestHandleStopsWaitingTheMomentTheClientCancels(t *testing.T) {
 		defer cancel()
 		time.AfterFunc(2*time.Second, cancel) // the user closes the tab after 2s
 
-		_, waited, err := visit(ctx, tl, svc)
+		_, waited, err := visit(t, ctx, tl, svc)
 
 		assert.Equal(t, 2*time.Second, waited,
 			"the client waited %v; it cancelled at 2s, so Handle should return at exactly 2s\n%s", waited, tl)
@@ -265,11 +318,72 @@ func TestHandleStopsWaitingTheMomentTheClientCancels(t *testing.T) {
 	})
 }
 
+func TestTheErrorSaysWhoseLimitRanOut(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, tc := range []struct {
+		name           string
+		picture        string        // the name of the drawing kept for the slides
+		budget         time.Duration // the client's
+		queryTimeout   time.Duration // the service's
+		ourLimit       bool          // whether the query timeout ran out first
+		whose, fixedBy string
+	}{
+		{
+			name: "the query timeout runs out first", picture: "whose-limit-query-timeout",
+			budget: 10 * time.Second, queryTimeout: 2 * time.Second, ourLimit: true,
+			whose:   "the service's own 2s query timeout ran out while the client still had 8s",
+			fixedBy: "a slow database, or a query timeout too tight for it",
+		},
+		{
+			name: "the client's deadline runs out first", picture: "whose-limit-client-deadline",
+			budget: time.Second, queryTimeout: 2 * time.Second, ourLimit: false,
+			whose:   "the client's 1s deadline ran out before the 2s query timeout",
+			fixedBy: "a caller whose budget was too short, or spent before it reached us",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
+				defer letEverythingFinish()
+				tl := timeline.New()
+				db := newDB(tl, backend.Latency(5*time.Second))
+				svc := deadlines.NewService(db, tc.queryTimeout)
+				ctx, cancel := context.WithTimeout(t.Context(), tc.budget)
+				defer cancel()
+
+				_, waited, err := visit(t, ctx, tl, svc)
+				synctest.Wait() // a database that listens has stopped by now
+				timeline.Keep(t, tc.picture, fmt.Sprintf("client's budget %v, query timeout %v\nerror: %v\n%s",
+					tc.budget, tc.queryTimeout, err, tl))
+
+				want := min(tc.budget, tc.queryTimeout)
+				assert.Equal(t, want, waited,
+					"the client waited %v; %s, so Handle should give up at exactly %v\n%s", waited, tc.whose, want, tl)
+				require.ErrorIs(t, err, context.DeadlineExceeded,
+					"%s: the error should still wrap context.DeadlineExceeded, so that callers can tell a timeout "+
+						"from any other failure: keep ctx.Err() in it\n%s", tc.whose, tl)
+				if tc.ourLimit {
+					assert.ErrorIs(t, err, deadlines.ErrQueryTimeout,
+						"got %q, but %s: say so, with errors.Is(err, ErrQueryTimeout), because the cure is "+
+							"ours to find (%s). Make the query's context with "+
+							"context.WithTimeoutCause(ctx, s.queryTimeout, ErrQueryTimeout), and when it is done "+
+							"return ctx.Err() together with context.Cause(ctx)\n%s", err, tc.whose, tc.fixedBy, tl)
+				} else {
+					assert.NotErrorIs(t, err, deadlines.ErrQueryTimeout,
+						"got %q, but %s: the query timeout did not fire, so the error must not blame it; "+
+							"the cure lies with the caller (%s)\n%s", err, tc.whose, tc.fixedBy, tl)
+				}
+			})
+		})
+	}
+}
+
 // Exercise 3: a database that does not listen must not hold the caller.
 
 func TestCallerIsNotHeldByADatabaseThatIgnoresItsContext(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, backend.Latency(5*time.Second), backend.IgnoreContext())
@@ -277,7 +391,8 @@ func TestCallerIsNotHeldByADatabaseThatIgnoresItsContext(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 
-		_, waited, err := visit(ctx, tl, svc)
+		_, waited, err := visit(t, ctx, tl, svc)
+		timeline.Keep(t, "deaf-database", tl.String()) // what the client saw; completed below
 
 		assert.Equal(t, time.Second, waited,
 			"the client waited %v although its deadline was 1s: a database that ignores its context "+
@@ -301,6 +416,7 @@ func TestCallerIsNotHeldByADatabaseThatIgnoresItsContext(t *testing.T) {
 		assert.Zero(t, db.Stats().InFlight, "at 6s the database should have answered\n%s", tl)
 		assert.Equal(t, 1, db.Calls(),
 			"the orders query should never be sent after the user query ran out of time\n%s", tl)
+		timeline.Keep(t, "deaf-database", tl.String())
 		t.Logf("the client left at 1s; the deaf database worked on until 5s, for nobody:\n%s", tl)
 	})
 }
@@ -308,24 +424,19 @@ func TestCallerIsNotHeldByADatabaseThatIgnoresItsContext(t *testing.T) {
 func TestQueryTimeoutFreesTheCallerFromAHangingDatabase(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		tl := timeline.New()
 		db := newDB(tl, backend.Hang(), backend.IgnoreContext())
 		defer db.Release() // ends the abandoned call, so that nothing is left blocked
 		svc := deadlines.NewService(db, 2*time.Second)
 
-		type outcome struct {
-			waited time.Duration
-			err    error
-		}
-		done := make(chan outcome, 1)
-		go func() {
-			_, waited, err := visit(t.Context(), tl, svc)
-			done <- outcome{waited, err}
-		}()
+		done := make(chan visited, 1)
+		go func() { done <- tryVisit(t.Context(), tl, svc) }()
 
 		select {
 		case got := <-done:
+			failIfPanicked(t, got)
 			assert.Equal(t, 2*time.Second, got.waited,
 				"the client set no deadline and waited %v; the 2s query timeout alone should free it "+
 					"from a database that never answers\n%s", got.waited, tl)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -59,8 +61,8 @@ func (s *spy) endings() []ending {
 
 // newSpy returns a simulated backend called name, drawn on tl. Call it
 // inside the bubble, so that its waits run on virtual time.
-func newSpy(tl *timeline.Timeline, name string, opts ...backend.Option) *spy {
-	opts = append([]backend.Option{backend.Record(tl)}, opts...)
+func newSpy(tl drawing, name string, opts ...backend.Option) *spy {
+	opts = append([]backend.Option{backend.Record(tl.Timeline)}, opts...)
 	return &spy{Backend: backend.New(name, opts...)}
 }
 
@@ -81,7 +83,7 @@ func (p perKey) Query(ctx context.Context, key string) (string, error) {
 
 // newPerKey makes one backend per key, each answering "answer to <key>",
 // with the options opts gives for that key.
-func newPerKey(tl *timeline.Timeline, keys []string, opts func(key string) []backend.Option) perKey {
+func newPerKey(tl drawing, keys []string, opts func(key string) []backend.Option) perKey {
 	p := perKey{}
 	for _, key := range keys {
 		o := append([]backend.Option{backend.Reply(func(_ int, q string) string { return "answer to " + q })}, opts(key)...)
@@ -97,21 +99,35 @@ const patience = time.Minute
 // asClient runs f as a client would: drawn on tl as "client", and timed.
 // A client still waiting after patience is stuck: asClient cancels its
 // context so that it can leave and the test ends cleanly, and fails the test.
-func asClient(t *testing.T, tl *timeline.Timeline, f func(ctx context.Context)) (waited time.Duration) {
+func asClient(t *testing.T, tl drawing, f func(ctx context.Context)) (waited time.Duration) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	done := make(chan time.Duration, 1)
+	type outcome struct {
+		waited   time.Duration
+		panicked string
+	}
+	done := make(chan outcome, 1)
 	start := time.Now()
 	end := tl.Begin("client")
 	go func() {
+		var o outcome
+		defer func() {
+			end()
+			o.waited = time.Since(start)
+			if v := recover(); v != nil {
+				o.panicked = panicked(v)
+			}
+			done <- o
+		}()
 		f(ctx)
-		end()
-		done <- time.Since(start)
 	}()
 	select {
-	case waited = <-done:
-		return waited
+	case o := <-done:
+		if o.panicked != "" {
+			t.Fatal(o.panicked)
+		}
+		return o.waited
 	case <-time.After(patience):
 		picture := tl.String()
 		cancel()
@@ -124,7 +140,7 @@ func asClient(t *testing.T, tl *timeline.Timeline, f func(ctx context.Context)) 
 }
 
 // handle asks svc for user userID's dashboard as a client would.
-func handle(t *testing.T, tl *timeline.Timeline, svc *fanout.Service, userID string) (fanout.Dashboard, time.Duration, error) {
+func handle(t *testing.T, tl drawing, svc *fanout.Service, userID string) (fanout.Dashboard, time.Duration, error) {
 	t.Helper()
 	var d fanout.Dashboard
 	var err error
@@ -133,7 +149,7 @@ func handle(t *testing.T, tl *timeline.Timeline, svc *fanout.Service, userID str
 }
 
 // lookup asks Lookup about keys as a client would.
-func lookup(t *testing.T, tl *timeline.Timeline, b fanout.Backend, keys []string, limit int) ([]string, time.Duration, error) {
+func lookup(t *testing.T, tl drawing, b fanout.Backend, keys []string, limit int) ([]string, time.Duration, error) {
 	t.Helper()
 	var answers []string
 	var err error
@@ -150,10 +166,30 @@ func letEverythingFinish() {
 	synctest.Wait()
 }
 
+// A drawing is a timeline that draws the spans starting at the same
+// instant in the order of their names. Goroutines started together begin
+// in any order (the race detector even shuffles them on purpose), so the
+// order they were recorded in would change from run to run; this way a
+// drawing is the same every time.
+type drawing struct{ *timeline.Timeline }
+
+func newDrawing() drawing { return drawing{timeline.New()} }
+
+func (d drawing) String() string {
+	spans := d.Spans()
+	slices.SortStableFunc(spans, func(a, b timeline.Span) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Who, b.Who)
+	})
+	return timeline.Render(d.Origin(), time.Now(), spans)
+}
+
 // spansOf lists tl's spans as "who start-end", measured from the
 // timeline's time zero, sorted: goroutines started at the same instant
 // draw their spans in any order.
-func spansOf(tl *timeline.Timeline) []string {
+func spansOf(tl drawing) []string {
 	var out []string
 	for _, s := range tl.Spans() {
 		out = append(out, fmt.Sprintf("%s %v-%v", s.Who, s.Start.Sub(tl.Origin()), s.End.Sub(tl.Origin())))
@@ -164,7 +200,7 @@ func spansOf(tl *timeline.Timeline) []string {
 
 // assertStoppedBy checks that s got exactly one query and that it ended
 // because its context was cancelled, with cause as the reason.
-func assertStoppedBy(t *testing.T, tl *timeline.Timeline, s *spy, cause error, what string) {
+func assertStoppedBy(t *testing.T, tl drawing, s *spy, cause error, what string) {
 	t.Helper()
 	ends := s.endings()
 	if !assert.Len(t, ends, 1, "%s should have been asked once, at 0s, alongside the others\n%s", s.Name(), tl) {
@@ -187,8 +223,9 @@ func assertStoppedBy(t *testing.T, tl *timeline.Timeline, s *spy, cause error, w
 func TestHandleWaitsForTheSlowestBackendNotTheSum(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
-		tl := timeline.New()
+		tl := newDrawing()
 		svc := fanout.NewService(
 			newSpy(tl, "profiles", backend.Latency(time.Second)),
 			newSpy(tl, "orders", backend.Latency(2*time.Second)),
@@ -196,6 +233,7 @@ func TestHandleWaitsForTheSlowestBackendNotTheSum(t *testing.T) {
 		)
 
 		_, waited, err := handle(t, tl, svc, "42")
+		timeline.Keep(t, "dashboard", tl.String())
 
 		require.NoError(t, err, "every backend answered\n%s", tl)
 		assert.Equal(t, 3*time.Second, waited,
@@ -212,8 +250,9 @@ func TestHandlePutsEachAnswerInItsOwnField(t *testing.T) {
 	for _, userID := range []string{"42", "7"} {
 		t.Run("user "+userID, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
 				defer letEverythingFinish()
-				tl := timeline.New()
+				tl := newDrawing()
 				// The answers arrive in the opposite order to the fields.
 				profiles := newSpy(tl, "profiles", backend.Latency(3*time.Second))
 				orders := newSpy(tl, "orders", backend.Latency(2*time.Second))
@@ -245,8 +284,9 @@ var errOrdersDown = errors.New("orders are down")
 func TestTheFirstErrorEndsHandleAtOnce(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
-		tl := timeline.New()
+		tl := newDrawing()
 		svc := fanout.NewService(
 			newSpy(tl, "profiles", backend.Latency(5*time.Second)),
 			newSpy(tl, "orders", backend.Latency(time.Second), backend.FailWith(errOrdersDown)),
@@ -267,8 +307,9 @@ func TestTheFirstErrorEndsHandleAtOnce(t *testing.T) {
 func TestTheFirstErrorCancelsTheOtherQueries(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
-		tl := timeline.New()
+		tl := newDrawing()
 		profiles := newSpy(tl, "profiles", backend.Latency(5*time.Second))
 		orders := newSpy(tl, "orders", backend.Latency(time.Second), backend.FailWith(errOrdersDown))
 		recommendations := newSpy(tl, "recommendations", backend.Latency(10*time.Second))
@@ -276,6 +317,7 @@ func TestTheFirstErrorCancelsTheOtherQueries(t *testing.T) {
 
 		_, _, err := handle(t, tl, svc, "42")
 		synctest.Wait()
+		timeline.Keep(t, "dashboard-first-error", tl.String())
 
 		require.ErrorIs(t, err, errOrdersDown, "orders failed at 1s, so Handle should fail with that error\n%s", tl)
 		assertStoppedBy(t, tl, profiles, errOrdersDown, "orders")
@@ -292,9 +334,10 @@ func TestTheFirstErrorCancelsTheOtherQueries(t *testing.T) {
 func TestHandleReturnsTheFirstErrorNotTheCancellations(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
 		errRecommendationsDown := errors.New("recommendations are down")
-		tl := timeline.New()
+		tl := newDrawing()
 		svc := fanout.NewService(
 			newSpy(tl, "profiles", backend.Latency(2*time.Second)),
 			newSpy(tl, "orders", backend.Latency(time.Second), backend.FailWith(errOrdersDown)),
@@ -329,8 +372,9 @@ func TestLookupKeepsAtMostLimitQueriesInFlight(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%d keys, limit %d", tc.keys, tc.limit), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
 				defer letEverythingFinish()
-				tl := timeline.New()
+				tl := newDrawing()
 				search := newSpy(tl, "search", backend.Latency(time.Second))
 				var keys, want []string
 				for i := range tc.keys {
@@ -339,6 +383,7 @@ func TestLookupKeepsAtMostLimitQueriesInFlight(t *testing.T) {
 				}
 
 				answers, waited, err := lookup(t, tl, search, keys, tc.limit)
+				timeline.Keep(t, fmt.Sprintf("lookup-%d-keys-limit-%d", tc.keys, tc.limit), tl.String())
 
 				require.NoError(t, err, "the backend answered every key\n%s", tl)
 				assert.Equal(t, want, answers, "one answer per key, in the order of the keys")
@@ -358,8 +403,9 @@ func TestLookupKeepsAtMostLimitQueriesInFlight(t *testing.T) {
 func TestLookupReturnsAnswersInKeyOrder(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
-		tl := timeline.New()
+		tl := newDrawing()
 		keys := []string{"a", "b", "c", "d", "e"}
 		// The first key is the slowest: the answers arrive e, d, c, b, a.
 		latency := map[string]time.Duration{"a": 5 * time.Second, "b": 4 * time.Second, "c": 3 * time.Second, "d": 2 * time.Second, "e": time.Second}
@@ -382,7 +428,7 @@ var errSearchDown = errors.New("search is down")
 
 // failingAtB is the backend of the error tests: key b fails after 1s, every
 // other key would take 5s.
-func failingAtB(tl *timeline.Timeline, keys []string) perKey {
+func failingAtB(tl drawing, keys []string) perKey {
 	return newPerKey(tl, keys, func(key string) []backend.Option {
 		if key == "b" {
 			return []backend.Option{backend.Latency(time.Second), backend.FailWith(errSearchDown)}
@@ -394,8 +440,9 @@ func failingAtB(tl *timeline.Timeline, keys []string) perKey {
 func TestLookupReturnsTheFirstErrorAtOnce(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
-		tl := timeline.New()
+		tl := newDrawing()
 		keys := []string{"a", "b", "c", "d", "e", "f"}
 
 		answers, waited, err := lookup(t, tl, failingAtB(tl, keys), keys, 2)
@@ -412,13 +459,15 @@ func TestLookupReturnsTheFirstErrorAtOnce(t *testing.T) {
 func TestLookupCancelsTheRestAfterTheFirstError(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
 		defer letEverythingFinish()
-		tl := timeline.New()
+		tl := newDrawing()
 		keys := []string{"a", "b", "c", "d", "e", "f"}
 		b := failingAtB(tl, keys)
 
 		_, _, err := lookup(t, tl, b, keys, 2)
 		synctest.Wait()
+		timeline.Keep(t, "lookup-first-error", tl.String())
 
 		require.ErrorIs(t, err, errSearchDown, "key b failed at 1s, so Lookup should fail with its error\n%s", tl)
 		assertStoppedBy(t, tl, b["a"], errSearchDown, "key b")
@@ -435,8 +484,9 @@ func TestLookupRefusesALimitBelowOne(t *testing.T) {
 	for _, limit := range []int{-1, 0} {
 		t.Run(fmt.Sprintf("limit %d", limit), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
 				defer letEverythingFinish()
-				tl := timeline.New()
+				tl := newDrawing()
 				search := newSpy(tl, "search", backend.Latency(time.Second))
 
 				panicked := make(chan any, 1)
@@ -458,4 +508,26 @@ func TestLookupRefusesALimitBelowOne(t *testing.T) {
 			})
 		})
 	}
+}
+
+// A panic in the code under test would crash the whole test binary: the
+// tests after it would never run, and their results would vanish. So the
+// client contains the panics of Handle and Lookup, and a panic on the
+// test's own goroutine fails that test alone. (A panic in a function given
+// to errgroup's Go runs on a goroutine of its own and cannot be caught
+// here: `go run ./checker 03` then re-runs the tests one by one.)
+
+// failOnPanic, deferred first in a test's function, turns a panic on the
+// test's own goroutine into a failure of this test alone.
+func failOnPanic(t *testing.T) {
+	if v := recover(); v != nil {
+		t.Fatal(panicked(v))
+	}
+}
+
+// panicked describes a recovered panic, with the stack of the goroutine
+// that raised it; call it in the deferred function that recovered.
+func panicked(v any) string {
+	return fmt.Sprintf("panic: %v\n\nYour code panicked, so this test stops here (the other tests still run). "+
+		"The first lines of the stack below that name a file of yours say where:\n%s", v, debug.Stack())
 }

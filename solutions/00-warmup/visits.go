@@ -7,7 +7,11 @@ import "sync"
 // ready to use and counts from 0.
 type Counter struct {
 	// mu makes visitors take turns on n: each waits, briefly, for the one
-	// before it. Readers take turns too, or they could see a half-done write.
+	// holding it. Readers take turns too: a read that overlaps a write is a
+	// data race, for which the memory model promises only that the read
+	// returns some value written before it or at the same time, an old
+	// total perhaps. With the lock, each Unlock happens before the next
+	// Lock, so Total sees every visit that held the lock before it did.
 	mu sync.Mutex
 	n  int
 }

@@ -27,9 +27,11 @@ type Page struct {
 type Service struct {
 	db Database
 
-	// pool holds one token per open connection: sending takes a connection,
-	// receiving gives it back. Its capacity is the pool size, so a full
-	// channel makes the next request wait, in order of arrival.
+	// pool holds one token per connection in use: sending takes a
+	// connection, receiving gives it back. Its capacity is the pool size,
+	// so when it is full the next request waits until one is given back.
+	// Which waiting request goes next the language leaves open: no promise
+	// of first come, first served.
 	pool chan struct{}
 
 	// The gauge is written by every request and read from outside, so it is

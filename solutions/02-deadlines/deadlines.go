@@ -6,9 +6,15 @@ package deadlines
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
+
+// ErrQueryTimeout says that a query ran out of the service's own query
+// timeout, not of its caller's deadline. An error that wraps it also wraps
+// context.DeadlineExceeded.
+var ErrQueryTimeout = errors.New("query timeout")
 
 // Database answers queries; the real one is across a network, so every query
 // waits. A well-behaved Database stops when ctx is done, but the service must
@@ -39,7 +45,9 @@ func NewService(db Database, queryTimeout time.Duration) *Service {
 // Handle queries "user:<userID>", then "orders:<the user answer>", and
 // returns both as a Page. It returns no later than ctx's deadline (or its
 // cancellation), with an error that names the step it was waiting for and
-// wraps ctx.Err(): context.DeadlineExceeded or context.Canceled.
+// wraps ctx.Err(): context.DeadlineExceeded or context.Canceled. When the
+// service's own query timeout ran out first, the error wraps
+// ErrQueryTimeout too.
 func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	user, err := s.query(ctx, "user:"+userID)
 	if err != nil {
@@ -63,8 +71,10 @@ type result struct {
 func (s *Service) query(ctx context.Context, q string) (string, error) {
 	// Derived from the caller's ctx: the query gets min(what is left of the
 	// caller's budget, queryTimeout). A child can shorten a deadline, never
-	// extend it.
-	ctx, cancel := context.WithTimeout(ctx, s.queryTimeout)
+	// extend it. The cause tells the two limits apart: if our timeout fires
+	// first, context.Cause(ctx) is ErrQueryTimeout; if the caller's deadline
+	// does, it is whatever the caller's context says.
+	ctx, cancel := context.WithTimeoutCause(ctx, s.queryTimeout, ErrQueryTimeout)
 	defer cancel() // tells a listening database to stop as soon as we leave
 
 	// Capacity 1: if we leave first, the goroutine can still hand over its
@@ -80,6 +90,20 @@ func (s *Service) query(ctx context.Context, q string) (string, error) {
 		return r.answer, r.err
 	case <-ctx.Done():
 		// The database may not be listening: stop waiting for it anyway.
-		return "", ctx.Err()
+		return "", stopped(ctx)
 	}
+}
+
+// stopped is the error for a query whose context is done: ctx.Err(), so
+// that errors.Is finds context.DeadlineExceeded or context.Canceled, and
+// in front of it the cause when the cause says more, as ErrQueryTimeout
+// does: "query timeout: context deadline exceeded". Never the cause alone:
+// a caller may cancel with a cause of its own (errgroup's is the first
+// error of a sibling), and errors.Is(err, context.Canceled) must still hold.
+func stopped(ctx context.Context) error {
+	err, cause := ctx.Err(), context.Cause(ctx)
+	if errors.Is(cause, err) {
+		return cause // no cause was given, or it already says it
+	}
+	return fmt.Errorf("%w: %w", cause, err)
 }

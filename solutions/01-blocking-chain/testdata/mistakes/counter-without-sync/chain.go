@@ -13,9 +13,11 @@ import (
 type Service struct {
 	db Database
 
-	// pool holds one token per open connection: sending takes a connection,
-	// receiving gives it back. Its capacity is the pool size, so a full
-	// channel makes the next request wait, in order of arrival.
+	// pool holds one token per connection in use: sending takes a
+	// connection, receiving gives it back. Its capacity is the pool size,
+	// so when it is full the next request waits until one is given back.
+	// Which waiting request goes next the language leaves open: no promise
+	// of first come, first served.
 	pool chan struct{}
 
 	// "It is only a counter."

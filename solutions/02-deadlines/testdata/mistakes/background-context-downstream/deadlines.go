@@ -1,5 +1,5 @@
 // Mistake: the goroutine queries the database with context.Background() "so the query is not cut short", so the database never learns the caller's deadline or cancellation and keeps working for nobody.
-// Caught by: TestOrdersQueryGetsWhatIsLeftOfTheBudget, TestQueryTimeoutNeverExtendsTheClientsDeadline, TestQueryTimeoutBoundsEveryQueryWithoutAClientDeadline, TestHandleGivesUpExactlyAtTheDeadline, TestHandleStopsWaitingTheMomentTheClientCancels
+// Caught by: TestOrdersQueryGetsWhatIsLeftOfTheBudget, TestQueryTimeoutNeverExtendsTheClientsDeadline, TestQueryTimeoutBoundsEveryQueryWithoutAClientDeadline, TestHandleGivesUpExactlyAtTheDeadline, TestHandleStopsWaitingTheMomentTheClientCancels, TestTheErrorSaysWhoseLimitRanOut
 
 package deadlines
 

@@ -3,15 +3,12 @@
 
 package deadlines
 
-import (
-	"context"
-	"time"
-)
-
 // Handle queries "user:<userID>", then "orders:<the user answer>", and
 // returns both as a Page. It returns no later than ctx's deadline (or its
 // cancellation), with an error that names the step it was waiting for and
-// wraps ctx.Err(): context.DeadlineExceeded or context.Canceled.
+// wraps ctx.Err(): context.DeadlineExceeded or context.Canceled. When the
+// service's own query timeout ran out first, the error wraps
+// ErrQueryTimeout too.
 func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	user, err := s.query(ctx, "user:"+userID)
 	if err != nil {

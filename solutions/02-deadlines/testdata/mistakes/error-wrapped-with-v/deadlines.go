@@ -1,12 +1,14 @@
 // Mistake: the step is added with %v instead of %w, so the message reads well but errors.Is(err, context.DeadlineExceeded) is false and callers cannot tell a timeout from any other failure.
-// Caught by: TestHandleGivesUpExactlyAtTheDeadline, TestDeadlineErrorNamesTheStep, TestHandleStopsWaitingTheMomentTheClientCancels, TestCallerIsNotHeldByADatabaseThatIgnoresItsContext, TestQueryTimeoutFreesTheCallerFromAHangingDatabase
+// Caught by: TestHandleGivesUpExactlyAtTheDeadline, TestDeadlineErrorNamesTheStep, TestHandleStopsWaitingTheMomentTheClientCancels, TestTheErrorSaysWhoseLimitRanOut, TestCallerIsNotHeldByADatabaseThatIgnoresItsContext, TestQueryTimeoutFreesTheCallerFromAHangingDatabase
 
 package deadlines
 
 // Handle queries "user:<userID>", then "orders:<the user answer>", and
 // returns both as a Page. It returns no later than ctx's deadline (or its
 // cancellation), with an error that names the step it was waiting for and
-// wraps ctx.Err(): context.DeadlineExceeded or context.Canceled.
+// wraps ctx.Err(): context.DeadlineExceeded or context.Canceled. When the
+// service's own query timeout ran out first, the error wraps
+// ErrQueryTimeout too.
 func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	user, err := s.query(ctx, "user:"+userID)
 	if err != nil {

@@ -1,5 +1,5 @@
 // Mistake: the select waits on its own time.After(queryTimeout) instead of ctx.Done(), so a deaf database still holds the caller past the caller's own deadline (and past a cancellation).
-// Caught by: TestCallerIsNotHeldByADatabaseThatIgnoresItsContext
+// Caught by: TestTheErrorSaysWhoseLimitRanOut, TestCallerIsNotHeldByADatabaseThatIgnoresItsContext
 
 package deadlines
 

@@ -1,5 +1,5 @@
 // Mistake: the query is called directly, trusting the database to return when ctx is done; a driver that ignores its context then holds the caller for as long as it likes.
-// Caught by: TestCallerIsNotHeldByADatabaseThatIgnoresItsContext, TestQueryTimeoutFreesTheCallerFromAHangingDatabase
+// Caught by: TestTheErrorSaysWhoseLimitRanOut, TestCallerIsNotHeldByADatabaseThatIgnoresItsContext, TestQueryTimeoutFreesTheCallerFromAHangingDatabase
 
 package deadlines
 

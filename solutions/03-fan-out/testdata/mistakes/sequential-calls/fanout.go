@@ -11,13 +11,16 @@ package fanout
 func (s *Service) Handle(ctx context.Context, userID string) (Dashboard, error) {
 	var d Dashboard
 	var err error
-	if d.Profile, err = ask(ctx, s.profiles, "profile", userID); err != nil {
+	d.Profile, err = ask(ctx, s.profiles, "profile", userID)
+	if err != nil {
 		return Dashboard{}, err
 	}
-	if d.Orders, err = ask(ctx, s.orders, "orders", userID); err != nil {
+	d.Orders, err = ask(ctx, s.orders, "orders", userID)
+	if err != nil {
 		return Dashboard{}, err
 	}
-	if d.Recommendations, err = ask(ctx, s.recommendations, "recommendations", userID); err != nil {
+	d.Recommendations, err = ask(ctx, s.recommendations, "recommendations", userID)
+	if err != nil {
 		return Dashboard{}, err
 	}
 	return d, nil
