@@ -13,8 +13,8 @@ var ErrBudgetExhausted = errors.New("retry budget exhausted")
 // most ratio × its requests in that stretch, plus capacity, however long
 // the client was healthy before. The README says why the cap matters.
 //
-// It is safe for concurrent use: share one among all the requests of a
-// client.
+// It is safe for concurrent use: share one among all the requests a client
+// sends to one dependency.
 type Budget struct {
 	// TODO(6): the capacity, the deposit per request and the tokens left,
 	// guarded by a sync.Mutex (Do runs in many goroutines at once). Count

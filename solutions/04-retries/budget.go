@@ -28,8 +28,8 @@ var ErrBudgetExhausted = errors.New("retry budget exhausted")
 // Tokens are counted in thousandths, as integers: ten deposits of 0.1 in
 // float64 add up to 0.9999999999999999, one token short.
 //
-// It is safe for concurrent use: share one among all the requests of a
-// client.
+// It is safe for concurrent use: share one among all the requests a client
+// sends to one dependency.
 type Budget struct {
 	capacity int64 // thousandths of a token
 	deposit  int64 // thousandths of a token, per request

@@ -13,7 +13,8 @@ package retries
 // Each attempt runs in a goroutine of its own, so Do stops waiting for it
 // at p.AttemptTimeout or at ctx's end even if op does not listen to its
 // context. Do may therefore return while an abandoned attempt is still
-// running; it finishes on its own and leaks nothing.
+// running; it finishes on its own, and leaks nothing as long as op returns
+// at all (give the client underneath a timeout of its own too).
 //
 // A non-retryable error is returned as it is. Any other error wraps op's
 // last error and says why Do stopped: it also wraps ctx.Err() when the
