@@ -2,40 +2,44 @@ package retries
 
 import "errors"
 
-// ErrBudgetExhausted says Do stopped retrying because retries already make
-// up the budget's share of requests.
+// ErrBudgetExhausted says Do stopped retrying because the retry budget had
+// no token left.
 var ErrBudgetExhausted = errors.New("retry budget exhausted")
 
-// A Budget limits retries to a share of requests, as the Google SRE book
-// describes ("Handling Overload"): a client retries only while its retries
-// stay within, say, 10% of its requests. The README says why this rule
-// rather than the AWS SDK's token bucket.
+// A Budget limits retries with a capped token bucket. It starts full, with
+// capacity tokens. Every request puts ratio tokens in, never filling it
+// past capacity; every retry takes one token out, and is refused when less
+// than one is left. So, over any stretch of time, a client's retries are at
+// most ratio × its requests in that stretch, plus capacity, however long
+// the client was healthy before. The README says why the cap matters.
 //
-// It is safe for concurrent use: share one among all the requests of a
-// client.
+// It is safe for concurrent use: share one among all the requests a client
+// sends to one dependency.
 type Budget struct {
-	// TODO(4): keep the ratio and count requests and retries, guarded by
-	// a sync.Mutex (Do runs in many goroutines at once).
+	// TODO(6): the capacity, the deposit per request and the tokens left,
+	// guarded by a sync.Mutex (Do runs in many goroutines at once). Count
+	// tokens in thousandths, as integers: ten deposits of 0.1 in float64
+	// add up to 0.9999999999999999, one token short.
 }
 
-// NewBudget returns a budget that allows retries up to ratio × requests
-// (0.1 for the SRE book's 10%).
-func NewBudget(ratio float64) *Budget {
-	// TODO(4): remember the ratio.
+// NewBudget returns a full budget of capacity tokens, to which every
+// request adds ratio tokens (0.1: one retry earned for every ten
+// requests). ratio is rounded to thousandths.
+func NewBudget(ratio float64, capacity int) *Budget {
+	// TODO(6): remember the capacity and the deposit, and start full.
 	return &Budget{}
 }
 
-// Request counts one new request. Do calls it once per call of Do, not once
-// per attempt: counting attempts would let retries raise their own allowance.
+// Request counts one new request: it adds ratio tokens, up to capacity.
+// Do calls it once per call of Do, not once per attempt: counting attempts
+// would let retries raise their own allowance.
 func (b *Budget) Request() {
-	// TODO(4): count the request.
+	// TODO(6): add the deposit, never past the capacity.
 }
 
-// TryRetry reports whether one more retry fits in the budget, that is
-// whether retries, counting this one, would be at most ratio × requests,
-// and if so counts it.
+// TryRetry reports whether a whole token is left, and if so spends it.
 func (b *Budget) TryRetry() bool {
-	// TODO(4): refuse when retries+1 > ratio × requests; otherwise count
-	// the retry and allow it. As shipped, every retry is allowed.
+	// TODO(6): refuse when less than one token is left; otherwise spend
+	// one and allow the retry. As shipped, every retry is allowed.
 	return true
 }

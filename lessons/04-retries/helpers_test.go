@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/wherewaiting/workshop/internal/backend"
@@ -19,6 +21,27 @@ var errUnavailable = errors.New("503 service unavailable")
 // errBadRequest is a failure no retry can fix.
 var errBadRequest = errors.New("400 bad request")
 
+// overloaded is what a server that sheds load answers: 503 with a
+// Retry-After header, the time it asks clients to wait before they call
+// again. Do finds the hint with errors.As, through any wrapping.
+type overloaded struct{ after time.Duration }
+
+func (e overloaded) Error() string {
+	return fmt.Sprintf("503 service unavailable, Retry-After %v", e.after)
+}
+
+// RetryAfter is the wait the server asked for.
+func (e overloaded) RetryAfter() time.Duration { return e.after }
+
+// show prints a picture on a -v run and, when WAITING_TIMELINES names a
+// folder, keeps it there for the slides. Call it before the assertions, so
+// that a failing run keeps its picture too.
+func show(t *testing.T, name, picture string) {
+	t.Helper()
+	timeline.Keep(t, name, picture)
+	t.Log("\n" + picture)
+}
+
 // downDependency returns a dependency that is down: every call takes latency
 // and then fails with a retryable errUnavailable. Unless tl is nil, each
 // call is drawn on tl as a "dependency" span. Call it inside the bubble.
@@ -31,6 +54,15 @@ func downDependency(tl *timeline.Timeline, latency time.Duration, opts ...backen
 		opts = append(opts, backend.Record(tl))
 	}
 	return backend.New("dependency", opts...)
+}
+
+// letAbandonedCallsFinish sleeps past any call a test left running at a
+// dependency that does not listen to its context (virtual time costs
+// nothing), so that those calls end before the bubble does. In correct code
+// every goroutine has then exited. Defer it first thing in the bubble.
+func letAbandonedCallsFinish() {
+	time.Sleep(time.Hour)
+	synctest.Wait()
 }
 
 // callOf is the operation Do retries: one call to b.
@@ -83,6 +115,22 @@ func (s *stopwatch) op(context.Context) error {
 	return s.err
 }
 
+// script is a stopwatch whose call n (from 0) fails with errs[n], and
+// succeeds once errs runs out.
+type script struct {
+	stopwatch
+	errs []error
+}
+
+func (s *script) op(context.Context) error {
+	n := len(s.calls)
+	s.calls = append(s.calls, time.Now())
+	if n < len(s.errs) {
+		return s.errs[n]
+	}
+	return nil
+}
+
 // pauses returns the time between each call and the next: pauses[n] is the
 // sleep before retry n.
 func (s *stopwatch) pauses() []time.Duration {
@@ -106,8 +154,8 @@ func ceiling(base, cap time.Duration, n int) time.Duration {
 	return min(d, cap)
 }
 
-// show prints durations compactly, [50ms 100ms 200ms], and at most 12 of them.
-func show(ds []time.Duration) string {
+// list prints durations compactly, [50ms 100ms 200ms], and at most 12 of them.
+func list(ds []time.Duration) string {
 	var s []string
 	for i, d := range ds {
 		if i == maxRows {

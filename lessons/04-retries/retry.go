@@ -1,9 +1,14 @@
 // Package retries calls a dependency again when a call fails, in a way that
 // helps instead of hurting: it waits longer before each retry (exponential
 // backoff), spreads the waiting of many clients apart (full jitter), retries
-// only failures that a second try can fix, never waits past its caller's
-// deadline, and stops retrying when retries become a large share of what it
-// sends (a retry budget).
+// only failures that a second try can fix, gives each attempt a timeout of
+// its own, never waits past its caller's deadline, waits at least as long
+// as an overloaded server asks (Retry-After), and stops retrying when a
+// budget of retries runs dry.
+//
+// Retry only what is safe to do twice. An attempt that timed out may have
+// done its work all the same: retrying "charge the card" charges it twice
+// unless the dependency recognises the repeat (an idempotency key, lesson 09).
 package retries
 
 import (
@@ -23,15 +28,28 @@ type Policy struct {
 	// retry), Do sleeps a random time in [0, min(Cap, Base·2^n)).
 	Base, Cap time.Duration
 
+	// AttemptTimeout, if positive, is the longest Do waits for one attempt.
+	// Each attempt gets a context that ends at AttemptTimeout or at the
+	// caller's deadline, whichever comes first. An attempt that times out
+	// is retried; the caller's deadline is final. Zero means attempts have
+	// no timeout of their own, and still end at the caller's deadline.
+	AttemptTimeout time.Duration
+
 	// Rand returns a number in [0, 1) that picks where in that range each
 	// sleep falls. Nil means math/rand/v2's Float64. Tests set it to make
 	// the sleeps exact.
 	Rand func() float64
 
-	// Budget, if not nil, is shared by every request of a client and
-	// refuses retries once they would be more than its share of requests.
+	// Budget, if not nil, is shared by every request a client sends to
+	// one dependency: each request adds to it and each retry spends from
+	// it, so that retries stay a small share of what the client sends.
 	Budget *Budget
 }
+
+// ErrAttemptTimeout is wrapped by the error of an attempt that ran out of
+// Policy.AttemptTimeout while the caller was still waiting. It is not
+// context.DeadlineExceeded: that one means the caller's own deadline passed.
+var ErrAttemptTimeout = errors.New("attempt timed out")
 
 // retryableError marks an error as worth another try.
 type retryableError struct{ err error }
@@ -58,19 +76,28 @@ func IsRetryable(err error) bool {
 
 // Do calls op until it succeeds, and retries a failure only when all of
 // these hold: the error IsRetryable; fewer than p.MaxAttempts calls were
-// made; the backoff sleep ends before ctx's deadline; and p.Budget (if any)
-// allows one more retry. Otherwise it returns at once, without sleeping.
+// made; the sleep before the retry ends before ctx's deadline; and p.Budget
+// (if any) allows one more retry. Otherwise it returns at once, without
+// sleeping. The sleep is the backoff, plus the server's Retry-After if the
+// error carries one.
+//
+// Each attempt runs in a goroutine of its own, so Do stops waiting for it
+// at p.AttemptTimeout or at ctx's end even if op does not listen to its
+// context. Do may therefore return while an abandoned attempt is still
+// running; it finishes on its own, and leaks nothing as long as op returns
+// at all (give the client underneath a timeout of its own too).
 //
 // A non-retryable error is returned as it is. Any other error wraps op's
-// last error and says why Do stopped: it also wraps ctx.Err() when ctx ended
-// during a sleep, context.DeadlineExceeded when the next sleep would end at
-// or after the deadline, and ErrBudgetExhausted when the budget said no.
+// last error and says why Do stopped: it also wraps ctx.Err() when the
+// caller's context ended, context.DeadlineExceeded when the next sleep
+// would end at or after the deadline, and ErrBudgetExhausted when the
+// budget said no.
 //
 // As shipped, Do is the retry loop people write first: try again at once,
 // whatever went wrong, up to 100 times. Against a dependency that is down,
-// every caller turns one request into 100, all at the same instant.
+// every caller turns one request into 100 calls, back to back.
 func Do(ctx context.Context, p Policy, op func(context.Context) error) error {
-	// TODO(4): count this request in p.Budget (once per Do, not per
+	// TODO(6): count this request in p.Budget (once per Do, not per
 	// attempt), and before each retry ask p.Budget.TryRetry(); when it says
 	// no, stop and return an error wrapping ErrBudgetExhausted and the last
 	// error.
@@ -81,6 +108,14 @@ func Do(ctx context.Context, p Policy, op func(context.Context) error) error {
 	// the last error with %w, so callers (and the layers above) can still
 	// tell what went wrong.
 	for range 100 {
+		// TODO(4): make each attempt in a goroutine of its own, with a
+		// context that ends at p.AttemptTimeout (context.WithTimeout, when
+		// it is positive), and wait for its result or for that context's
+		// end, whichever comes first: the result travels over a channel of
+		// capacity 1, so an abandoned attempt can still hand it over and
+		// exit. An attempt that timed out while ctx is still alive fails
+		// with Retryable(an error wrapping ErrAttemptTimeout); once ctx
+		// itself has ended, stop for good with an error wrapping ctx.Err().
 		err = op(ctx)
 		if err == nil {
 			return nil
@@ -89,6 +124,10 @@ func Do(ctx context.Context, p Policy, op func(context.Context) error) error {
 		// p.Rand() × min(p.Cap, p.Base·2^n), full jitter, using
 		// math/rand/v2's Float64 when p.Rand is nil. Double step by step
 		// and stop at the cap: p.Base<<n overflows when n grows.
+
+		// TODO(5): if the error (or one it wraps) has a method
+		// RetryAfter() time.Duration, the server asked for a wait: sleep
+		// that long plus the backoff above. Find it with errors.As.
 
 		// TODO(3): never sleep past ctx's deadline: if the sleep would
 		// end at or after it, give up at once with an error wrapping

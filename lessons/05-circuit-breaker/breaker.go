@@ -63,6 +63,13 @@ type Settings struct {
 	// (that is what keeps the order), so it must return quickly and must
 	// not call the Breaker.
 	OnStateChange func(from, to State)
+	// IsFailure, if not nil, says whether an error from op is the
+	// dependency's failure. An error it excuses (a 400: the request was
+	// wrong, not the dependency) counts as the dependency answering, like a
+	// success. Nil means every error counts. Whatever it says, an error
+	// returned after the caller's own context ended is not counted at all.
+	// It is called with the breaker's lock held: it must be quick.
+	IsFailure func(error) bool
 }
 
 // ErrOpen is returned, at once, by calls made while the breaker is open.
@@ -103,8 +110,14 @@ func New(s Settings) *Breaker {
 
 // Call runs op through the breaker and returns its error. While the breaker
 // is open, or half-open with all trial calls taken, Call returns ErrOpen or
-// ErrTooManyRequests at once and op is not called. Any error from op counts
-// as a failure of the dependency.
+// ErrTooManyRequests at once and op is not called.
+//
+// An error from op counts as a failure of the dependency unless ctx had
+// ended by the time op returned (the caller gave up: its deadline, its
+// cancel, an errgroup sibling's failure) or Settings.IsFailure excuses it.
+// A half-open trial gives its slot back when ctx ends, even if op never
+// returns, and when op panics (the panic goes on to the caller); the
+// breaker then ignores that trial's result.
 func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) error {
 	// TODO(1): this starter always calls through, so every caller waits
 	// for the dependency, dead or alive. Before op: if the breaker is open,
@@ -121,6 +134,16 @@ func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) erro
 	// TODO(3): remember the generation a call started in, and ignore its
 	// result if the breaker has changed state since. Call OnStateChange
 	// once for every change of state, in order.
+
+	// TODO(4): blame the right party. An error returned when ctx has
+	// already ended is the caller giving up: count nothing (and give a
+	// trial's slot back). An error Settings.IsFailure excuses counts as a
+	// success.
+
+	// TODO(5): a trial whose op never returns must not hold its slot for
+	// ever. Give the slot back when ctx ends (context.AfterFunc) or when op
+	// panics (a deferred function runs while the panic goes on), and
+	// ignore whatever that trial returns afterwards.
 	return op(ctx)
 }
 

@@ -110,6 +110,7 @@ func TestAnOpenBreakerFailsFastWithoutCallingTheDependency(t *testing.T) {
 			synctest.Wait() // whatever ended at this instant is counted before the next client comes
 		}
 		results := await(t, tl, cancel, pending...)
+		show(t, "dead-dependency", callers(tl))
 
 		var waits []string
 		for _, r := range results {
@@ -129,7 +130,6 @@ func TestAnOpenBreakerFailsFastWithoutCallingTheDependency(t *testing.T) {
 		assert.Equal(t, 7, dep.Calls(),
 			"the dependency was called %d times; an open breaker must not call it at all, so only the 7 clients "+
 				"that came while it was closed reach it\n%s", dep.Calls(), tl)
-		t.Logf("the breaker opened at 7s; from then on clients were turned away at once, and the dependency was left alone:\n%s", tl)
 	})
 }
 
@@ -340,6 +340,7 @@ func TestALateSuccessFromBeforeTheTripDoesNotCloseTheBreaker(t *testing.T) {
 		for _, r := range await(t, tl, cancel, reports...) {
 			assert.NoError(t, r.err, "%s succeeded: its caller gets its result even though the breaker ignores it", r.who)
 		}
+		show(t, "late-success", callers(tl))
 	})
 }
 
@@ -470,6 +471,266 @@ func TestCallsRunSideBySideThroughAClosedBreaker(t *testing.T) {
 			"all %d calls should be at the dependency at once; the breaker must not make them take turns\n%s", clients, tl)
 		assert.Equal(t, breaker.Closed.String(), br.State().String(), "10 successes leave the breaker closed")
 	})
+}
+
+// Exercise 4: blame the right party. Only the dependency's own failures
+// count: not a caller giving up, not an error the classifier excuses.
+
+func TestCallersWhoGiveUpDoNotOpenTheBreaker(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, tc := range []struct {
+		name  string
+		leave func(context.Context) (context.Context, context.CancelFunc)
+	}{
+		{"their deadline passes", func(ctx context.Context) (context.Context, context.CancelFunc) {
+			return context.WithTimeout(ctx, 100*time.Millisecond)
+		}},
+		{"a sibling's failure cancels them", func(ctx context.Context) (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(ctx)
+			time.AfterFunc(100*time.Millisecond, cancel) // as errgroup.WithContext does when a sibling fails
+			return ctx, cancel
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				defer letEverythingFinish()
+				tl := timeline.New()
+				// Healthy, only slower than these callers will wait: 1s a call.
+				dep := newDependency(tl, backend.Latency(time.Second))
+				br := breaker.New(breaker.Settings{MaxFailures: 5, OpenTimeout: time.Minute})
+
+				var states []string
+				for i := 1; i <= 6; i++ {
+					ctx, cancel := tc.leave(t.Context())
+					r := await(t, tl, cancel, goCall(ctx, br, via(dep), tl, fmt.Sprintf("client %d", i)))[0]
+					cancel()
+					require.ErrorIs(t, r.err, ctx.Err(), "client %d gave up after 100ms: its call should end with its context's error\n%s", i, tl)
+					states = append(states, br.State().String())
+				}
+				patient := callOne(t, br, via(dep), tl, "a patient client")
+				if tc.name == "their deadline passes" {
+					show(t, "callers-give-up", callers(tl))
+				}
+
+				assert.Equal(t, slices.Repeat([]string{"closed"}, 6), states,
+					"the state after each of 6 callers who gave up after 100ms on a healthy dependency that takes 1s. "+
+						"Their errors are their own doing: when the caller's own context has ended (ctx.Err() != nil), "+
+						"the error says nothing about the dependency. Do not count it\n%s", tl)
+				assert.NoError(t, patient.err,
+					"a caller who waits the full 1s should get through and succeed; a breaker opened by impatient "+
+						"callers turns a healthy dependency away\n%s", tl)
+			})
+		})
+	}
+}
+
+func TestATimeoutInsideTheOperationCountsAsAFailure(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		tl := timeline.New()
+		// The dependency hangs: it never answers, until its caller gives up.
+		dep := newDependency(tl, backend.Hang())
+		br := breaker.New(breaker.Settings{MaxFailures: 5, OpenTimeout: time.Minute})
+		// The operation bounds its own wait, as an attempt timeout does
+		// (lesson 04): this timeout is the dependency being too slow.
+		op := func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+			defer cancel()
+			return via(dep)(ctx)
+		}
+
+		var states []string
+		for i := 1; i <= 6; i++ {
+			r := callOne(t, br, op, tl, fmt.Sprintf("client %d", i))
+			require.ErrorIs(t, r.err, context.DeadlineExceeded, "call %d should time out after 200ms\n%s", i, tl)
+			states = append(states, br.State().String())
+		}
+		late := callOne(t, br, op, tl, "client 7")
+
+		assert.Equal(t, []string{"closed", "closed", "closed", "closed", "closed", "open"}, states,
+			"the state after each of 6 calls to a dependency that hangs, each cut off by the operation's own 200ms "+
+				"timeout while its caller was still waiting. That timeout IS the dependency's failure: count it, or a "+
+				"hung dependency never trips the breaker. Only a context the caller itself gave up on is excused\n%s", tl)
+		assert.ErrorIs(t, late.err, breaker.ErrOpen, "the breaker opened: client 7 should be turned away at once\n%s", tl)
+		assert.Equal(t, 6, dep.Calls(), "an open breaker must not call the dependency\n%s", tl)
+	})
+}
+
+// errBadRequest is the dependency answering that the request was wrong:
+// no fault of the dependency.
+var errBadRequest = errors.New("400 bad request")
+
+func TestAnErrorTheClassifierExcusesCountsAsTheDependencyAnswering(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		tl := timeline.New()
+		// Three failures, a 400 (the dependency answered: the request was
+		// wrong), then nothing but failures.
+		dep := newDependency(tl, backend.Latency(time.Second), backend.FailFunc(func(n int) error {
+			if n == 4 {
+				return errBadRequest
+			}
+			return errDown
+		}))
+		br := breaker.New(breaker.Settings{MaxFailures: 3, OpenTimeout: time.Hour,
+			IsFailure: func(err error) bool { return !errors.Is(err, errBadRequest) }})
+
+		var got []string
+		for i := 1; i <= 8; i++ {
+			callOne(t, br, via(dep), tl, fmt.Sprintf("client %d", i))
+			got = append(got, br.State().String())
+		}
+		want := []string{"closed", "closed", "closed", "closed", "closed", "closed", "closed", "open"}
+		assert.Equal(t, want, got,
+			"the state after each call of fail, fail, fail, 400, fail, fail, fail, fail, with MaxFailures=3 and an "+
+				"IsFailure that excuses 400s. A 400 is the dependency answering: it is not a failure, and, like a "+
+				"success, it ends the run of failures in a row (sony/gobreaker's IsSuccessful does the same). Call "+
+				"Settings.IsFailure when it is not nil\n%s", tl)
+	})
+}
+
+// Exercise 5: a trial call that never returns must not wedge the breaker.
+
+// halfOpenAt trips a breaker set to MaxFailures 1 and OpenTimeout 10s with
+// two calls to dep (open at 2s), and sleeps until it half-opens, at 12s.
+func halfOpenAt(t *testing.T, start time.Time, br *breaker.Breaker, dep *backend.Backend, tl *timeline.Timeline) {
+	t.Helper()
+	trip(t, br, dep, tl, 2)
+	at(start, 12*time.Second)
+	require.Equal(t, breaker.HalfOpen.String(), br.State().String(), "10s after opening at 2s, the breaker should be half-open\n%s", tl)
+}
+
+func TestAHungTrialGivesItsSlotBackWhenItsCallerGivesUp(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		dep := newDependency(tl, backend.Latency(time.Second), backend.FailWith(errDown))
+		br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second})
+		halfOpenAt(t, start, br, dep, tl)
+		tl = timeline.New() // draw from 12s on: the half-open part
+
+		// The trial hangs, and does not listen to its context. Its caller
+		// gives up after 1s.
+		dep.Set(backend.Hang(), backend.IgnoreContext())
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		hung := goCall(ctx, br, via(dep), tl, "trial (hangs)")
+		synctest.Wait()
+		at(start, 12500*time.Millisecond)
+		// (Should this call get through by mistake, it answers at once
+		// instead of hanging too.)
+		busy := callOne(t, br, via(backend.New("another dependency")), tl, "client at 12.5s")
+
+		// The dependency is back for calls from now on.
+		dep.Set(backend.Recover(), backend.HonourContext(), backend.FailWith(nil), backend.Latency(100*time.Millisecond))
+		at(start, 13*time.Second)
+		next := callOne(t, br, via(dep), tl, "client at 13s")
+		state := br.State().String()
+		dep.Release() // the hung call ends at last
+		synctest.Wait()
+		show(t, "hung-trial", "from 12s, when the breaker half-opened; the trial's caller waits 1s at most:\n"+callers(tl))
+
+		assert.ErrorIs(t, busy.err, breaker.ErrTooManyRequests,
+			"at 12.5s the trial is still running and its caller still waiting: another call should get "+
+				"ErrTooManyRequests\n%s", tl)
+		assert.NoError(t, next.err,
+			"at 13s the hung trial's caller gave up (its 1s deadline); the trial slot should be given back then "+
+				"(context.AfterFunc on the trial's ctx), so the next caller becomes the new trial and gets through. "+
+				"A slot held by a call that never returns wedges the breaker in half-open for ever\n%s", tl)
+		assert.Equal(t, breaker.Closed.String(), state, "the new trial succeeded at 13.1s: the breaker should be closed\n%s", tl)
+		assert.ErrorIs(t, (<-hung).err, backend.ErrReleased, "the hung call's caller gets its result in the end\n%s", tl)
+	})
+}
+
+func TestALateResultFromAnAbandonedTrialIsIgnored(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		dep := newDependency(tl, backend.Latency(time.Second), backend.FailWith(errDown))
+		br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second})
+		halfOpenAt(t, start, br, dep, tl)
+		tl = timeline.New() // draw from 12s on: the half-open part
+
+		// Trial A takes 2s and does not listen to its context; its caller
+		// gives up after 1s, at 13s. A's call answers all the same, at 14s.
+		dep.Set(backend.Latency(2*time.Second), backend.IgnoreContext(), backend.FailWith(nil))
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		a := goCall(ctx, br, via(dep), tl, "trial A (2s)")
+		synctest.Wait()
+		// Trial B, from 13s, finds the dependency still down: it fails at 18s.
+		at(start, 13*time.Second)
+		dep.Set(backend.Latency(5*time.Second), backend.HonourContext(), backend.FailWith(errDown))
+		b := goCall(t.Context(), br, via(dep), tl, "trial B (5s)")
+		synctest.Wait()
+		at(start, 14*time.Second)
+		stateAfterA := br.State().String()
+		at(start, 18*time.Second)
+		stateAfterB := br.State().String()
+		show(t, "abandoned-trial", "from 12s, when the breaker half-opened; trial A's caller waits 1s at most:\n"+callers(tl))
+
+		assert.Equal(t, breaker.HalfOpen.String(), stateAfterA,
+			"at 14s trial A succeeded, but its slot was given back at 13s, when its caller left, and trial B took "+
+				"it: A's result comes too late to decide anything. Only trial B may close or open the breaker now\n%s", tl)
+		assert.Equal(t, breaker.Open.String(), stateAfterB, "trial B failed at 18s: the breaker should be open again\n%s", tl)
+		assert.NoError(t, (<-a).err, "trial A's caller gets its result all the same\n%s", tl)
+		assert.ErrorIs(t, (<-b).err, errDown, "trial B gets the dependency's error\n%s", tl)
+	})
+}
+
+func TestATrialThatPanicsGivesItsSlotBack(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		dep := newDependency(tl, backend.Latency(time.Second), failFirst(2))
+		br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second})
+		halfOpenAt(t, start, br, dep, tl)
+
+		panicked := make(chan any, 1)
+		go func() {
+			defer func() { panicked <- recover() }()
+			_ = br.Call(t.Context(), func(context.Context) error { panic("a bug in the operation") })
+		}()
+		got := <-panicked
+		next := callOne(t, br, via(dep), tl, "client after the panic")
+
+		assert.Equal(t, "a bug in the operation", got,
+			"the trial's operation panicked: Call should let the panic go on to its caller, not swallow it")
+		assert.NoError(t, next.err,
+			"the trial panicked, and its slot should be given back as the panic passes through Call (a deferred "+
+				"function runs during a panic), so the next caller becomes the new trial and reaches the dependency, "+
+				"which is back. A slot never given back wedges the breaker in half-open for ever\n%s", tl)
+		assert.Equal(t, breaker.Closed.String(), br.State().String(), "the new trial succeeded: the breaker should be closed\n%s", tl)
+	})
+}
+
+// show prints a picture on a -v run and, when WAITING_TIMELINES names a
+// folder, keeps it there for the slides. Call it before the assertions, so
+// that a failing run keeps its picture too.
+func show(t *testing.T, name, picture string) {
+	t.Helper()
+	timeline.Keep(t, name, picture)
+	t.Log("\n" + picture)
+}
+
+// callers draws tl without the dependency's own rows, which repeat the
+// callers' (on a slide, the callers' waits are the story).
+func callers(tl *timeline.Timeline) string {
+	var spans []timeline.Span
+	for _, sp := range tl.Spans() {
+		if sp.Who != "dependency" && sp.Who != "slow report" {
+			spans = append(spans, sp)
+		}
+	}
+	return timeline.Render(tl.Origin(), time.Now(), spans)
 }
 
 // letEverythingFinish sleeps past any work a test started (virtual time

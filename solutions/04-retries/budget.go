@@ -2,59 +2,69 @@ package retries
 
 import (
 	"errors"
+	"math"
 	"sync"
 )
 
-// ErrBudgetExhausted says Do stopped retrying because retries already make
-// up the budget's share of requests.
+// ErrBudgetExhausted says Do stopped retrying because the retry budget had
+// no token left.
 var ErrBudgetExhausted = errors.New("retry budget exhausted")
 
-// A Budget limits retries to a share of requests, as the Google SRE book
-// describes ("Handling Overload"): a client retries only while its retries
-// stay within, say, 10% of its requests.
+// A Budget limits retries with a capped token bucket. It starts full, with
+// capacity tokens. Every request puts ratio tokens in, never filling it
+// past capacity; every retry takes one token out, and is refused when less
+// than one is left. So, over any stretch of time, a client's retries are at
+// most ratio × its requests in that stretch, plus capacity: against a
+// dependency that is down, 1,000 requests with a budget of (0.1, 10) make
+// at most 1,000 + 100 + 10 calls, however long the client was healthy
+// before.
 //
-// Why this rule and not the AWS SDK's token bucket (500 tokens, a retry
-// costs 5, a success gives 1 back)? The ratio bounds the load a client
-// sends to a dependency that is down at (1 + ratio) × its requests, however
-// many requests it sends: 1.1× for 10%. The token bucket allows a fixed
-// burst of 100 retries and then none until successes refill it: kind to a
-// short blip, but its bound is "requests + 100", which depends on traffic.
+// The cap is the point. A budget counted since the client started (retries
+// at most 10% of all requests ever) banks allowance while all is well and
+// spends it in the outage: after 10,000 healthy requests it lets the next
+// 1,000 requests make 2,100 calls. gRPC's retry throttling (gRFC A6) and
+// Finagle's RetryBudget are relatives of this rule that forget, too.
 //
-// A Budget counts from the moment it is made; a long-lived client would
-// count over a sliding window (the last minute, say), so a quiet past cannot
-// bank a large allowance. It is safe for concurrent use: share one among all
-// the requests of a client.
+// Tokens are counted in thousandths, as integers: ten deposits of 0.1 in
+// float64 add up to 0.9999999999999999, one token short.
+//
+// It is safe for concurrent use: share one among all the requests a client
+// sends to one dependency.
 type Budget struct {
-	ratio float64
+	capacity int64 // thousandths of a token
+	deposit  int64 // thousandths of a token, per request
 
-	mu       sync.Mutex // held only to count, never while anyone waits
-	requests int
-	retries  int
+	mu     sync.Mutex // held only to count, never while anyone waits
+	tokens int64      // thousandths of a token
 }
 
-// NewBudget returns a budget that allows retries up to ratio × requests
-// (0.1 for the SRE book's 10%).
-func NewBudget(ratio float64) *Budget {
-	return &Budget{ratio: ratio}
+// milli is one token, in the thousandths a Budget counts.
+const milli = 1000
+
+// NewBudget returns a full budget of capacity tokens, to which every
+// request adds ratio tokens (0.1: one retry earned for every ten
+// requests). ratio is rounded to thousandths.
+func NewBudget(ratio float64, capacity int) *Budget {
+	c := int64(capacity) * milli
+	return &Budget{capacity: c, deposit: int64(math.Round(ratio * milli)), tokens: c}
 }
 
-// Request counts one new request. Do calls it once per call of Do, not once
-// per attempt: counting attempts would let retries raise their own allowance.
+// Request counts one new request: it adds ratio tokens, up to capacity.
+// Do calls it once per call of Do, not once per attempt: counting attempts
+// would let retries raise their own allowance.
 func (b *Budget) Request() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.requests++
+	b.tokens = min(b.tokens+b.deposit, b.capacity)
 }
 
-// TryRetry reports whether one more retry fits in the budget, that is
-// whether retries, counting this one, would be at most ratio × requests,
-// and if so counts it.
+// TryRetry reports whether a whole token is left, and if so spends it.
 func (b *Budget) TryRetry() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if float64(b.retries+1) > b.ratio*float64(b.requests) {
+	if b.tokens < milli {
 		return false
 	}
-	b.retries++
+	b.tokens -= milli
 	return true
 }

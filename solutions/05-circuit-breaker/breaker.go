@@ -64,6 +64,13 @@ type Settings struct {
 	// (that is what keeps the order), so it must return quickly and must
 	// not call the Breaker.
 	OnStateChange func(from, to State)
+	// IsFailure, if not nil, says whether an error from op is the
+	// dependency's failure. An error it excuses (a 400: the request was
+	// wrong, not the dependency) counts as the dependency answering, like a
+	// success. Nil means every error counts. Whatever it says, an error
+	// returned after the caller's own context ended is not counted at all.
+	// It is called with the breaker's lock held: it must be quick.
+	IsFailure func(error) bool
 }
 
 // ErrOpen is returned, at once, by calls made while the breaker is open.
@@ -81,8 +88,17 @@ type Breaker struct {
 	state      State
 	generation uint64    // changes with every change of state
 	failures   int       // failures in a row, in this generation (Closed)
-	trials     int       // trial calls let through, in this generation (HalfOpen)
+	trials     int       // trial calls holding a slot, in this generation (HalfOpen)
 	openedAt   time.Time // when the breaker last opened
+}
+
+// A ticket is one call let through: the generation it belongs to, whether
+// it holds one of the half-open trial slots, and whether its outcome is
+// settled (counted, or given up on). Its fields are guarded by Breaker.mu.
+type ticket struct {
+	gen     uint64
+	trial   bool
+	settled bool
 }
 
 // New returns a closed breaker.
@@ -101,20 +117,36 @@ func New(s Settings) *Breaker {
 
 // Call runs op through the breaker and returns its error. While the breaker
 // is open, or half-open with all trial calls taken, Call returns ErrOpen or
-// ErrTooManyRequests at once and op is not called. Any error from op counts
-// as a failure of the dependency.
+// ErrTooManyRequests at once and op is not called.
+//
+// An error from op counts as a failure of the dependency unless ctx had
+// ended by the time op returned (the caller gave up: its deadline, its
+// cancel, an errgroup sibling's failure) or Settings.IsFailure excuses it.
+// A half-open trial gives its slot back when ctx ends, even if op never
+// returns, and when op panics (the panic goes on to the caller); the
+// breaker then ignores that trial's result.
 func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) error {
-	gen, err := b.admit()
+	t, err := b.admit()
 	if err != nil {
 		return err
 	}
-	// The lock is not held while op runs. Holding it would let one call at
-	// a time through, so every caller would also wait for all the callers
-	// before it; and inside a synctest bubble a goroutine waiting for a
-	// sync.Mutex is not durably blocked, so the clock would stop and the
-	// test would hang.
+	if t.trial {
+		// A hung trial would hold its slot, and the breaker, for ever: give
+		// it back the moment the caller gives up, even if op does not.
+		stop := context.AfterFunc(ctx, func() { b.giveBack(t) })
+		defer stop()
+	}
+	returned := false
+	defer func() {
+		if !returned {
+			b.giveBack(t) // op panicked: a bug on our side, no news about the dependency
+		}
+	}()
+	// No lock while op runs: callers would take turns at the dependency,
+	// and in a synctest bubble the clock would stop (see the README).
 	err = op(ctx)
-	b.record(gen, err)
+	returned = true
+	b.record(ctx, t, err)
 	return err
 }
 
@@ -127,37 +159,66 @@ func (b *Breaker) State() State {
 	return b.state
 }
 
-// admit decides whether a call may go through, and returns the generation
-// it belongs to.
-func (b *Breaker) admit() (uint64, error) {
+// admit decides whether a call may go through, and returns its ticket.
+func (b *Breaker) admit() (*ticket, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.tick(time.Now())
+	t := &ticket{gen: b.generation}
 	switch b.state {
 	case Open:
-		return 0, ErrOpen
+		return nil, ErrOpen
 	case HalfOpen:
 		if b.trials >= b.settings.HalfOpenMax {
-			return 0, ErrTooManyRequests
+			return nil, ErrTooManyRequests
 		}
 		b.trials++
+		t.trial = true
 	}
-	return b.generation, nil
+	return t, nil
 }
 
-// record counts the result of a call admitted in generation gen.
-func (b *Breaker) record(gen uint64, err error) {
+// giveBack settles a call whose result will not be counted, and frees its
+// trial slot if it holds one in the current generation.
+func (b *Breaker) giveBack(t *ticket) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.release(t)
+}
+
+// release is giveBack with the lock held.
+func (b *Breaker) release(t *ticket) {
+	if t.settled {
+		return
+	}
+	t.settled = true
+	if t.trial && t.gen == b.generation {
+		b.trials--
+	}
+}
+
+// record counts the result of a call let through with ticket t.
+func (b *Breaker) record(ctx context.Context, t *ticket, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := time.Now()
 	b.tick(now)
-	if gen != b.generation {
-		// The call started before the last change of state: it says
-		// nothing about the dependency as it is now (a success from before
-		// the trip must not close the breaker, a failure from before the
-		// last close must not count towards the next trip).
+	switch {
+	case t.settled:
+		return // given back when its caller left: too late to decide anything
+	case t.gen != b.generation:
+		// Started before the last change of state: news about the past (a
+		// success from before the trip must not close the breaker, a failure
+		// from before the last close must not count towards the next trip).
+		t.settled = true
 		return
+	case err != nil && ctx.Err() != nil:
+		b.release(t) // the caller gave up: no news about the dependency
+		return
+	case err != nil && b.settings.IsFailure != nil && !b.settings.IsFailure(err):
+		err = nil // the dependency answered; the request was at fault
 	}
+	t.settled = true
 	switch b.state {
 	case Closed:
 		if err == nil {

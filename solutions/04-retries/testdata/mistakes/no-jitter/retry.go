@@ -1,5 +1,5 @@
 // Mistake: each client sleeps exactly min(Cap, Base·2^n), plain exponential backoff, so clients that failed together retry together, in waves, and the dependency meets the whole herd again at every step.
-// Caught by: TestBackoffDoublesFromBaseUpToTheCap, TestFullJitterApproachesButNeverPassesTheCap, TestJitterSpreadsAHerdOfClientsApart, TestGivesUpAtOnceWhenTheNextSleepWouldEndPastTheDeadline
+// Caught by: TestBackoffDoublesFromBaseUpToTheCap, TestFullJitterApproachesButNeverPassesTheCap, TestJitterSpreadsAHerdOfClientsApart, TestGivesUpAtOnceWhenTheNextSleepWouldEndPastTheDeadline, TestAHungAttemptIsAbandonedAtTheAttemptTimeoutAndRetried, TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed, TestRetryAfterWaitsTheServersHintPlusJitter, TestClientsToldTheSameRetryAfterComeBackSpreadOut
 
 package retries
 

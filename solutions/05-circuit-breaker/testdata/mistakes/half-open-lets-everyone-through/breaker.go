@@ -1,17 +1,20 @@
 // Mistake: a half-open breaker lets every call through instead of HalfOpenMax trial calls, so the whole crowd that waited out the timeout lands on a dependency that may still be down.
-// Caught by: TestHalfOpenLetsOnlyHalfOpenMaxTrialCallsThrough, TestALateSuccessFromBeforeTheTripDoesNotCloseTheBreaker
+// Caught by: TestHalfOpenLetsOnlyHalfOpenMaxTrialCallsThrough, TestALateSuccessFromBeforeTheTripDoesNotCloseTheBreaker, TestAHungTrialGivesItsSlotBackWhenItsCallerGivesUp
 
 package breaker
 
-// admit decides whether a call may go through, and returns the generation
-// it belongs to.
-func (b *Breaker) admit() (uint64, error) {
+// admit decides whether a call may go through, and returns its ticket.
+func (b *Breaker) admit() (*ticket, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.tick(time.Now())
+	t := &ticket{gen: b.generation}
 	switch b.state {
 	case Open:
-		return 0, ErrOpen
+		return nil, ErrOpen
+	case HalfOpen:
+		b.trials++
+		t.trial = true
 	}
-	return b.generation, nil
+	return t, nil
 }

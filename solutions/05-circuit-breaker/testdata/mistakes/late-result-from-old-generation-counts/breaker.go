@@ -3,12 +3,22 @@
 
 package breaker
 
-// record counts the result of a call admitted in generation gen.
-func (b *Breaker) record(gen uint64, err error) {
+// record counts the result of a call let through with ticket t.
+func (b *Breaker) record(ctx context.Context, t *ticket, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := time.Now()
 	b.tick(now)
+	switch {
+	case t.settled:
+		return // given back when its caller left: too late to decide anything
+	case err != nil && ctx.Err() != nil:
+		b.release(t) // the caller gave up: no news about the dependency
+		return
+	case err != nil && b.settings.IsFailure != nil && !b.settings.IsFailure(err):
+		err = nil // the dependency answered; the request was at fault
+	}
+	t.settled = true
 	switch b.state {
 	case Closed:
 		if err == nil {

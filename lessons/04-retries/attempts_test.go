@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -38,6 +39,9 @@ func TestDoStopsAfterMaxAttempts(t *testing.T) {
 
 				_, err := request(t.Context(), tl, p, callOf(dep))
 
+				if tc.maxAttempts == 3 {
+					show(t, "max-attempts-3", picture(tl))
+				}
 				assert.Equal(t, tc.calls, dep.Calls(),
 					"one request to a dependency that is down made %d calls; with MaxAttempts %d it should make %d "+
 						"(the first call counts). Every extra call is load on something already failing\n%s",
@@ -93,21 +97,46 @@ func TestNonRetryableErrorReturnsAfterOneCall(t *testing.T) {
 // below it through retries.Do with its own policy; the lowest calls bottom.
 // policies[0] is the top. If bottom gets more than storm calls, every layer
 // stops calling down, so a Do that ignores MaxAttempts cannot run for ever.
-func stack(bottom *backend.Backend, storm int, policies ...retries.Policy) func(context.Context) error {
+// It returns the top's operation and a count of the calls that reached each
+// layer, the database last, to read once the request is over.
+func stack(bottom *backend.Backend, storm int, policies ...retries.Policy) (func(context.Context) error, func() []int) {
 	errStorm := errors.New("the test stopped the storm")
+	calls := make([]int, len(policies)) // calls[i]: how often layer i was called
 	op := callOf(bottom)
-	for _, p := range slices.Backward(policies) {
+	for i, p := range slices.Backward(policies) {
 		below := op
 		op = func(ctx context.Context) error {
+			calls[i]++ // one request at a time: no lock needed
 			if bottom.Calls() >= storm {
 				return errStorm
 			}
 			return retries.Do(ctx, p, below)
 		}
 	}
-	return op
+	return op, func() []int { return append(slices.Clone(calls), bottom.Calls()) }
 }
 
+// layers draws how many calls reached each layer of a stack, for one
+// request at the top.
+func layers(title string, counts []int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\ncalls that reached each layer, for ONE request at the top:\n", title)
+	for i, n := range counts {
+		name := fmt.Sprintf("layer %d", i+1)
+		switch {
+		case i == 0:
+			name += " (top)"
+		case i == len(counts)-1:
+			name = "database"
+		}
+		fmt.Fprintf(&b, "  %-14s %5d\n", name, n)
+	}
+	return b.String()
+}
+
+// TestRetriesMultiplyAcrossLayers is a demonstration: it passes as soon as
+// Do makes at most MaxAttempts calls. Predict its figure, then run it with
+// -v to see it.
 func TestRetriesMultiplyAcrossLayers(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
@@ -115,8 +144,10 @@ func TestRetriesMultiplyAcrossLayers(t *testing.T) {
 		p := retries.Policy{MaxAttempts: 3, Base: 10 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
 		const storm = 5000
 
-		err := stack(bottom, storm, p, p, p, p, p)(t.Context())
+		top, counts := stack(bottom, storm, p, p, p, p, p)
+		err := top(t.Context())
 
+		show(t, "layers-retrying-everywhere", layers("5 layers, each making up to 3 attempts of the layer below", counts()))
 		require.Error(t, err, "the database is down, so the top caller should get an error")
 		require.Less(t, bottom.Calls(), storm,
 			"the test stopped the storm after %d calls reached the database for ONE request at the top; "+
@@ -125,7 +156,6 @@ func TestRetriesMultiplyAcrossLayers(t *testing.T) {
 			"5 layers that each make 3 attempts turn one request at the top into 3×3×3×3×3 = 3^5 = 243 calls "+
 				"at the bottom; got %d. (If you got fewer, does Do's error still wrap the retryable error it "+
 				"gave up on? The layer above decides with IsRetryable.)", bottom.Calls())
-		t.Logf("one request at the top, 5 layers × 3 attempts: %d calls reached the database", bottom.Calls())
 	})
 }
 
@@ -139,8 +169,10 @@ func TestRetryingAtOneLayerOnlyKeepsTheLoadFlat(t *testing.T) {
 
 		// Only the layer next to the database retries; the four above pass
 		// failures straight up.
-		err := stack(bottom, storm, passThrough, passThrough, passThrough, passThrough, retrying)(t.Context())
+		top, counts := stack(bottom, storm, passThrough, passThrough, passThrough, passThrough, retrying)
+		err := top(t.Context())
 
+		show(t, "layers-retrying-once", layers("4 layers that pass failures up, 1 that retries", counts()))
 		require.Error(t, err, "the database is down, so the top caller should get an error")
 		assert.Equal(t, 3, bottom.Calls(),
 			"4 layers with MaxAttempts 1 and one layer with 3: one request should reach the database 1×1×1×1×3 = 3 times; got %d",
@@ -167,7 +199,8 @@ func TestBackoffDoublesFromBaseUpToTheCap(t *testing.T) {
 			want = append(want, ceiling(base, cap, n)/2)
 		}
 		got := sw.pauses()
-		require.Equal(t, show(want[:6]), show(got[:6]),
+		show(t, "backoff-pauses", fmt.Sprintf("the pauses before each retry, Base 100ms, Cap 1s, Rand 0.5:\n%s\n", list(got)))
+		require.Equal(t, list(want[:6]), list(got[:6]),
 			"the pauses between attempts: with Rand always 0.5, Base 100ms and Cap 1s, Do should sleep "+
 				"0.5 × min(1s, 100ms·2^n) before retry n: 50ms, 100ms, 200ms, 400ms, then 500ms for ever. "+
 				"Retrying at once hits a failing dependency again before it could have recovered")
@@ -191,7 +224,7 @@ func TestFullJitterApproachesButNeverPassesTheCap(t *testing.T) {
 
 			// 255/256 of each ceiling, exact: every ceiling is a multiple of 256ns.
 			want := "[99.609375ms 199.21875ms 398.4375ms 796.875ms 996.09375ms 996.09375ms]"
-			assert.Equal(t, want, show(sw.pauses()),
+			assert.Equal(t, want, list(sw.pauses()),
 				"the pauses between attempts: full jitter sleeps Rand() × min(Cap, Base·2^n); with Rand 255/256 that is "+
 					"just under 100ms, 200ms, 400ms, 800ms, and then just under the 1s cap, never more")
 		})
@@ -204,14 +237,14 @@ func TestFullJitterApproachesButNeverPassesTheCap(t *testing.T) {
 			_ = retries.Do(t.Context(), p, sw.op)
 
 			pauses := sw.pauses()
-			require.Equal(t, 11, len(pauses), "MaxAttempts is 12, so Do should pause 11 times: %s", show(pauses))
+			require.Equal(t, 11, len(pauses), "MaxAttempts is 12, so Do should pause 11 times: %s", list(pauses))
 			for n, got := range pauses {
 				limit := ceiling(base, cap, n)
 				assert.LessOrEqual(t, got, limit,
-					"pauses %s: the pause before retry %d should never pass min(Cap, Base·2^n) = %v", show(pauses), n, limit)
+					"pauses %s: the pause before retry %d should never pass min(Cap, Base·2^n) = %v", list(pauses), n, limit)
 				assert.GreaterOrEqual(t, got, limit*99/100,
 					"pauses %s: with Rand almost 1, the pause before retry %d should be almost %v",
-					show(pauses), n, limit)
+					list(pauses), n, limit)
 			}
 		})
 	})
@@ -287,6 +320,7 @@ func TestGivesUpAtOnceWhenTheNextSleepWouldEndPastTheDeadline(t *testing.T) {
 		// Calls at 0, 150ms, 350ms and 650ms, 100ms each, with pauses of
 		// 50ms, 100ms and 200ms between them. At 750ms the next pause is
 		// 400ms, which would end at 1.15s: after the 1s deadline.
+		show(t, "deadline-give-up", picture(tl))
 		assert.Equal(t, 750*time.Millisecond, waited,
 			"the client waited %v. After the 4th call failed at 750ms, the next pause (400ms) would end at 1.15s, "+
 				"past the 1s deadline: Do should give up at once, at 750ms, not sleep for nothing\n%s", waited, picture(tl))
@@ -320,5 +354,202 @@ func TestCancelDuringASleepEndsTheWaitAtOnce(t *testing.T) {
 		require.Error(t, err)
 		assert.ErrorIs(t, err, context.Canceled, "got %q; the error should say the caller cancelled", err)
 		assert.ErrorIs(t, err, errUnavailable, "got %q; the error should wrap the last error too", err)
+	})
+}
+
+// Exercise 4: a timeout for each attempt. The caller's deadline is final.
+
+// deafDependency returns a dependency that takes latency(n) for call n and
+// does not listen to its context: a call goes on after its caller has given
+// up, as a query on a stuck connection does. Unless tl is nil, each call is
+// drawn on tl.
+func deafDependency(tl *timeline.Timeline, latency func(n int) time.Duration) *backend.Backend {
+	opts := []backend.Option{backend.LatencyFunc(latency), backend.IgnoreContext()}
+	if tl != nil {
+		opts = append(opts, backend.Record(tl))
+	}
+	return backend.New("dependency", opts...)
+}
+
+func TestAHungAttemptIsAbandonedAtTheAttemptTimeoutAndRetried(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letAbandonedCallsFinish()
+		tl := timeline.New()
+		// The first call hangs for 10s; the others answer in 50ms.
+		dep := deafDependency(tl, func(n int) time.Duration {
+			if n == 1 {
+				return 10 * time.Second
+			}
+			return 50 * time.Millisecond
+		})
+		p := retries.Policy{MaxAttempts: 3, AttemptTimeout: 300 * time.Millisecond,
+			Base: 100 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+
+		waited, err := request(ctx, tl, p, callOf(dep))
+
+		show(t, "hung-attempt", picture(tl))
+		assert.Equal(t, 400*time.Millisecond, waited,
+			"the client waited %v. The first call hung (10s, and it does not listen to its context). With "+
+				"AttemptTimeout 300ms, Do should stop waiting for it at 300ms, sleep 50ms, and retry at 350ms; that "+
+				"call answers at 400ms. Run each attempt in a goroutine with a context.WithTimeout of its own, hand "+
+				"its result over a channel of capacity 1, and select on that channel and the attempt's ctx.Done()\n%s",
+			waited, picture(tl))
+		assert.NoError(t, err, "the second call succeeded, so Do should succeed\n%s", picture(tl))
+		assert.Equal(t, 2, dep.Calls(), "one hung call and one that answered\n%s", picture(tl))
+	})
+}
+
+func TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letAbandonedCallsFinish()
+		tl := timeline.New()
+		// Every call would take 10s; this dependency listens to its context.
+		dep := backend.New("dependency", backend.Latency(10*time.Second), backend.Record(tl))
+		p := retries.Policy{MaxAttempts: 2, AttemptTimeout: 100 * time.Millisecond,
+			Base: 100 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
+
+		// The caller has no deadline at all.
+		waited, err := request(t.Context(), tl, p, callOf(dep))
+
+		assert.Equal(t, 250*time.Millisecond, waited,
+			"the client waited %v: two attempts of 100ms (the AttemptTimeout) with a 50ms pause between them "+
+				"make 250ms\n%s", waited, picture(tl))
+		require.Error(t, err, "both attempts timed out, so Do should fail")
+		assert.ErrorIs(t, err, retries.ErrAttemptTimeout,
+			"got %q; an attempt that ran out of its AttemptTimeout should fail with an error that wraps "+
+				"retries.ErrAttemptTimeout, and be retried", err)
+		assert.NotErrorIs(t, err, context.DeadlineExceeded,
+			"got %q; the caller had no deadline, yet the error says context.DeadlineExceeded. Callers read that as "+
+				"\"my own deadline passed\" and stop retrying: report the attempt's timeout as retries.ErrAttemptTimeout, "+
+				"not as the context error the attempt saw", err)
+	})
+}
+
+func TestTheCallersDeadlineEndsAnAttemptThatIgnoresIt(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, tc := range []struct {
+		attemptTimeout time.Duration
+		calls          int
+		why            string
+	}{
+		{0, 1, "the one attempt had no timeout of its own, so it runs until the caller's deadline"},
+		{300 * time.Millisecond, 3, "attempts at 0, 350ms and 750ms (300ms each, pauses of 50ms and 100ms); the third is cut short by the caller's deadline"},
+	} {
+		t.Run(fmt.Sprintf("AttemptTimeout=%v", tc.attemptTimeout), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				defer letAbandonedCallsFinish()
+				tl := timeline.New()
+				dep := deafDependency(tl, func(int) time.Duration { return 10 * time.Second })
+				p := retries.Policy{MaxAttempts: 10, AttemptTimeout: tc.attemptTimeout,
+					Base: 100 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
+				ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+				defer cancel()
+
+				waited, err := request(ctx, tl, p, callOf(dep))
+
+				assert.Equal(t, time.Second, waited,
+					"the client waited %v with a 1s deadline: Do should stop waiting at the deadline even when "+
+						"the dependency does not listen to its context (it takes 10s), and never retry after it\n%s",
+					waited, picture(tl))
+				assert.Equal(t, tc.calls, dep.Calls(), "%s\n%s", tc.why, picture(tl))
+				require.Error(t, err, "the caller's deadline passed, so Do should fail")
+				assert.ErrorIs(t, err, context.DeadlineExceeded,
+					"got %q; the caller's deadline passed: the error should wrap ctx.Err()", err)
+			})
+		})
+	}
+}
+
+// Exercise 5: honour the server's Retry-After, with jitter on top.
+
+func TestRetryAfterWaitsTheServersHintPlusJitter(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		s := &script{errs: []error{
+			retries.Retryable(overloaded{2 * time.Second}),
+			fmt.Errorf("GET /price: %w", retries.Retryable(overloaded{time.Second})),
+			retries.Retryable(errUnavailable), // no hint this time
+		}}
+		p := retries.Policy{MaxAttempts: 5, Base: 100 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
+
+		err := retries.Do(t.Context(), p, s.op)
+
+		got := list(s.pauses())
+		show(t, "retry-after-pauses", "Retry-After 2s, then 1s, then no hint; Base 100ms, Rand 0.5:\n"+got+"\n")
+		require.NoError(t, err, "the 4th call succeeded, so Do should succeed")
+		assert.Equal(t, "[2.05s 1.1s 200ms]", got,
+			"the pauses before each retry. The server asked for 2s, then 1s, then gave no hint. Wait what it asked "+
+				"PLUS the usual full-jitter backoff, hint + Rand()×min(Cap, Base·2^n): 2s + 50ms, 1s + 100ms, then "+
+				"200ms. Find the hint with errors.As on an interface{ RetryAfter() time.Duration }: it may be wrapped")
+	})
+}
+
+func TestARetryAfterPastTheDeadlineGivesUpAtOnce(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		tl := timeline.New()
+		dep := downDependency(tl, 100*time.Millisecond, backend.FailWith(retries.Retryable(overloaded{5 * time.Second})))
+		p := retries.Policy{MaxAttempts: 5, Base: 100 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+
+		waited, err := request(ctx, tl, p, callOf(dep))
+
+		assert.Equal(t, 100*time.Millisecond, waited,
+			"the client waited %v. At 100ms the server said: retry after 5s. The caller's deadline is at 1s, so no "+
+				"retry can come in time: give up at once, at 100ms\n%s", waited, picture(tl))
+		assert.Equal(t, 1, dep.Calls(), "no retry fits before the deadline\n%s", picture(tl))
+		require.Error(t, err)
+		assert.ErrorIs(t, err, context.DeadlineExceeded, "got %q; say why Do stopped: the retry would come too late", err)
+		var hint interface{ RetryAfter() time.Duration }
+		if assert.ErrorAs(t, err, &hint,
+			"got %q; wrap the last error with %%w, so the caller can find the server's Retry-After and pass it on", err) {
+			assert.Equal(t, 5*time.Second, hint.RetryAfter())
+		}
+	})
+}
+
+func TestClientsToldTheSameRetryAfterComeBackSpreadOut(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		const clients = 100
+		hint, base := time.Second, 100*time.Millisecond
+		// Rand is nil: Do draws from math/rand/v2 itself.
+		p := retries.Policy{MaxAttempts: 2, Base: base, Cap: time.Second}
+
+		// 100 clients are turned away at the same instant with the same
+		// Retry-After, as a server that sheds load tells everyone.
+		retried := make(chan time.Duration, clients)
+		start := time.Now()
+		for range clients {
+			go func() {
+				s := &script{errs: []error{retries.Retryable(overloaded{hint})}}
+				_ = retries.Do(t.Context(), p, s.op)
+				if len(s.calls) > 1 {
+					retried <- s.calls[1].Sub(start)
+				} else {
+					retried <- -1
+				}
+			}()
+		}
+		together := map[time.Duration]int{}
+		worst, when := 0, time.Duration(0)
+		for range clients {
+			at := <-retried
+			require.True(t, at >= hint && at < hint+base,
+				"a client came back %v after it was told \"Retry-After 1s\" (-1: never); it should come back in "+
+					"[1s, 1.1s): the hint, plus full jitter of the first backoff, U(0, 100ms)", at)
+			together[at]++
+			if together[at] > worst {
+				worst, when = together[at], at
+			}
+		}
+		assert.LessOrEqual(t, worst, 2,
+			"%d of %d clients came back together at %v. Every one was told the same Retry-After: without jitter on "+
+				"top they all return at that instant, and the server that shed them meets them all again", worst, clients, when)
 	})
 }
