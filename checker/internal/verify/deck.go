@@ -20,7 +20,7 @@ import (
 // idea, the key code and the exercise, and no more.
 const (
 	minSlides = 8
-	maxSlides = 15
+	maxSlides = 18
 )
 
 // findDecks lists every .slide file under the slides folder, sorted.
