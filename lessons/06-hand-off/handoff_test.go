@@ -637,7 +637,7 @@ func trySubmit(t *testing.T, tl *timeline.Timeline, svc *handoff.Service, input 
 		end()
 		s.began, s.waited = begin, time.Since(begin)
 		if errors.Is(s.err, errPanicked) {
-			t.Fatalf("Submit(%q) panicked (%v). After Close, Submit must refuse the job with ErrClosed, never send "+
+			t.Fatalf("Submit(%q) %v. After Close, Submit must refuse the job with ErrClosed, never send "+
 				"on the closed queue: check a closed flag under the lock before the send\n%s", input, s.err, tl)
 		}
 		return s

@@ -66,6 +66,8 @@ var ErrUnknownJob = errors.New("unknown job")
 
 // ErrQueueFull is returned (wrapped) by Submit, at once, when the queue has
 // no room left: the service refuses the job rather than make its caller wait.
+// Over HTTP it is 503 Service Unavailable (the service is full, whoever
+// asks), not 429, which is for one client over its own quota.
 var ErrQueueFull = errors.New("queue is full")
 
 // ErrClosed is returned by Submit after Close.

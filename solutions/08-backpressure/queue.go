@@ -119,7 +119,8 @@ var (
 	// whole queue: it would never fit, so waiting for room is pointless.
 	ErrTooBig = errors.New("job costs more than the whole queue")
 	// ErrClosed is returned by Submit and SubmitWait once Shutdown has
-	// begun, at once, even to a SubmitWait that was waiting for room.
+	// begun, at once, even to a SubmitWait that was waiting for room. Over
+	// HTTP it is 503 Service Unavailable too: this server is going away.
 	ErrClosed = errors.New("queue closed")
 	// ErrUnknownJob is matched by the error of Status for an ID it never
 	// gave, or whose job finished longer ago than the retention.
