@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // Work is the slow part: what used to run while the caller waited.
@@ -59,23 +60,52 @@ type Status struct {
 }
 
 // ErrUnknownJob is returned (wrapped, with the ID) by Status for an ID that
-// Submit never handed out.
+// Submit never handed out, or whose job finished longer ago than the
+// retention: the service has forgotten it.
 var ErrUnknownJob = errors.New("unknown job")
 
 // ErrQueueFull is returned (wrapped) by Submit, at once, when the queue has
 // no room left: the service refuses the job rather than make its caller wait.
+// Over HTTP it is 503 Service Unavailable (the service is full, whoever
+// asks), not 429, which is for one client over its own quota.
 var ErrQueueFull = errors.New("queue is full")
 
 // ErrClosed is returned by Submit after Close.
 var ErrClosed = errors.New("service is closed")
 
+// Config sets the shape of a Service.
+type Config struct {
+	// QueueSize is how many jobs may wait for the worker (the one it is
+	// doing is not in the queue).
+	QueueSize int
+	// Timeout bounds each job's work, from the moment the worker starts
+	// it: a dependency that hangs holds the worker no longer than this.
+	// 0 means DefaultTimeout.
+	Timeout time.Duration
+	// Retention is how long a finished job's status is kept, from the
+	// moment it finished; after that, Status answers ErrUnknownJob, and
+	// the memory it took is freed. 0 means DefaultRetention.
+	Retention time.Duration
+}
+
+// DefaultTimeout is the Timeout of a Config that sets none.
+const DefaultTimeout = time.Minute
+
+// DefaultRetention is the Retention of a Config that sets none.
+const DefaultRetention = 24 * time.Hour
+
 // A Service accepts jobs and does their work. It is safe for concurrent use.
+//
+// What it accepts lives in memory only: if the process stops, the queued
+// jobs and every status are gone. And the IDs are numbers in sequence, so
+// anyone can guess the next one and read a job that is not theirs.
 type Service struct {
 	work Work
+	cfg  Config
 
-	// TODO(1): a queue of jobs (a buffered channel with room for queueSize
-	// of them) and ONE worker goroutine that takes jobs from it and does
-	// their work.
+	// TODO(1): a queue of jobs (a buffered channel with room for
+	// cfg.QueueSize of them) and ONE worker goroutine that takes jobs from
+	// it and does their work.
 
 	// TODO(3): whether the service is closed, and a way for Close to know
 	// that the worker has exited.
@@ -83,21 +113,28 @@ type Service struct {
 	mu     sync.Mutex // guards the fields below; never hold it while anyone waits
 	last   int        // the number of the last job
 	status map[JobID]Status
+
+	// TODO(4): when each finished job finished, in the order they did, so
+	// that Submit and Status can forget the ones past their retention.
 }
 
-// New returns a service with a queue that holds up to queueSize waiting
-// jobs (the one the worker is doing is not in the queue) and ONE worker,
-// started at once. Call Close to stop it.
-func New(work Work, queueSize int) *Service {
-	// TODO(1): make the queue, with room for queueSize jobs, and start the
-	// worker here. This starter has neither: Submit does the work itself.
-	return &Service{work: work, status: make(map[JobID]Status)}
+// New returns a service with a queue that holds up to cfg.QueueSize
+// waiting jobs and ONE worker, started at once. Call Close to stop it.
+func New(work Work, cfg Config) *Service {
+	// TODO(4): a zero Timeout or Retention means the default.
+
+	// TODO(1): make the queue, with room for cfg.QueueSize jobs, and start
+	// the worker here. This starter has neither: Submit does the work
+	// itself.
+	return &Service{work: work, cfg: cfg, status: make(map[JobID]Status)}
 }
 
 // Submit hands input over to be worked on and returns at once with the
 // job's ID: it never waits for the work. A full queue gives ErrQueueFull
 // and a closed service ErrClosed, also at once.
 func (s *Service) Submit(input string) (JobID, error) {
+	// TODO(4): forget the statuses past their retention first, so that
+	// memory does not grow with every job ever submitted.
 	s.mu.Lock()
 	s.last++
 	id := JobID(fmt.Sprintf("job-%d", s.last))
@@ -108,6 +145,9 @@ func (s *Service) Submit(input string) (JobID, error) {
 	// the caller waits for all of it. Put the job in the queue instead and
 	// return. If the queue is full, return an error wrapping ErrQueueFull
 	// at once: a send that cannot wait is a select with a default case.
+	//
+	// TODO(4): the worker gives each job's work cfg.Timeout, from the
+	// moment it starts.
 	result, err := s.work(context.Background(), input)
 
 	// TODO(2): the job is Accepted while it waits in the queue.
@@ -133,7 +173,19 @@ func (s *Service) Status(id JobID) (Status, error) {
 	// takes it, then to Done (with the result) or Failed (with the error).
 	// An ID that Submit never handed out gets an error wrapping
 	// ErrUnknownJob that names the ID, not an empty Status.
+	//
+	// TODO(4): a job that finished cfg.Retention ago or more is forgotten:
+	// ErrUnknownJob, from that very instant.
 	return s.status[id], nil
+}
+
+// Tracked returns how many job statuses the service holds now: the jobs not
+// finished yet, and the finished ones within their retention. It is what
+// the service's memory grows with. It forgets nothing itself.
+func (s *Service) Tracked() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.status)
 }
 
 // Close stops taking jobs, lets the worker finish the jobs already in the
@@ -146,6 +198,7 @@ func (s *Service) Close() {
 
 	// TODO(3): no more jobs after Close; the jobs already in the queue are
 	// still done, one at a time; then the worker exits, and Close returns
-	// only once it has. The lock guards the status map and the counter:
-	// take it for a few lines, never across a wait.
+	// only once it has. A second Close must not close the queue again
+	// (that panics). The lock guards the status map and the counter: take
+	// it for a few lines, never across a wait.
 }

@@ -32,22 +32,24 @@ func TestSubmitReturnsAtOnceWhileTheWorkTakesSeconds(t *testing.T) {
 		start := time.Now()
 		tl := timeline.New()
 		w := newWorkload(tl, backend.Latency(5*time.Second))
-		svc := handoff.New(w.work, 10)
-		defer svc.Close()
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10})
+		defer closeAtEnd(t, svc)
 
 		got := trySubmit(t, tl, svc, "report", w.queue)
 		require.NoError(t, got.err, "Submit(\"report\") failed; the queue is empty, so it should accept the job\n%s", tl)
+		at(start, 5*time.Second)
+		picture := tl.String()
+		timeline.Keep(t, "submit-then-work", picture)
+
 		assert.Zero(t, got.waited,
 			"the client waited %v for Submit, the whole of the 5s job. Submit should put the job in the queue and "+
 				"return at once with its ID: from now on the job waits for the worker, and the client waits for nothing\n%s",
-			got.waited, tl)
+			got.waited, picture)
 		assert.NotEmpty(t, got.id, "Submit should return the job's ID: the client needs it to ask about the job later")
-
-		at(start, 5*time.Second)
 		assert.Equal(t, []string{"report worked from 0s to 5s"}, w.ran(),
-			"the work must still be done, by the worker, starting at once since it was free: from 0s to 5s\n%s", tl)
+			"the work must still be done, by the worker, starting at once since it was free: from 0s to 5s\n%s", picture)
 		if !t.Failed() {
-			t.Logf("the client waited 0s; the job waited for the worker (0s here) and then 5s for its work:\n%s", tl)
+			t.Logf("the client waited 0s; the job waited for the worker (0s here) and then 5s for its work:\n%s", picture)
 		}
 	})
 }
@@ -59,8 +61,8 @@ func TestEverySubmitGetsItsOwnID(t *testing.T) {
 		const clients = 10
 		tl := timeline.New()
 		w := newWorkload(tl, backend.Latency(time.Second))
-		svc := handoff.New(w.work, clients)
-		defer svc.Close()
+		svc := handoff.New(w.work, handoff.Config{QueueSize: clients})
+		defer closeAtEnd(t, svc)
 
 		// Ten clients submit at the same instant; half of them send the
 		// same input. Nothing but the service is shared between them.
@@ -117,8 +119,8 @@ func TestAFullQueueRefusesAtOnce(t *testing.T) {
 		start := time.Now()
 		tl := timeline.New()
 		w := newWorkload(tl, backend.Latency(5*time.Second))
-		svc := handoff.New(w.work, 2)
-		defer svc.Close()
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 2})
+		defer closeAtEnd(t, svc)
 
 		submit(t, w, svc, "a")
 		synctest.Wait() // the worker takes a: the queue is empty again
@@ -148,8 +150,8 @@ func TestStatusFollowsEachJobFromAcceptedToRunningToDone(t *testing.T) {
 		start := time.Now()
 		tl := timeline.New()
 		w := newWorkload(tl, backend.Latency(3*time.Second))
-		svc := handoff.New(w.work, 10)
-		defer svc.Close()
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10})
+		defer closeAtEnd(t, svc)
 
 		jobs := []submitted{{"a", submit(t, w, svc, "a")}, {"b", submit(t, w, svc, "b")}}
 		var got []string
@@ -157,6 +159,8 @@ func TestStatusFollowsEachJobFromAcceptedToRunningToDone(t *testing.T) {
 			at(start, d)
 			got = append(got, fmt.Sprintf("at %v: %s", d, describe(svc, jobs)))
 		}
+		timeline.Keep(t, "status-over-time", strings.Join(got, "\n")+"\n")
+
 		assert.Equal(t, []string{
 			"at 0s: a running, b accepted",
 			"at 1s: a running, b accepted",
@@ -168,6 +172,9 @@ func TestStatusFollowsEachJobFromAcceptedToRunningToDone(t *testing.T) {
 				"waits in the queue (accepted); at 3s a is done, with what its work returned, and b is running; at 6s "+
 				"both are done. A job is running from the moment the worker takes it, and done the moment its work "+
 				"returns\n%s", tl)
+		if !t.Failed() {
+			t.Logf("two 3s jobs submitted at 0s, one worker:\n%s", strings.Join(got, "\n"))
+		}
 	})
 }
 
@@ -186,8 +193,8 @@ func TestAFailedJobReportsItsErrorAndTheWorkerGoesOn(t *testing.T) {
 				}
 				return nil
 			}))
-		svc := handoff.New(w.work, 10)
-		defer svc.Close()
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10})
+		defer closeAtEnd(t, svc)
 
 		jobs := []submitted{{"a", submit(t, w, svc, "a")}, {"b", submit(t, w, svc, "b")}}
 		var got []string
@@ -217,8 +224,8 @@ func TestStatusOfAnUnknownJobIsErrUnknownJob(t *testing.T) {
 		defer letEverythingFinish()
 		tl := timeline.New()
 		w := newWorkload(tl, backend.Latency(time.Second))
-		svc := handoff.New(w.work, 10)
-		defer svc.Close()
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10})
+		defer closeAtEnd(t, svc)
 
 		id := submit(t, w, svc, "a")
 		const never = handoff.JobID("job-that-was-never-submitted")
@@ -243,13 +250,16 @@ func TestJobsRunOneAtATimeInSubmissionOrder(t *testing.T) {
 		start := time.Now()
 		tl := timeline.New()
 		w := newWorkload(tl, backend.Latency(time.Second))
-		svc := handoff.New(w.work, 10)
-		defer svc.Close()
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10})
+		defer closeAtEnd(t, svc)
 
 		for _, input := range []string{"a", "b", "c", "d", "e"} {
 			submit(t, w, svc, input)
 		}
 		at(start, 5*time.Second)
+		picture := tl.String()
+		timeline.Keep(t, "five-jobs-one-worker", picture)
+
 		assert.Equal(t, []string{
 			"a worked from 0s to 1s",
 			"b worked from 1s to 2s",
@@ -258,10 +268,13 @@ func TestJobsRunOneAtATimeInSubmissionOrder(t *testing.T) {
 			"e worked from 4s to 5s",
 		}, w.ran(),
 			"five 1s jobs submitted at 0s, to ONE worker: it should take them one at a time, in the order they were "+
-				"submitted, each as soon as the one before is done. The waiting is in the queue now: e waits 4s there\n%s", tl)
+				"submitted, each as soon as the one before is done. The waiting is in the queue now: e waits 4s there\n%s", picture)
 		assert.Equal(t, 1, w.be.PeakInFlight(),
 			"%d jobs were worked on at once; with one worker there is never more than 1. A goroutine per job does not "+
-				"queue anything: it puts all the load on the dependency at once\n%s", w.be.PeakInFlight(), tl)
+				"queue anything: it puts all the load on the dependency at once\n%s", w.be.PeakInFlight(), picture)
+		if !t.Failed() {
+			t.Logf("five 1s jobs, one worker: every client waited 0s, and e waited 4s in the queue:\n%s", picture)
+		}
 	})
 }
 
@@ -272,8 +285,8 @@ func TestCloseFinishesTheQueuedJobsThenStopsTheWorker(t *testing.T) {
 		before := goleak.IgnoreCurrent() // every goroutine that exists before New
 		tl := timeline.New()
 		w := newWorkload(tl, backend.Latency(2*time.Second))
-		svc := handoff.New(w.work, 10)
-		defer svc.Close()
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10})
+		defer closeAtEnd(t, svc)
 
 		jobs := []submitted{{"a", submit(t, w, svc, "a")}, {"b", submit(t, w, svc, "b")}, {"c", submit(t, w, svc, "c")}}
 		waited := closeService(t, tl, svc)
@@ -299,8 +312,8 @@ func TestSubmitAfterCloseIsRefused(t *testing.T) {
 		defer letEverythingFinish()
 		tl := timeline.New()
 		w := newWorkload(tl, backend.Latency(time.Second))
-		svc := handoff.New(w.work, 10)
-		defer svc.Close()
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10})
+		defer closeAtEnd(t, svc)
 
 		submit(t, w, svc, "a")
 		closeService(t, tl, svc)
@@ -317,6 +330,30 @@ func TestSubmitAfterCloseIsRefused(t *testing.T) {
 	})
 }
 
+func TestASecondCloseReturnsWithoutPanicking(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(2*time.Second))
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10})
+		closing := false
+		defer func() {
+			if !closing { // the test stopped before it closed the service
+				closeAtEnd(t, svc)
+			}
+		}()
+
+		submit(t, w, svc, "a")
+		closing = true
+		first := closeService(t, tl, svc)
+		require.Equal(t, 2*time.Second, first, "the first Close should wait for a, queued before it (2s)\n%s", tl)
+		second := closeService(t, tl, svc)
+		assert.Zero(t, second,
+			"a second Close waited %v; the worker has exited already, so it should return at once\n%s", second, tl)
+	})
+}
+
 func TestStatusIsSafeToReadWhileTheWorkerWrites(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
@@ -324,8 +361,8 @@ func TestStatusIsSafeToReadWhileTheWorkerWrites(t *testing.T) {
 		const watchers = 3
 		tl := timeline.New()
 		w := newWorkload(tl, backend.Latency(time.Second))
-		svc := handoff.New(w.work, 10)
-		defer svc.Close()
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10})
+		defer closeAtEnd(t, svc)
 
 		jobs := []submitted{{"a", submit(t, w, svc, "a")}, {"b", submit(t, w, svc, "b")}, {"c", submit(t, w, svc, "c")}}
 
@@ -367,6 +404,119 @@ func TestStatusIsSafeToReadWhileTheWorkerWrites(t *testing.T) {
 				t.Fatalf("after %v, watchers were still stuck in Status: it should answer at once\n%s", patience, tl)
 			}
 		}
+	})
+}
+
+// Exercise 4: nothing held for ever: not the worker, not a status.
+
+func TestAJobThatHitsItsTimeoutFailsAndTheWorkerGoesOn(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		// a's dependency would take 10s; b's takes 1s. Each job may work 3s.
+		w := newWorkload(tl, backend.LatencyFunc(func(n int) time.Duration {
+			if n == 1 {
+				return 10 * time.Second
+			}
+			return time.Second
+		}))
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10, Timeout: 3 * time.Second})
+		defer closeAtEnd(t, svc)
+
+		jobs := []submitted{{"a", submit(t, w, svc, "a")}, {"b", submit(t, w, svc, "b")}}
+		var got []string
+		for _, d := range []time.Duration{3*time.Second - time.Nanosecond, 3 * time.Second, 4 * time.Second} {
+			at(start, d)
+			got = append(got, fmt.Sprintf("at %v: %s", d, states(svc, jobs)))
+		}
+		picture := tl.String()
+		timeline.Keep(t, "work-timeout", strings.Join(got, "\n")+"\n\n"+picture)
+
+		assert.Equal(t, []string{
+			"at 2.999999999s: a running, b accepted",
+			"at 3s: a failed, b running",
+			"at 4s: a failed, b done",
+		}, got,
+			"the Timeout is 3s and a's dependency would take 10s: a's work should be stopped at 3s, counted from when "+
+				"the worker started it, and a should be failed; the worker then takes b at once (b waited in the queue "+
+				"since 0s: its own 3s start only when its work does)\n%s", picture)
+		st, err := svc.Status(jobs[0].id)
+		require.NoError(t, err, "a was submitted, so its status is known")
+		assert.ErrorIs(t, st.Err, context.DeadlineExceeded,
+			"a's status should say why it failed: its work's context reached its deadline "+
+				"(context.WithTimeout, passed to the work); got %v", st.Err)
+		if !t.Failed() {
+			t.Logf("a hung dependency holds the worker for the 3s timeout, no longer:\n%s\n%s", strings.Join(got, "\n"), picture)
+		}
+	})
+}
+
+func TestAFinishedJobIsForgottenTheInstantItsRetentionEnds(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		// a works 1s and is done at 1s; b works 10s and fails at 11s.
+		w := newWorkload(tl,
+			backend.LatencyFunc(func(n int) time.Duration { return time.Duration(9*n-8) * time.Second }),
+			backend.FailFunc(func(n int) error {
+				if n == 2 {
+					return errDiskFull
+				}
+				return nil
+			}))
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10, Retention: 5 * time.Second})
+		defer closeAtEnd(t, svc)
+
+		jobs := []submitted{{"a", submit(t, w, svc, "a")}, {"b", submit(t, w, svc, "b")}}
+		var got []string
+		for _, d := range []time.Duration{
+			6*time.Second - time.Nanosecond, 6 * time.Second, 16*time.Second - time.Nanosecond, 16 * time.Second,
+		} {
+			at(start, d)
+			got = append(got, fmt.Sprintf("at %v: %s", d, states(svc, jobs)))
+		}
+		timeline.Keep(t, "retention", strings.Join(got, "\n")+"\n")
+
+		assert.Equal(t, []string{
+			"at 5.999999999s: a done, b running",
+			"at 6s: a forgotten, b running",
+			"at 15.999999999s: a forgotten, b failed",
+			"at 16s: a forgotten, b forgotten",
+		}, got,
+			"the Retention is 5s: a was done at 1s, so its status is kept until 6s and forgotten from that very "+
+				"instant (Status answers ErrUnknownJob); b failed at 11s and is forgotten at 16s. The retention counts "+
+				"from when a job finished, not from when it was submitted: a job that is still queued or running is "+
+				"never forgotten\n%s", tl)
+		if !t.Failed() {
+			t.Logf("a finished job's status is kept for the 5s retention, then forgotten:\n%s", strings.Join(got, "\n"))
+		}
+	})
+}
+
+func TestSubmitForgetsTheStatusesPastTheirRetention(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(time.Second))
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10, Retention: 5 * time.Second})
+		defer closeAtEnd(t, svc)
+
+		for _, input := range []string{"a", "b", "c"} { // done at 1s, 2s and 3s
+			submit(t, w, svc, input)
+		}
+		at(start, 7*time.Second) // a and b are past their retention; c is not
+		submit(t, w, svc, "d")
+		assert.Equal(t, 2, svc.Tracked(),
+			"at 7s the service still holds %d statuses, and nobody asked about a, b or c since they were done. "+
+				"a (done at 1s) and b (done at 2s) are past their 5s retention: Submit should forget them, so that "+
+				"only c and d are held. Forgetting only when someone asks leaves every status nobody asks about "+
+				"again, which is most of them, in memory for ever\n%s", svc.Tracked(), tl)
 	})
 }
 
@@ -473,13 +623,23 @@ func trySubmit(t *testing.T, tl *timeline.Timeline, svc *handoff.Service, input 
 	}
 	out := make(chan submission, 1) // buffered: Submit never waits for the test to read
 	go func() {
-		id, err := svc.Submit(input)
-		out <- submission{input: input, id: id, err: err}
+		s := submission{input: input}
+		defer func() {
+			if v := recover(); v != nil {
+				s.err = fmt.Errorf("%w: %v", errPanicked, v)
+			}
+			out <- s
+		}()
+		s.id, s.err = svc.Submit(input)
 	}()
 	select {
 	case s := <-out:
 		end()
 		s.began, s.waited = begin, time.Since(begin)
+		if errors.Is(s.err, errPanicked) {
+			t.Fatalf("Submit(%q) %v. After Close, Submit must refuse the job with ErrClosed, never send "+
+				"on the closed queue: check a closed flag under the lock before the send\n%s", input, s.err, tl)
+		}
 		return s
 	case <-time.After(patience):
 		t.Fatalf("the client of %q was still waiting in Submit after %v. Submit should never wait: not for the "+
@@ -507,14 +667,18 @@ func closeService(t *testing.T, tl *timeline.Timeline, svc *handoff.Service) tim
 	t.Helper()
 	begin := time.Now()
 	end := tl.Begin("Close")
-	done := make(chan struct{})
+	done := make(chan any, 1)
 	go func() {
+		defer func() { done <- recover() }()
 		svc.Close()
-		close(done)
 	}()
 	select {
-	case <-done:
+	case v := <-done:
 		end()
+		if v != nil {
+			t.Fatalf("Close panicked (%v). Close may be called more than once: the first closes the queue, a second "+
+				"must not close it again (closing a closed channel panics); keep a closed flag under the lock\n%s", v, tl)
+		}
 		return time.Since(begin)
 	case <-time.After(patience):
 		t.Fatalf("Close was still waiting after %v. It should wait for the jobs already queued, then for the worker "+
@@ -522,6 +686,25 @@ func closeService(t *testing.T, tl *timeline.Timeline, svc *handoff.Service) tim
 		return 0
 	}
 }
+
+// closeAtEnd is the Close every test defers. Close may be called more than
+// once: a panic in it (say "close of closed channel") fails this test, with
+// a message, instead of ending the whole test run.
+func closeAtEnd(t *testing.T, svc *handoff.Service) {
+	t.Helper()
+	defer func() {
+		if v := recover(); v != nil {
+			t.Errorf("Close panicked (%v) when the test closed the service at its end. Close may be called more "+
+				"than once: a second Close must not close the queue again (closing a closed channel panics); keep "+
+				"a closed flag under the lock, and close the queue only the first time", v)
+		}
+	}()
+	svc.Close()
+}
+
+// errPanicked marks a Submit that panicked; the test reports it instead of
+// crashing.
+var errPanicked = errors.New("panicked")
 
 // A submitted job: its input and the ID Submit gave it.
 type submitted struct {
@@ -550,10 +733,24 @@ func describe(svc *handoff.Service, jobs []submitted) string {
 	return strings.Join(parts, ", ")
 }
 
-// stateOf is the job's state as a word, or the error Status returned.
+// states tells each job's state in a word: "a running, b forgotten", where
+// forgotten means Status answered ErrUnknownJob.
+func states(svc *handoff.Service, jobs []submitted) string {
+	parts := make([]string, len(jobs))
+	for i, j := range jobs {
+		parts[i] = j.input + " " + stateOf(svc, j.id)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// stateOf is the job's state as a word, "forgotten" for ErrUnknownJob, or
+// the error Status returned.
 func stateOf(svc *handoff.Service, id handoff.JobID) string {
 	st, err := svc.Status(id)
-	if err != nil {
+	switch {
+	case errors.Is(err, handoff.ErrUnknownJob):
+		return "forgotten"
+	case err != nil:
 		return "error: " + err.Error()
 	}
 	return st.State.String()

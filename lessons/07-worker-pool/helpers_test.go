@@ -44,12 +44,14 @@ type rig struct {
 	started   map[string]time.Time
 	finished  map[string]time.Time
 	refused   map[string]bool // Submit returned an error: the job was never accepted
+	ids       map[string]pool.JobID
 	shutDown  bool
+	stoppedAt time.Time // when Shutdown returned
 }
 
-// newRig starts a pool of workers and a queue of queueSize, whose jobs call
-// a database set up with opts: a job's input is the database request.
-func newRig(t *testing.T, workers, queueSize int, opts ...backend.Option) *rig {
+// newRig starts a pool shaped by cfg, whose jobs call a database set up
+// with opts: a job's input is the database request.
+func newRig(t *testing.T, cfg pool.Config, opts ...backend.Option) *rig {
 	r := &rig{
 		t:         t,
 		start:     time.Now(),
@@ -60,8 +62,9 @@ func newRig(t *testing.T, workers, queueSize int, opts ...backend.Option) *rig {
 		started:   map[string]time.Time{},
 		finished:  map[string]time.Time{},
 		refused:   map[string]bool{},
+		ids:       map[string]pool.JobID{},
 	}
-	r.pool = pool.New(r.work, workers, queueSize)
+	r.pool = pool.New(r.work, cfg)
 	return r
 }
 
@@ -114,11 +117,13 @@ func (r *rig) goSubmit(input string) <-chan submission {
 				s.err = fmt.Errorf("Submit(%q) %w: %v", input, errPanicked, v)
 			}
 			s.waited = time.Since(start)
+			r.mu.Lock()
 			if s.err != nil {
-				r.mu.Lock()
 				r.refused[input] = true
-				r.mu.Unlock()
+			} else {
+				r.ids[input] = s.id
 			}
+			r.mu.Unlock()
 			out <- s
 		}()
 		s.id, s.err = r.pool.Submit(input)
@@ -176,6 +181,9 @@ func (r *rig) goShutdown(ctx context.Context) <-chan stop {
 			}
 			end()
 			s.waited = time.Since(start)
+			r.mu.Lock()
+			r.stoppedAt = time.Now()
+			r.mu.Unlock()
 			out <- s
 		}()
 		s.report, s.err = r.pool.Shutdown(ctx)
@@ -277,8 +285,11 @@ func (r *rig) lastFinish() time.Duration {
 	return last
 }
 
-// rounds summarises, for many jobs, how many finished at each instant:
-// "1s: 10 jobs, 2s: 10 jobs, …".
+// rounds summarises, for many jobs, how many finished at each instant,
+// five instants a line:
+//
+//	jobs finished at
+//	   1s: 10 jobs   2s: 10 jobs   …
 func (r *rig) rounds() string {
 	r.mu.Lock()
 	count := map[time.Duration]int{}
@@ -291,33 +302,52 @@ func (r *rig) rounds() string {
 		instants = append(instants, d)
 	}
 	slices.Sort(instants)
-	var parts []string
+	var b strings.Builder
+	b.WriteString("jobs finished at")
 	for i, d := range instants {
-		if i == 12 {
-			parts = append(parts, fmt.Sprintf("… (%d instants in all)", len(instants)))
+		if i == 15 {
+			fmt.Fprintf(&b, "\n   … (%d instants in all)", len(instants))
 			break
+		}
+		if i%5 == 0 {
+			b.WriteString("\n")
 		}
 		noun := "jobs"
 		if count[d] == 1 {
-			noun = "job"
+			noun = "job "
 		}
-		parts = append(parts, fmt.Sprintf("%v: %d %s", d, count[d], noun))
+		fmt.Fprintf(&b, "%6v: %2d %s", d, count[d], noun)
 	}
-	return "jobs finished at " + strings.Join(parts, ", ")
+	return strings.TrimRight(strings.ReplaceAll(b.String(), " \n", "\n"), " ")
 }
 
-// picture draws the timeline, with a still-waiting row for every job that
-// was accepted (or is still being submitted) and never started.
+// picture draws the timeline, with a row for every job that was accepted
+// (or is still being submitted) and never started: still waiting, or, if
+// Shutdown gave up on it, queued until then.
 func (r *rig) picture() string {
 	spans := r.tl.Spans()
 	r.mu.Lock()
-	var never []timeline.Span
+	type waiting struct {
+		input string
+		since time.Time
+		id    pool.JobID
+	}
+	var left []waiting
 	for in, t := range r.submitted {
 		if _, ok := r.started[in]; !ok && !r.refused[in] {
-			never = append(never, timeline.Span{Who: in + " queued", Start: t})
+			left = append(left, waiting{in, t, r.ids[in]})
 		}
 	}
+	stoppedAt := r.stoppedAt
 	r.mu.Unlock()
+	var never []timeline.Span
+	for _, w := range left {
+		span := timeline.Span{Who: w.input + " queued", Start: w.since}
+		if st, err := r.pool.Status(w.id); err == nil && st.State == pool.Unfinished && !stoppedAt.IsZero() {
+			span.Who, span.End = w.input+" queued, never run", stoppedAt
+		}
+		never = append(never, span)
+	}
 	slices.SortFunc(never, func(a, b timeline.Span) int { return strings.Compare(a.Who, b.Who) })
 	return timeline.Render(r.tl.Origin(), time.Now(), append(spans, never...))
 }
@@ -328,11 +358,14 @@ func (r *rig) states(ids []pool.JobID) []string {
 	out := make([]string, 0, len(ids))
 	for _, id := range ids {
 		st, err := r.pool.Status(id)
-		if err != nil {
+		switch {
+		case errors.Is(err, pool.ErrUnknownJob):
+			out = append(out, "forgotten")
+		case err != nil:
 			out = append(out, err.Error())
-			continue
+		default:
+			out = append(out, st.State.String())
 		}
-		out = append(out, st.State.String())
 	}
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // Work does one job. It should return soon after ctx is done: that is how
@@ -65,7 +66,8 @@ type Status struct {
 }
 
 // ErrUnknownJob is returned (wrapped, with the ID) by Status for an ID
-// that Submit never handed out.
+// that Submit never handed out, or whose job finished longer ago than the
+// retention.
 var ErrUnknownJob = errors.New("unknown job")
 
 // ErrClosed is returned by Submit, at once, once Shutdown has begun.
@@ -77,13 +79,41 @@ type Report struct {
 	Failed int // jobs that finished with an error
 	// Unfinished lists, in the order they were accepted, the jobs that
 	// Shutdown gave up on at its deadline. Empty when Shutdown returns nil.
+	//
+	// Unfinished is not "never happened": a running job's work was
+	// cancelled, but it may have done its side effect (written the row,
+	// sent the mail) before it noticed. Submit one again only if its work
+	// is idempotent (lesson 09).
 	Unfinished []JobID
 }
+
+// Config sets the shape of a Pool.
+type Config struct {
+	// Workers is how many jobs run at once. It must be at least 1.
+	Workers int
+	// QueueSize is how many accepted jobs may wait for a worker; 0 makes
+	// Submit wait for a free worker.
+	QueueSize int
+	// Timeout bounds each job's work, from the moment a worker starts it.
+	// 0 means DefaultTimeout.
+	Timeout time.Duration
+	// Retention is how long a finished job's status is kept, from the
+	// moment it finished (done, failed or unfinished); then Status answers
+	// ErrUnknownJob. 0 means DefaultRetention.
+	Retention time.Duration
+}
+
+// DefaultTimeout is the Timeout of a Config that sets none.
+const DefaultTimeout = time.Minute
+
+// DefaultRetention is the Retention of a Config that sets none.
+const DefaultRetention = 24 * time.Hour
 
 // A Pool runs jobs on a fixed number of workers. It is safe for concurrent
 // use.
 type Pool struct {
 	work  Work
+	cfg   Config
 	queue chan *job // accepted jobs, waiting for a worker
 
 	// TODO(2): a way for Shutdown to tell a Submit that is waiting for room
@@ -91,9 +121,17 @@ type Pool struct {
 	// returned.
 	// TODO(3): a context for the Work calls that Shutdown can cancel.
 
-	mu   sync.Mutex // guards what follows; never hold it while waiting
-	seq  int
-	jobs map[JobID]*job
+	mu       sync.Mutex // guards what follows; never hold it while waiting
+	seq      int
+	jobs     map[JobID]*job
+	finished []finished // in the order the jobs finished: see end and forget
+	tally    Report     // how the jobs ended, counted as they end
+}
+
+// finished is a job that has finished, and when.
+type finished struct {
+	id JobID
+	at time.Time
 }
 
 // job is one accepted job. Its status is guarded by the pool's mu.
@@ -104,21 +142,27 @@ type job struct {
 	status Status
 }
 
-// New starts a pool of workers that take jobs from a queue of queueSize.
-// workers must be at least 1; a queueSize of 0 makes Submit wait for a free
-// worker.
-func New(work Work, workers, queueSize int) *Pool {
-	if workers < 1 {
-		panic("pool: workers must be at least 1")
+// New starts cfg.Workers workers that take jobs from a queue of
+// cfg.QueueSize.
+func New(work Work, cfg Config) *Pool {
+	if cfg.Workers < 1 {
+		panic("pool: Workers must be at least 1")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = DefaultRetention
 	}
 	p := &Pool{
 		work:  work,
-		queue: make(chan *job, queueSize),
+		cfg:   cfg,
+		queue: make(chan *job, cfg.QueueSize),
 		jobs:  map[JobID]*job{},
 	}
-	// TODO(1): this starts one worker, whatever workers says, so every job
-	// waits for all the jobs before it. Start workers of them: that many
-	// jobs run at once, and never more.
+	// TODO(1): this starts one worker, whatever cfg.Workers says, so every
+	// job waits for all the jobs before it. Start cfg.Workers of them: that
+	// many jobs run at once, and never more.
 	go p.worker()
 	return p
 }
@@ -132,6 +176,7 @@ func (p *Pool) Submit(input string) (JobID, error) {
 	// Never hold mu while waiting, and never send on a channel that
 	// Shutdown may close: a send on a closed channel panics.
 	p.mu.Lock()
+	p.forget(time.Now())
 	p.seq++
 	j := &job{
 		id:     JobID("job-" + strconv.Itoa(p.seq)),
@@ -153,6 +198,7 @@ func (p *Pool) Submit(input string) (JobID, error) {
 func (p *Pool) Status(id JobID) (Status, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.forget(time.Now())
 	j, ok := p.jobs[id]
 	if !ok {
 		return Status{}, fmt.Errorf("%w: %q", ErrUnknownJob, id)
@@ -176,32 +222,54 @@ func (p *Pool) Shutdown(ctx context.Context) (Report, error) {
 	// returned.
 	// TODO(3): wait no longer than ctx. When it ends, cancel the running
 	// jobs, make sure no queued job starts, mark every job that did not
-	// finish Unfinished, and return them in the Report with ctx.Err().
+	// finish Unfinished (with end, in the order they were accepted, so that
+	// the report names them and their retention starts), and return the
+	// Report with ctx.Err().
 	close(p.queue)
 	return p.report(), nil
 }
 
-// report counts the jobs by how they ended.
+// Tracked returns how many job statuses the pool holds now: the jobs not
+// finished yet, and the finished ones within their retention. It forgets
+// nothing itself.
+func (p *Pool) Tracked() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.jobs)
+}
+
+// report is how the jobs ended so far. It is counted as they end, not from
+// the statuses, which are forgotten after their retention.
 func (p *Pool) report() Report {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var r Report
-	var unfinished []*job
-	for _, j := range p.jobs {
-		switch j.status.State {
-		case Done:
-			r.Done++
-		case Failed:
-			r.Failed++
-		case Unfinished:
-			unfinished = append(unfinished, j)
-		}
-	}
-	slices.SortFunc(unfinished, func(a, b *job) int { return a.seq - b.seq })
-	for _, j := range unfinished {
-		r.Unfinished = append(r.Unfinished, j.id)
-	}
+	r := p.tally
+	r.Unfinished = slices.Clone(r.Unfinished)
 	return r
+}
+
+// end records how j ended, counts it, and starts its retention. Call it
+// with mu held, once per job.
+func (p *Pool) end(j *job, st Status) {
+	j.status = st
+	switch st.State {
+	case Done:
+		p.tally.Done++
+	case Failed:
+		p.tally.Failed++
+	case Unfinished:
+		p.tally.Unfinished = append(p.tally.Unfinished, j.id)
+	}
+	p.finished = append(p.finished, finished{id: j.id, at: time.Now()})
+}
+
+// forget drops the statuses of the jobs that finished Retention ago or
+// more: they are at the front of finished. Call it with mu held.
+func (p *Pool) forget(now time.Time) {
+	for len(p.finished) > 0 && !now.Before(p.finished[0].at.Add(p.cfg.Retention)) {
+		delete(p.jobs, p.finished[0].id)
+		p.finished = p.finished[1:]
+	}
 }
 
 // worker does jobs from the queue, one at a time, until the queue is closed
@@ -209,9 +277,12 @@ func (p *Pool) report() Report {
 func (p *Pool) worker() {
 	for j := range p.queue {
 		p.start(j)
-		// TODO(3): the jobs run with a context nobody can cancel, so
-		// Shutdown cannot stop them at its deadline.
-		result, err := p.work(context.Background(), j.input)
+		// TODO(3): the jobs run with a context nobody but the timeout can
+		// cancel, so Shutdown cannot stop them at its deadline. Keep the
+		// timeout: only its parent changes.
+		ctx, cancel := context.WithTimeout(context.Background(), p.cfg.Timeout)
+		result, err := p.work(ctx, j.input)
+		cancel()
 		p.finish(j, result, err)
 	}
 }
@@ -228,8 +299,8 @@ func (p *Pool) finish(j *job, result string, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err != nil {
-		j.status = Status{State: Failed, Err: err}
+		p.end(j, Status{State: Failed, Err: err})
 		return
 	}
-	j.status = Status{State: Done, Result: result}
+	p.end(j, Status{State: Done, Result: result})
 }

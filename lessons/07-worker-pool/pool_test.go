@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -15,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/wherewaiting/workshop/internal/backend"
+	"github.com/wherewaiting/workshop/internal/timeline"
 	pool "github.com/wherewaiting/workshop/lessons/07-worker-pool"
 )
 
@@ -23,33 +25,40 @@ import (
 func TestTenWorkersFinishAHundredOneSecondJobsInTenSeconds(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, 10, 100, backend.Latency(time.Second))
+		r := newRig(t, pool.Config{Workers: 10, QueueSize: 100}, backend.Latency(time.Second))
 		defer r.finish()
 		inputs := jobs(100)
 		ids := r.submitAll(inputs)
 
 		r.waitForWork(len(inputs))
 
-		last := r.lastFinish()
+		last, peak := r.lastFinish(), r.db.PeakInFlight()
+		figures := fmt.Sprintf("100 jobs of 1s, 10 workers: the last one done at %v, at most %d at the database at once\n%s\n",
+			last, peak, r.rounds())
+		timeline.Keep(t, "hundred-jobs-ten-workers", figures)
 		assert.Equal(t, 10*time.Second, last,
 			"the last of 100 one-second jobs finished at %v; 10 workers should do them ten at a time, "+
-				"all done at 100/10 × 1s = 10s. Start `workers` goroutines in New, each taking jobs from the queue.\n%s",
-			last, r.rounds())
-		assert.Equal(t, 10, r.db.PeakInFlight(),
+				"all done at 100/10 × 1s = 10s. Start cfg.Workers goroutines in New, each taking jobs from the queue.\n%s",
+			last, figures)
+		assert.Equal(t, 10, peak,
 			"at most %d jobs were at the database at once; with 10 workers it should be exactly 10, never more: "+
-				"the workers, not the number of jobs, bound the load. A goroutine per job would send all 100 at once.\n%s",
-			r.db.PeakInFlight(), r.rounds())
+				"the workers, not the number of jobs, bound the load. A goroutine per job, with nothing to limit "+
+				"them, would send all 100 at once.\n%s",
+			peak, figures)
 		assert.Equal(t, repeat("done", 100), r.states(ids), "every job should be done once its Work has returned")
 		st, err := r.pool.Status(ids[41])
 		require.NoError(t, err)
 		assert.Equal(t, "database: job 42", st.Result, "a done job's Status carries what its Work returned")
+		if !t.Failed() {
+			t.Log(figures)
+		}
 	})
 }
 
 func TestJobsBeyondTheWorkersWaitInTheQueueForTheirTurn(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, 3, 10, backend.Latency(time.Second))
+		r := newRig(t, pool.Config{Workers: 3, QueueSize: 10}, backend.Latency(time.Second))
 		defer r.finish()
 		inputs := jobs(7)
 		ids := r.submitAll(inputs)
@@ -60,9 +69,14 @@ func TestJobsBeyondTheWorkersWaitInTheQueueForTheirTurn(t *testing.T) {
 				"and job 7 still waits in the queue for a free worker\n%s", r.picture())
 
 		r.waitForWork(len(inputs))
+		picture := r.picture()
+		timeline.Keep(t, "seven-jobs-three-workers", picture)
 		assert.Equal(t, []string{"0s", "0s", "0s", "1s", "1s", "1s", "2s"}, r.queueWaits(inputs),
 			"how long each job waited in the queue: with 3 workers, the nth job waits ⌈n/3⌉−1 rounds of 1s "+
-				"(job 7 waits 2s), not for every job before it\n%s", r.picture())
+				"(job 7 waits 2s), not for every job before it\n%s", picture)
+		if !t.Failed() {
+			t.Logf("seven 1s jobs, three workers: job n waits ⌈n/3⌉−1 rounds in the queue\n%s", picture)
+		}
 	})
 }
 
@@ -71,32 +85,38 @@ func TestJobsBeyondTheWorkersWaitInTheQueueForTheirTurn(t *testing.T) {
 func TestShutdownReturnsTheMomentTheLastAcceptedJobIsDone(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, 2, 10, backend.Latency(time.Second))
+		r := newRig(t, pool.Config{Workers: 2, QueueSize: 10}, backend.Latency(time.Second))
 		defer r.finish()
 		ids := r.submitAll([]string{"job 1", "job 2", "job 3 fails", "job 4", "job 5"})
 
 		got := r.shutdown(t.Context())
+		picture := r.picture()
+		timeline.Keep(t, "shutdown-drains", picture)
 
 		assert.Equal(t, 3*time.Second, got.waited,
 			"Shutdown returned after %v. It should wait for every accepted job, running or queued: 5 jobs of 1s on "+
 				"2 workers end at ⌈5/2⌉ × 1s = 3s, and Shutdown should return at that moment, not before and not after\n%s",
-			got.waited, r.picture())
+			got.waited, picture)
 		require.NoError(t, got.err, "with no deadline, Shutdown waits for everything and returns nil")
 		assert.Equal(t, 4, got.report.Done, "4 jobs succeeded; the report should count them")
 		assert.Equal(t, 1, got.report.Failed, "job 3 failed; the report should count it")
 		assert.Empty(t, got.report.Unfinished, "with no deadline, every job finishes: none is unfinished")
 		assert.Equal(t, []string{"done", "done", "failed", "done", "done"}, r.states(ids),
-			"queued jobs must not be dropped at Shutdown: every accepted job runs\n%s", r.picture())
+			"queued jobs must not be dropped at Shutdown: every accepted job runs\n%s", picture)
 		st, err := r.pool.Status(ids[2])
 		require.NoError(t, err)
 		assert.ErrorIs(t, st.Err, errBroken, "a failed job's Status carries the error its Work returned")
+		if !t.Failed() {
+			t.Logf("Shutdown waited for every accepted job and returned with the last one, at %v: %+v\n%s",
+				got.waited, got.report, picture)
+		}
 	})
 }
 
 func TestSubmitAfterShutdownBeganIsRefusedAtOnce(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, 2, 10, backend.Latency(5*time.Second))
+		r := newRig(t, pool.Config{Workers: 2, QueueSize: 10}, backend.Latency(5*time.Second))
 		defer r.finish()
 		r.submitAll([]string{"job 1"})
 		stopping := r.goShutdown(t.Context())
@@ -120,7 +140,7 @@ func TestSubmitAfterShutdownBeganIsRefusedAtOnce(t *testing.T) {
 func TestASubmitWaitingForRoomIsRefusedWhenShutdownBegins(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, 1, 1, backend.Latency(10*time.Second))
+		r := newRig(t, pool.Config{Workers: 1, QueueSize: 1}, backend.Latency(10*time.Second))
 		defer r.finish()
 		r.submitAll([]string{"job 1", "job 2"}) // job 1 runs, job 2 fills the queue
 		waiting := r.goSubmit("job 3")
@@ -153,7 +173,7 @@ func TestSubmitsRacingShutdownAreEitherAcceptedAndDoneOrRefused(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		const submitters = 40
-		r := newRig(t, 3, 2, backend.Latency(100*time.Millisecond))
+		r := newRig(t, pool.Config{Workers: 3, QueueSize: 2}, backend.Latency(100*time.Millisecond))
 		defer r.finish()
 
 		// Five submitters every 50ms, from 0s to 350ms; Shutdown begins at
@@ -217,27 +237,35 @@ func TestSubmitsRacingShutdownAreEitherAcceptedAndDoneOrRefused(t *testing.T) {
 func TestShutdownGivesUpExactlyAtItsDeadline(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, 2, 10, backend.Latency(5*time.Second))
+		r := newRig(t, pool.Config{Workers: 2, QueueSize: 10}, backend.Latency(5*time.Second))
 		defer r.finish()
 		r.submitAll(jobs(5))
 		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 		defer cancel()
 
 		got := r.shutdown(ctx)
+		synctest.Wait() // the cancelled jobs' Work returns
+		picture := fmt.Sprintf("Shutdown(ctx with 3s) returned after %v: %v\nunfinished: %v\n\n%s",
+			got.waited, got.err, got.report.Unfinished, r.picture())
+		timeline.Keep(t, "shutdown-gives-up", picture)
 
 		assert.Equal(t, 3*time.Second, got.waited,
 			"Shutdown returned after %v; its caller gave it 3s, so it should give up at exactly 3s, not wait "+
 				"for 5 jobs of 5s on 2 workers (15s). Select on the workers being done and on ctx.Done()\n%s",
-			got.waited, r.picture())
+			got.waited, picture)
 		assert.ErrorIs(t, got.err, context.DeadlineExceeded,
 			"a Shutdown that ran out of time should return ctx.Err(), here context.DeadlineExceeded; got %v", got.err)
+		if !t.Failed() {
+			t.Logf("5 jobs of 5s on 2 workers; Shutdown gave up at its 3s deadline with %d unfinished:\n%s",
+				len(got.report.Unfinished), picture)
+		}
 	})
 }
 
 func TestShutdownReportsTheJobsItGaveUpOnAndCancelsTheRunningOnes(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, 2, 10, backend.Latency(5*time.Second))
+		r := newRig(t, pool.Config{Workers: 2, QueueSize: 10}, backend.Latency(5*time.Second))
 		defer r.finish()
 		ids := r.submitAll(jobs(5))
 		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
@@ -258,6 +286,10 @@ func TestShutdownReportsTheJobsItGaveUpOnAndCancelsTheRunningOnes(t *testing.T) 
 			"the 3 queued jobs were given up on at 3s and must never start afterwards, not even with a cancelled "+
 				"ctx; the database saw %d calls, want 2\n%s", r.db.Calls(), r.picture())
 		assert.Equal(t, repeat("unfinished", 5), r.states(ids), "every job Shutdown gave up on should be unfinished")
+		if !t.Failed() {
+			t.Logf("the report: %+v; the database cancelled %d running calls and saw no other\n%s",
+				got.report, stats.GaveUp, r.picture())
+		}
 	})
 }
 
@@ -266,7 +298,7 @@ func TestEveryAcceptedJobEndsDoneFailedOrUnfinished(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		// Calls 1 and 2 (jobs 1 and 2) take 1s, calls 3 and 4 (jobs 3 and
 		// 4) take 5s, the rest 1s.
-		r := newRig(t, 2, 10, backend.LatencyFunc(func(n int) time.Duration {
+		r := newRig(t, pool.Config{Workers: 2, QueueSize: 10}, backend.LatencyFunc(func(n int) time.Duration {
 			if n == 3 || n == 4 {
 				return 5 * time.Second
 			}
@@ -298,6 +330,80 @@ func TestEveryAcceptedJobEndsDoneFailedOrUnfinished(t *testing.T) {
 	})
 }
 
+func TestAJobThatHitsItsTimeoutFailsAndItsWorkerGoesOn(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// job 1's database call would take an hour; job 2's takes 1s. Each
+		// job may work 3s.
+		r := newRig(t, pool.Config{Workers: 1, QueueSize: 10, Timeout: 3 * time.Second},
+			backend.LatencyFunc(func(n int) time.Duration {
+				if n == 1 {
+					return time.Hour
+				}
+				return time.Second
+			}))
+		defer r.finish()
+		ids := r.submitAll([]string{"job 1", "job 2"})
+
+		var got []string
+		for _, d := range []time.Duration{3*time.Second - time.Nanosecond, 3 * time.Second, 4 * time.Second} {
+			r.at(d)
+			got = append(got, fmt.Sprintf("at %v: %s", d, strings.Join(r.states(ids), ", ")))
+		}
+		assert.Equal(t, []string{
+			"at 2.999999999s: running, accepted",
+			"at 3s: failed, running",
+			"at 4s: failed, done",
+		}, got,
+			"two deadlines bound a job's work: its own Timeout (3s here, counted from when it starts) and "+
+				"Shutdown's. Job 1's database call would take an hour: it should be stopped at 3s and failed, and its "+
+				"worker should take job 2 at once. When you give the work a context Shutdown can cancel, make it the "+
+				"parent of the timeout, and keep the timeout\n%s", r.picture())
+		st, err := r.pool.Status(ids[0])
+		require.NoError(t, err)
+		assert.ErrorIs(t, st.Err, context.DeadlineExceeded,
+			"job 1's Status should say it ran out of time (its context's deadline); got %v", st.Err)
+	})
+}
+
+func TestEveryFinishedJobIsForgottenWhenItsRetentionEnds(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// Calls 1 and 2 take 1s, calls 3 and 4 take 5s; statuses are kept 10s.
+		r := newRig(t, pool.Config{Workers: 2, QueueSize: 10, Retention: 10 * time.Second},
+			backend.LatencyFunc(func(n int) time.Duration {
+				if n == 3 || n == 4 {
+					return 5 * time.Second
+				}
+				return time.Second
+			}))
+		defer r.finish()
+		ids := r.submitAll([]string{"job 1", "job 2 fails", "job 3", "job 4", "job 5"})
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		defer cancel()
+		r.shutdown(ctx) // gives up at 3s: jobs 3, 4 and 5 are unfinished
+
+		var got []string
+		for _, d := range []time.Duration{
+			11*time.Second - time.Nanosecond, 11 * time.Second, 13*time.Second - time.Nanosecond, 13 * time.Second,
+		} {
+			r.at(d)
+			got = append(got, fmt.Sprintf("at %v: %s", d, strings.Join(r.states(ids), ", ")))
+		}
+		assert.Equal(t, []string{
+			"at 10.999999999s: done, failed, unfinished, unfinished, unfinished",
+			"at 11s: forgotten, forgotten, unfinished, unfinished, unfinished",
+			"at 12.999999999s: forgotten, forgotten, unfinished, unfinished, unfinished",
+			"at 13s: forgotten, forgotten, forgotten, forgotten, forgotten",
+		}, got,
+			"statuses are kept 10s from when a job finished, then forgotten (Status answers ErrUnknownJob). Jobs 1 "+
+				"and 2 finished at 1s: forgotten at 11s. Jobs 3, 4 and 5 finished when Shutdown gave up on them, at "+
+				"3s: unfinished is an end too, so they are forgotten at 13s. Mark them with end, which starts the "+
+				"retention, not by setting the status alone\n%s", r.picture())
+		assert.Zero(t, r.pool.Tracked(), "at 13s every job is past its retention: the pool should hold no status")
+	})
+}
+
 // BenchmarkPoolThroughput measures how many trivial jobs per second go
 // through the pool, against the floor: a bare buffered channel of the same
 // size with the same number of consumer goroutines. The difference is what
@@ -309,7 +415,7 @@ func BenchmarkPoolThroughput(b *testing.B) {
 	trivial := func(_ context.Context, s string) (string, error) { return s, nil }
 
 	b.Run("pool", func(b *testing.B) {
-		p := pool.New(trivial, workers, queueSize)
+		p := pool.New(trivial, pool.Config{Workers: workers, QueueSize: queueSize})
 		b.ResetTimer()
 		for range b.N {
 			if _, err := p.Submit("x"); err != nil {

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -21,13 +22,13 @@ type Work func(ctx context.Context, input string) (string, error)
 // JobID names an accepted job.
 type JobID string
 
-// State is where a job is: Accepted → Running → Done or Failed, or
-// Accepted → Expired.
+// State is where a job is: Accepted → Running → Done or Failed; Accepted →
+// Expired; or Unfinished, when Shutdown gave up on it.
 type State int
 
 const (
 	// Accepted jobs are in the queue, waiting for a worker.
-	Accepted State = iota
+	Accepted State = iota + 1 // the zero State is no state at all
 	// Running jobs are being worked on.
 	Running
 	// Done jobs have a result.
@@ -37,9 +38,14 @@ const (
 	// Expired jobs were still in the queue at their deadline: nobody
 	// waited for them any more, so they were never run.
 	Expired
+	// Unfinished jobs were accepted but given up on when Shutdown's
+	// deadline passed: queued ones were never started, running ones were
+	// cancelled (and may have done part of their work).
+	Unfinished
 )
 
-// String returns "accepted", "running", "done", "failed" or "expired".
+// String returns "accepted", "running", "done", "failed", "expired" or
+// "unfinished".
 func (s State) String() string {
 	switch s {
 	case Accepted:
@@ -52,6 +58,8 @@ func (s State) String() string {
 		return "failed"
 	case Expired:
 		return "expired"
+	case Unfinished:
+		return "unfinished"
 	}
 	return fmt.Sprintf("State(%d)", int(s))
 }
@@ -71,7 +79,8 @@ type Job struct {
 	Cost int64
 	// Deadline is when whoever waits for the result stops waiting. A job
 	// still in the queue at its deadline is dropped as Expired; a job that
-	// starts before it runs with it on its Work context. Zero means none.
+	// starts before it runs with it on its Work context. Zero means none
+	// (the Config's Timeout still bounds the work).
 	Deadline time.Time
 }
 
@@ -85,7 +94,20 @@ type Config struct {
 	// ServiceTime is how long a worker usually takes for one unit of cost.
 	// It is used only to suggest when a turned-away client should retry.
 	ServiceTime time.Duration
+	// Timeout bounds each job's work, from the moment a worker starts it
+	// (a job's Deadline, if sooner, bounds it too). 0 means DefaultTimeout.
+	Timeout time.Duration
+	// Retention is how long a finished job's status is kept, from the
+	// moment it finished (done, failed, expired or unfinished); then Status
+	// answers ErrUnknownJob. 0 means DefaultRetention.
+	Retention time.Duration
 }
+
+// DefaultTimeout is the Timeout of a Config that sets none.
+const DefaultTimeout = time.Minute
+
+// DefaultRetention is the Retention of a Config that sets none.
+const DefaultRetention = 24 * time.Hour
 
 var (
 	// ErrQueueFull is matched (errors.Is) by the error of a Submit turned
@@ -94,48 +116,83 @@ var (
 	// ErrTooBig is returned, at once, for a job that costs more than the
 	// whole queue: it would never fit, so waiting for room is pointless.
 	ErrTooBig = errors.New("job costs more than the whole queue")
-	// ErrClosed is returned by Submit and SubmitWait once Shutdown has begun.
+	// ErrClosed is returned by Submit and SubmitWait once Shutdown has
+	// begun, at once, even to a SubmitWait that was waiting for room. Over
+	// HTTP it is 503 Service Unavailable too: this server is going away.
 	ErrClosed = errors.New("queue closed")
-	// ErrUnknownJob is matched by the error of Status for an ID it never gave.
+	// ErrUnknownJob is matched by the error of Status for an ID it never
+	// gave, or whose job finished longer ago than the retention.
 	ErrUnknownJob = errors.New("unknown job")
 )
 
 // QueueFullError is the error of a Submit turned away because the queue
 // had no room for the job. It matches ErrQueueFull.
+//
+// Over HTTP it is 503 Service Unavailable with a Retry-After header (RFC
+// 9110 §15.6.4 and §10.2.3, in whole seconds, rounded up): the service as a
+// whole is overloaded, whoever asks. 429 Too Many Requests (RFC 6585 §4) is
+// for one client that sent more than its own quota, which this queue does
+// not track.
 type QueueFullError struct {
 	Cost  int64 // the room the job needed
 	Depth int64 // the room taken by queued jobs when it was turned away
 	Size  int64 // Config.QueueSize
-	// RetryAfter = Depth × ServiceTime ÷ Workers: how long the workers
-	// need to clear what is queued now. A client that comes back after it
-	// finds the jobs that were ahead of it gone. (Over HTTP: a 429 with a
-	// Retry-After header, rounded up to whole seconds.)
-	RetryAfter time.Duration
+	// Wait = Depth × ServiceTime ÷ Workers: about how long the workers need
+	// to drain what is queued now. It is a hint, not a reservation: every
+	// client turned away at this moment is told the same, and new offers
+	// keep coming and take the room as it frees. Clients that all come back
+	// after exactly Wait find the queue as full as they left it; they
+	// should add jitter to it and charge the retry to their retry budget
+	// (lesson 04).
+	Wait time.Duration
 }
 
 func (e *QueueFullError) Error() string {
-	return fmt.Sprintf("queue full: %d of %d taken, the job needs %d; retry after %v", e.Depth, e.Size, e.Cost, e.RetryAfter)
+	return fmt.Sprintf("queue full: %d of %d taken, the job needs %d; retry after %v", e.Depth, e.Size, e.Cost, e.Wait)
 }
 
 // Unwrap makes errors.Is(err, ErrQueueFull) true.
 func (e *QueueFullError) Unwrap() error { return ErrQueueFull }
 
+// TODO(1): give *QueueFullError a method RetryAfter() time.Duration that
+// returns Wait. A retry loop finds a server's hint with errors.As on
+// interface{ RetryAfter() time.Duration }, as lesson 04's does.
+
 // Stats is what a Queue has counted so far. Every accepted job ends as
-// exactly one of Done, Failed or Expired.
+// exactly one of Done, Failed, Expired or Unfinished.
 type Stats struct {
 	Accepted int // jobs let into the queue
-	Rejected int // offers turned away: Submit found no room, or SubmitWait's ctx ended first
-	Done     int
-	Failed   int
-	Expired  int
+	// Rejected counts the offers turned away for lack of room: Submit
+	// found none, or SubmitWait's ctx ended first. Offers refused because
+	// Shutdown had begun, or too big for the queue, are not counted.
+	Rejected   int
+	Done       int
+	Failed     int
+	Expired    int
+	Unfinished int
 
 	Depth     int64 // room taken by queued jobs now, in units of cost
 	PeakDepth int64 // the most room ever taken at once
 
 	// Waited is the total time jobs spent in the queue, from accepted to
-	// taken by a worker (to run or to expire); MaxWait is the longest.
+	// taken by a worker (to run, to expire, or to skip after Shutdown gave
+	// up); MaxWait is the longest.
 	Waited  time.Duration
 	MaxWait time.Duration
+
+	// Tracked is how many job statuses the queue holds now: the jobs not
+	// finished yet, and the finished ones within their retention.
+	Tracked int
+}
+
+// Report is what Shutdown returns: the counters, and the jobs it gave up on.
+type Report struct {
+	Stats Stats
+	// Unfinished lists, in the order they were accepted, the jobs Shutdown
+	// gave up on at its deadline. A running one was cancelled but may have
+	// done its side effect: submit it again only if its work is idempotent
+	// (lesson 09).
+	Unfinished []JobID
 }
 
 // A Queue runs jobs on a fixed number of workers, and lets only as much
@@ -144,37 +201,50 @@ type Queue struct {
 	work Work
 	cfg  Config
 
+	// TODO(1): the queue's room: a golang.org/x/sync/semaphore.Weighted of
+	// QueueSize units. A job holds its cost from the moment it is admitted
+	// until a worker takes it off the queue.
+
 	// jobs holds the accepted jobs in order. Its buffer is so big that a
 	// send never blocks, so enqueue may send under the lock.
 	jobs chan *record
 
-	ctx  context.Context // the work's; cancelled when Shutdown gives up
-	stop context.CancelFunc
-	wg   sync.WaitGroup
+	// Two lifetimes that belong to the queue, not to any request, so they
+	// live in the struct (the context package's advice to pass a Context
+	// to each call is about a request's context). intake ends when
+	// Shutdown begins: a SubmitWait waiting for room gives up then. ctx is
+	// the parent of every job's work; it is cancelled when Shutdown gives
+	// up, or once every worker has returned.
+	intake      context.Context
+	closeIntake context.CancelFunc
+	ctx         context.Context
+	stop        context.CancelFunc
+	idle        chan struct{} // closed when every worker has returned
 
-	mu     sync.Mutex // guards what follows; never held while anyone waits
-	closed bool
-	next   int
-	byID   map[JobID]*record
-	stats  Stats
+	mu         sync.Mutex // guards what follows; never held while anyone waits
+	closed     bool
+	next       int
+	byID       map[JobID]*record
+	stats      Stats
+	finished   []finished // in the order the jobs finished: see end and forget
+	unfinished []JobID    // the jobs Shutdown gave up on, in the order they were accepted
 }
 
 // record is one accepted job and what became of it.
 type record struct {
 	id       JobID
+	n        int // the order it was accepted in
 	job      Job
 	cost     int64
 	queuedAt time.Time
 	status   Status
 }
 
-// unbounded is the starter's queue length: far more than anyone offers, so
-// nobody is ever turned away, and nobody is told how long the line is.
-//
-// TODO(1): give the queue QueueSize units of room and no more. Shrink this
-// buffer to QueueSize only once a job takes its room before enqueue sends
-// it: the send happens under the lock, so it must never block.
-const unbounded = 1 << 16
+// finished is a job that has finished, and when.
+type finished struct {
+	id JobID
+	at time.Time
+}
 
 // New starts cfg.Workers workers that run work for the jobs of the queue
 // it returns.
@@ -183,18 +253,38 @@ func New(work Work, cfg Config) *Queue {
 		panic("backpressure: QueueSize must be at least 1")
 	}
 	cfg.Workers = max(cfg.Workers, 1)
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = DefaultRetention
+	}
+	intake, closeIntake := context.WithCancel(context.Background())
 	ctx, stop := context.WithCancel(context.Background())
 	q := &Queue{
 		work: work,
 		cfg:  cfg,
-		jobs: make(chan *record, unbounded),
-		ctx:  ctx,
-		stop: stop,
-		byID: make(map[JobID]*record),
+		// TODO(1): this buffer of 65,536 is far more than anyone offers, so
+		// nobody is ever turned away, and nobody is told how long the line
+		// is. Make it cfg.QueueSize once a job takes its room before
+		// enqueue sends it (the send happens under the lock, so it must
+		// never block).
+		jobs:        make(chan *record, 1<<16),
+		intake:      intake,
+		closeIntake: closeIntake,
+		ctx:         ctx,
+		stop:        stop,
+		idle:        make(chan struct{}),
+		byID:        make(map[JobID]*record),
 	}
+	var wg sync.WaitGroup
 	for range cfg.Workers {
-		q.wg.Go(q.worker)
+		wg.Go(q.worker)
 	}
+	go func() {
+		wg.Wait()
+		close(q.idle)
+	}()
 	return q
 }
 
@@ -203,11 +293,11 @@ func New(work Work, cfg Config) *Queue {
 // when to retry. It never waits for room.
 func (q *Queue) Submit(j Job) (JobID, error) {
 	// TODO(1): when the queue is full, turn the job away at once: count
-	// the rejection in Stats and return a *QueueFullError whose RetryAfter
-	// is Depth × ServiceTime ÷ Workers. Keep the queue's room in a
-	// golang.org/x/sync/semaphore.Weighted of QueueSize: TryAcquire here,
-	// Acquire in SubmitWait, Release when a worker takes the job off the
-	// queue (in take).
+	// the rejection in Stats and return a *QueueFullError whose Wait is
+	// Depth × ServiceTime ÷ Workers (after Shutdown began: ErrClosed). Keep
+	// the queue's room in a golang.org/x/sync/semaphore.Weighted of
+	// QueueSize: TryAcquire here, Acquire in SubmitWait, Release when a
+	// worker takes the job off the queue (in take).
 	//
 	// TODO(2): a job takes Cost units of room (0 means 1), not 1, and one
 	// that costs more than the whole queue gets ErrTooBig at once. The
@@ -218,11 +308,14 @@ func (q *Queue) Submit(j Job) (JobID, error) {
 
 // SubmitWait offers a job and waits for room in the queue, in line with
 // other waiters, until ctx is done; then it gives up at once with an error
-// wrapping ctx.Err(), and the job is not queued.
+// wrapping ctx.Err(), and the job is not queued. If Shutdown begins while
+// it waits, it returns ErrClosed at once.
 func (q *Queue) SubmitWait(ctx context.Context, j Job) (JobID, error) {
-	// TODO(1): wait for room until ctx is done, and no longer: then return
-	// at once an error wrapping ctx.Err() (count it as rejected), with the
-	// job not queued. Never wait while holding q.mu.
+	// TODO(1): wait for room until ctx is done, or Shutdown begins, and no
+	// longer. When ctx ends, return at once an error wrapping ctx.Err()
+	// (count it as rejected); when Shutdown begins (q.intake is done then),
+	// ErrClosed; either way the job is not queued. Never wait while
+	// holding q.mu.
 	return q.Submit(j)
 }
 
@@ -231,11 +324,14 @@ func (q *Queue) enqueue(j Job, cost int64) (JobID, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
+		// TODO(1): a job that holds room gives it back here.
 		return "", ErrClosed
 	}
+	q.forget(time.Now())
 	q.next++
 	r := &record{
 		id:       JobID(fmt.Sprintf("job-%d", q.next)),
+		n:        q.next,
 		job:      j,
 		cost:     cost,
 		queuedAt: time.Now(),
@@ -258,47 +354,86 @@ func (q *Queue) worker() {
 }
 
 // take moves a job out of the queue, and reports whether it should run:
-// a job whose deadline has come has nobody waiting for it any more.
+// not if nobody waits for it any more, because Shutdown gave up on it or
+// because its deadline has come.
 func (q *Queue) take(r *record) (run bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.stats.Depth -= r.cost
+	// TODO(1): give the job's room back, once Depth is lowered (so that the
+	// job it lets in can never make Depth exceed QueueSize), and not under
+	// the lock.
+
 	// TODO(4): measure the waiting: add the time the job spent in the
 	// queue (from queuedAt to now) to Stats.Waited, and keep the longest
 	// in Stats.MaxWait.
 
-	// TODO(3): a job still queued at its deadline (or after it) has nobody
-	// waiting for it: mark it Expired, with an error wrapping
-	// context.DeadlineExceeded, count it, and do not run it.
+	// TODO(3): a job nobody waits for any more is not run. One that
+	// Shutdown gave up on while it was queued is Unfinished already: leave
+	// it so. One still queued at its deadline (or after it) ends Expired,
+	// with an error wrapping context.DeadlineExceeded: record it with end,
+	// which counts it and starts its retention.
 	r.status.State = Running
 	return true
 }
 
 func (q *Queue) run(r *record) {
-	ctx := q.ctx
-	if !r.job.Deadline.IsZero() {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, r.job.Deadline)
-		defer cancel()
+	// Two deadlines bound the work: the Timeout from now, and the job's
+	// own, whichever comes first; and Shutdown can cancel it through q.ctx.
+	deadline := time.Now().Add(q.cfg.Timeout)
+	if !r.job.Deadline.IsZero() && r.job.Deadline.Before(deadline) {
+		deadline = r.job.Deadline
 	}
+	ctx, cancel := context.WithDeadline(q.ctx, deadline)
+	defer cancel()
 	result, err := q.work(ctx, r.job.Input)
 
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	if r.status.State != Running {
+		return // Shutdown gave up on it: a report, once given, stays true
+	}
 	if err != nil {
-		r.status = Status{State: Failed, Err: err}
-		q.stats.Failed++
+		q.end(r, Status{State: Failed, Err: err})
 		return
 	}
-	r.status = Status{State: Done, Result: result}
-	q.stats.Done++
+	q.end(r, Status{State: Done, Result: result})
 }
 
-// Status reports what became of a job. An ID that Submit never returned
-// gets an error matching ErrUnknownJob.
+// end records how a job ended, counts it, and starts its retention. Call
+// it with mu held, once per job.
+func (q *Queue) end(r *record, st Status) {
+	r.status = st
+	switch st.State {
+	case Done:
+		q.stats.Done++
+	case Failed:
+		q.stats.Failed++
+	case Expired:
+		q.stats.Expired++
+	case Unfinished:
+		q.stats.Unfinished++
+		q.unfinished = append(q.unfinished, r.id)
+	}
+	q.finished = append(q.finished, finished{id: r.id, at: time.Now()})
+}
+
+// forget drops the statuses of the jobs that finished Retention ago or
+// more: they are at the front of finished. Call it with mu held.
+func (q *Queue) forget(now time.Time) {
+	for len(q.finished) > 0 && !now.Before(q.finished[0].at.Add(q.cfg.Retention)) {
+		delete(q.byID, q.finished[0].id)
+		q.finished = q.finished[1:]
+	}
+}
+
+// Status reports what became of a job. An ID that Submit never returned,
+// or whose job finished more than Retention ago, gets an error matching
+// ErrUnknownJob.
 func (q *Queue) Status(id JobID) (Status, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	q.forget(time.Now())
 	r, ok := q.byID[id]
 	if !ok {
 		return Status{}, fmt.Errorf("%w: %q", ErrUnknownJob, id)
@@ -306,37 +441,67 @@ func (q *Queue) Status(id JobID) (Status, error) {
 	return r.status, nil
 }
 
-// Stats returns a snapshot of the counters.
+// Stats returns a snapshot of the counters. It forgets nothing itself.
 func (q *Queue) Stats() Stats {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return q.stats
+	st := q.stats
+	st.Tracked = len(q.byID)
+	return st
 }
 
-// Shutdown stops intake (Submit and SubmitWait return ErrClosed), lets the
-// workers finish every queued job, and waits for them. If ctx ends first,
-// it cancels the work still running and returns at once with ctx's error;
-// the workers then wind down on their own. Either way it returns the
-// counters as they stand.
-func (q *Queue) Shutdown(ctx context.Context) (Stats, error) {
+// report is the counters and the jobs given up on, now.
+func (q *Queue) report() Report {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	st := q.stats
+	st.Tracked = len(q.byID)
+	return Report{Stats: st, Unfinished: slices.Clone(q.unfinished)}
+}
+
+// Shutdown stops intake at once (Submit and SubmitWait return ErrClosed,
+// even a SubmitWait that was waiting for room), lets the workers finish
+// every queued job, and returns when the last one is done, with a Report
+// and nil.
+//
+// If ctx ends first, Shutdown stops waiting: it marks every job not yet
+// finished Unfinished (a queued one is then never started), cancels the
+// running ones, and returns at once with a Report naming them and an error
+// wrapping ctx.Err(). The workers return as soon as their Work does.
+func (q *Queue) Shutdown(ctx context.Context) (Report, error) {
 	q.mu.Lock()
 	if !q.closed {
 		q.closed = true
-		close(q.jobs) // safe: every send happens under mu, with closed false
+		q.closeIntake() // every SubmitWait waiting for room gives up now
+		close(q.jobs)   // safe: every send happens under mu, with closed false
 	}
 	q.mu.Unlock()
 
-	idle := make(chan struct{})
-	go func() {
-		q.wg.Wait()
-		close(idle)
-	}()
 	select {
-	case <-idle:
-		q.stop()
-		return q.Stats(), nil
+	case <-q.idle:
+		q.stop() // nothing runs any more; release the context
+		return q.report(), nil
 	case <-ctx.Done():
-		q.stop()
-		return q.Stats(), fmt.Errorf("shutdown gave up with work left: %w", ctx.Err())
+		return q.abandon(), fmt.Errorf("shutdown gave up with work left: %w", ctx.Err())
 	}
+}
+
+// abandon gives up on every job that has not finished: it marks them
+// Unfinished, in the order they were accepted, so that a worker that takes
+// a queued one skips it, then cancels the running ones.
+func (q *Queue) abandon() Report {
+	q.mu.Lock()
+	var left []*record
+	for _, r := range q.byID {
+		if r.status.State == Accepted || r.status.State == Running {
+			left = append(left, r)
+		}
+	}
+	slices.SortFunc(left, func(a, b *record) int { return a.n - b.n })
+	for _, r := range left {
+		q.end(r, Status{State: Unfinished})
+	}
+	q.mu.Unlock()
+	q.stop()
+	return q.report()
 }

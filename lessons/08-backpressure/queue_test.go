@@ -2,6 +2,7 @@ package backpressure_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -44,17 +45,17 @@ func TestSubmitTurnsAJobAwayAtOnceWhenTheQueueIsFull(t *testing.T) {
 	})
 }
 
-func TestQueueFullErrorSaysToRetryWhenTheQueueHasCleared(t *testing.T) {
+func TestQueueFullErrorSaysHowLongTheQueuedWorkTakesToDrain(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	for _, tc := range []struct {
-		workers    int
-		size       int64
-		service    time.Duration
-		retryAfter time.Duration // size × service ÷ workers
+		workers int
+		size    int64
+		service time.Duration
+		wait    time.Duration // size × service ÷ workers
 	}{
-		{workers: 1, size: 10, service: 100 * time.Millisecond, retryAfter: time.Second},
-		{workers: 2, size: 4, service: time.Second, retryAfter: 2 * time.Second},
-		{workers: 3, size: 6, service: 500 * time.Millisecond, retryAfter: time.Second},
+		{workers: 1, size: 10, service: 100 * time.Millisecond, wait: time.Second},
+		{workers: 2, size: 4, service: time.Second, wait: 2 * time.Second},
+		{workers: 3, size: 6, service: 500 * time.Millisecond, wait: time.Second},
 	} {
 		t.Run(fmt.Sprintf("workers=%d,size=%d,service=%v", tc.workers, tc.size, tc.service), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -77,15 +78,23 @@ func TestQueueFullErrorSaysToRetryWhenTheQueueHasCleared(t *testing.T) {
 				assert.Equal(t, tc.size, full.Depth, "QueueFullError.Depth: the queue holds %d units", tc.size)
 				assert.Equal(t, tc.size, full.Size, "QueueFullError.Size is Config.QueueSize")
 				assert.Equal(t, int64(1), full.Cost, "QueueFullError.Cost: the job costs 1 (Cost 0 means 1)")
-				require.Equal(t, tc.retryAfter, full.RetryAfter,
-					"RetryAfter should be Depth × ServiceTime ÷ Workers = %d × %v ÷ %d = %v: the time the workers need "+
-						"to clear what is queued now; got %v\n%s", tc.size, tc.service, tc.workers, tc.retryAfter, full.RetryAfter, r)
+				require.Equal(t, tc.wait, full.Wait,
+					"Wait should be Depth × ServiceTime ÷ Workers = %d × %v ÷ %d = %v: about how long the workers need "+
+						"to drain what is queued now; got %v\n%s", tc.size, tc.service, tc.workers, tc.wait, full.Wait, r)
+				hint, ok := any(full).(interface{ RetryAfter() time.Duration })
+				require.True(t, ok,
+					"*QueueFullError should have a method RetryAfter() time.Duration returning Wait: that is how a "+
+						"retry loop (lesson 04's) finds a server's hint, with errors.As, whatever the error's type")
+				assert.Equal(t, full.Wait, hint.RetryAfter(), "RetryAfter() should return Wait")
 
-				at(r.start, full.RetryAfter)
+				at(r.start, full.Wait)
 				assert.Zero(t, r.q.Stats().Depth,
-					"at %v, the suggested retry time, the workers have taken every job that was queued\n%s", full.RetryAfter, r)
+					"at %v, the suggested retry time, the workers have taken every job that was queued\n%s", full.Wait, r)
 				_, err = r.offer(job("late, again"))
-				assert.NoError(t, err, "the client that followed the advice and came back after %v should get in\n%s", full.RetryAfter, r)
+				assert.NoError(t, err,
+					"nobody else came meanwhile, so the client that came back after %v should get in. (Under load, "+
+						"new offers take the room as it frees, and every client turned away together is told the same "+
+						"time: real clients add jitter and charge the retry to a budget, lesson 04)\n%s", full.Wait, r)
 			})
 		})
 	}
@@ -210,6 +219,35 @@ func TestSubmitWaitGivesUpExactlyWhenItsContextEnds(t *testing.T) {
 	}
 }
 
+func TestASubmitWaitWaitingForRoomIsRefusedTheMomentShutdownBegins(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 2, ServiceTime: 10 * time.Second}, each(10*time.Second))
+		for _, name := range []string{"first", "a", "b"} {
+			r.mustOffer(job(name))
+		}
+		patient := r.goWait(t.Context(), job("patient")) // no deadline: it would wait for room at 10s
+
+		at(r.start, time.Second)
+		stopping := r.goShutdown(t.Context())
+		got := r.await(t, patient)[0]
+
+		require.ErrorIs(t, got.err, backpressure.ErrClosed,
+			"patient was waiting for room when Shutdown began at 1s: SubmitWait should give up with ErrClosed\n%s", r)
+		assert.Equal(t, time.Second, got.waited,
+			"SubmitWait(\"patient\") waited %v; it should stop waiting the moment Shutdown begins, at 1s, not when "+
+				"a worker frees room (10s), or never if the workers hang. Wait for room with a context that also ends "+
+				"when Shutdown begins (q.intake): context.AfterFunc ties the two\n%s", got.waited, r)
+		_, err := r.offer(job("late"))
+		assert.ErrorIs(t, err, backpressure.ErrClosed, "a Submit after Shutdown began should get ErrClosed at once\n%s", r)
+
+		done := r.awaitShutdown(t, stopping)
+		require.NoError(t, done.err, "with no deadline, Shutdown waits for every queued job\n%s", r)
+		assert.Equal(t, 3, done.report.Stats.Done, "first, a and b were accepted and should all be done\n%s", r)
+		assert.Equal(t, []string{"first", "a", "b"}, r.ran(), "only the accepted jobs run\n%s", r)
+	})
+}
+
 // Exercise 2: jobs take room by their cost, and wait in line for it.
 
 func TestABigJobTakesAsMuchRoomAsItCosts(t *testing.T) {
@@ -229,8 +267,8 @@ func TestABigJobTakesAsMuchRoomAsItCosts(t *testing.T) {
 		require.ErrorAs(t, err, &full)
 		assert.Equal(t, int64(1), full.Cost, "QueueFullError.Cost is the room the small job needed")
 		assert.Equal(t, int64(4), full.Depth, "QueueFullError.Depth is the room taken, in units, not the number of jobs")
-		assert.Equal(t, 4*time.Second, full.RetryAfter,
-			"RetryAfter = Depth × ServiceTime ÷ Workers = 4 × 1s ÷ 1: a big job is 4 units of work")
+		assert.Equal(t, 4*time.Second, full.Wait,
+			"Wait = Depth × ServiceTime ÷ Workers = 4 × 1s ÷ 1: a big job is 4 units of work")
 
 		_, err = r.offer(costing("huge", 5))
 		assert.ErrorIs(t, err, backpressure.ErrTooBig, "a job of Cost 5 will never fit in a queue of 4: ErrTooBig, at once")
@@ -300,15 +338,20 @@ func TestAWaitingBigJobIsNotStarvedBySmallOnes(t *testing.T) {
 		}
 
 		got := r.await(t, big, patient)
-		require.NoError(t, got[0].err, "the big job should get in\n%s", r)
+		letEverythingFinish()
+		picture := r.draw(1, 0)
+		timeline.Keep(t, "big-job-in-line", picture)
+		require.NoError(t, got[0].err, "the big job should get in\n%s", picture)
 		assert.Equal(t, 4*time.Second, got[0].waited,
-			"the big job should get in at 4s, when s4 leaves the queue and all 4 units are free; it waited %v\n%s", got[0].waited, r)
-		require.NoError(t, got[1].err, "the patient small job should get in\n%s", r)
+			"the big job should get in at 4s, when s4 leaves the queue and all 4 units are free; it waited %v\n%s", got[0].waited, picture)
+		require.NoError(t, got[1].err, "the patient small job should get in\n%s", picture)
 		assert.Equal(t, 3500*time.Millisecond, got[1].waited,
 			"patient came at 1.5s, behind the big job: it should get in at 5s, when the big job leaves the queue, "+
-				"not before it; it waited %v\n%s", got[1].waited, r)
-		letEverythingFinish()
-		assert.Equal(t, []string{"first", "s1", "s2", "s3", "s4", "big", "patient"}, r.ran(), "the order the jobs ran in\n%s", r)
+				"not before it; it waited %v\n%s", got[1].waited, picture)
+		assert.Equal(t, []string{"first", "s1", "s2", "s3", "s4", "big", "patient"}, r.ran(), "the order the jobs ran in\n%s", picture)
+		if !t.Failed() {
+			t.Logf("the big job waits in line for all 4 units; the small ones that come by are turned away:\n%s", picture)
+		}
 	})
 }
 
@@ -396,6 +439,143 @@ func TestEveryAcceptedJobEndsDoneFailedOrExpired(t *testing.T) {
 	})
 }
 
+func TestAfterShutdownGivesUpNoQueuedJobStarts(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 5, ServiceTime: 5 * time.Second}, each(5*time.Second))
+		for _, name := range []string{"first", "a", "b", "c"} {
+			r.mustOffer(job(name))
+		}
+		at(r.start, time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+
+		got := r.awaitShutdown(t, r.goShutdown(ctx))
+		at(r.start, time.Minute)
+		how := fmt.Sprintf("with %v", got.err)
+		if errors.Is(got.err, context.DeadlineExceeded) {
+			how = "with an error wrapping context.DeadlineExceeded"
+		}
+		picture := fmt.Sprintf("Shutdown began at 1s, with 2s to spare.\nIt returned after %v, %s.\n%s", got.waited, how, r)
+		timeline.Keep(t, "shutdown-gives-up", picture)
+
+		assert.Equal(t, 2*time.Second, got.waited,
+			"Shutdown began at 1s with 2s to spare: it should give up at exactly 3s\n%s", picture)
+		assert.ErrorIs(t, got.err, context.DeadlineExceeded, "a Shutdown that gave up wraps ctx.Err()\n%s", picture)
+		assert.Equal(t, []string{"first"}, r.ran(),
+			"the jobs that ever started. At 3s Shutdown gave up: first was running (its work is cancelled then) and "+
+				"a, b and c were queued. Nobody waits for them any more, so no worker may start them afterwards, "+
+				"not even with a cancelled context: a worker that takes a job Shutdown gave up on skips it\n%s", picture)
+		assert.Equal(t, 3*time.Second, r.endedAt("first"),
+			"first's work should be cancelled at 3s, when Shutdown gives up\n%s", picture)
+		if !t.Failed() {
+			t.Logf("Shutdown gave up at 3s; the running job was cancelled and the 3 queued ones never ran:\n%s", picture)
+		}
+	})
+}
+
+func TestShutdownNamesEveryJobItGaveUpOn(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 5, ServiceTime: 5 * time.Second}, each(5*time.Second))
+		var ids []backpressure.JobID
+		for _, name := range []string{"first", "a", "b", "c"} {
+			ids = append(ids, r.mustOffer(job(name)))
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+
+		got := r.awaitShutdown(t, r.goShutdown(ctx))
+		letEverythingFinish()
+
+		require.ErrorIs(t, got.err, context.DeadlineExceeded, "Shutdown should give up at its 2s deadline\n%s", r)
+		assert.Equal(t, ids, got.report.Unfinished,
+			"at 2s first was running and a, b and c were queued: the report should name all four as unfinished, in "+
+				"the order they were accepted\n%s", r)
+		assert.Equal(t, []string{"unfinished", "unfinished", "unfinished", "unfinished"}, r.states(ids),
+			"after everything settled, each job's Status should agree with the report: first stays unfinished when "+
+				"its cancelled work returns, and the queued ones, never started, stay unfinished too\n%s", r)
+		st := r.q.Stats()
+		assert.Equal(t, []int{4, 0, 0, 0, 4}, []int{st.Accepted, st.Done, st.Failed, st.Expired, st.Unfinished},
+			"Stats' Accepted, Done, Failed, Expired and Unfinished: nothing lost, accepted = done + failed + "+
+				"expired + unfinished, and nothing counted twice\n%s", r)
+	})
+}
+
+func TestAJobWithoutADeadlineIsStillStoppedAtTheTimeout(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 5, ServiceTime: time.Second, Timeout: 3 * time.Second},
+			func(name string) time.Duration {
+				if name == "stuck" {
+					return time.Hour
+				}
+				return time.Second
+			})
+		ids := []backpressure.JobID{r.mustOffer(job("stuck")), r.mustOffer(job("next"))}
+
+		var got []string
+		for _, d := range []time.Duration{3*time.Second - time.Nanosecond, 3 * time.Second, 4 * time.Second} {
+			at(r.start, d)
+			got = append(got, fmt.Sprintf("at %v: %s", d, strings.Join(r.states(ids), ", ")))
+		}
+		assert.Equal(t, []string{
+			"at 2.999999999s: running, accepted",
+			"at 3s: failed, running",
+			"at 4s: failed, done",
+		}, got,
+			"stuck has no deadline, and its work would take an hour: the Timeout, 3s from when it started, should "+
+				"stop it, and the worker should take next at once\n%s", r)
+		st, err := r.q.Status(ids[0])
+		require.NoError(t, err)
+		assert.ErrorIs(t, st.Err, context.DeadlineExceeded, "stuck's Status.Err should say it ran out of time; got %v", st.Err)
+	})
+}
+
+func TestEveryFinishedJobIsForgottenWhenItsRetentionEnds(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 10, ServiceTime: time.Second, Retention: 10 * time.Second},
+			func(name string) time.Duration {
+				if name == "slow" {
+					return 10 * time.Second
+				}
+				return time.Second
+			})
+		now := time.Now()
+		ids := []backpressure.JobID{
+			r.mustOffer(job("first")),                                 // done at 1s
+			r.mustOffer(until("late", now.Add(500*time.Millisecond))), // expired at 1s
+			r.mustOffer(job("fail-x")),                                // failed at 2s
+			r.mustOffer(job("slow")),                                  // running at 4s: unfinished
+			r.mustOffer(job("never")),                                 // queued at 4s: unfinished
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 4*time.Second)
+		defer cancel()
+		r.goShutdown(ctx) // gives up at 4s
+
+		var got []string
+		for _, d := range []time.Duration{
+			11*time.Second - time.Nanosecond, 11 * time.Second, 12 * time.Second, 14*time.Second - time.Nanosecond, 14 * time.Second,
+		} {
+			at(r.start, d)
+			got = append(got, fmt.Sprintf("at %v: %s", d, strings.Join(r.states(ids), ", ")))
+		}
+		assert.Equal(t, []string{
+			"at 10.999999999s: done, expired, failed, unfinished, unfinished",
+			"at 11s: forgotten, forgotten, failed, unfinished, unfinished",
+			"at 12s: forgotten, forgotten, forgotten, unfinished, unfinished",
+			"at 13.999999999s: forgotten, forgotten, forgotten, unfinished, unfinished",
+			"at 14s: forgotten, forgotten, forgotten, forgotten, forgotten",
+		}, got,
+			"statuses are kept 10s from when a job finished, then forgotten (Status answers ErrUnknownJob): first "+
+				"(done at 1s) and late (expired at 1s, when the worker found it past its deadline) at 11s, fail-x "+
+				"(failed at 2s) at 12s, slow and never (unfinished when Shutdown gave up at 4s) at 14s. Expired is an "+
+				"end like the others: record it with end, which starts the retention\n%s", r)
+		assert.Zero(t, r.q.Stats().Tracked, "at 14s every job is past its retention: the queue should hold no status")
+	})
+}
+
 // Exercise 4: twice as much offered as the worker can do.
 //
 // One worker takes 100ms a job (μ = 10/s); the queue holds 10; a client
@@ -405,16 +585,22 @@ func TestAtTwiceTheCapacityTheQueueTurnsAwayExactlyTheExcess(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		o := overload(t)
+		timeline.Keep(t, "twice-the-capacity", o.figures)
+		timeline.Keep(t, "twice-the-capacity-window", o.window)
 
 		assert.Equal(t, 90, o.rejected,
 			"offers turned away. In the first second the queue grows by one every 100ms (two offers in, one job "+
 				"out) and is full at 0.95s. From then on, every 100ms one job leaves and two offers come: one gets "+
-				"the free place and one is turned away. 1.05s, 1.15s, … 9.95s: 90 offers\n%s", o.picture)
-		assert.Equal(t, 110, o.accepted, "the other 200 − 90 offers get in")
-		assert.Equal(t, 90, o.stats.Rejected, "Stats.Rejected")
+				"the free place and one is turned away. 1.05s, 1.15s, … 9.95s: 90 offers. (More than 90: the queue "+
+				"holds fewer than its 10 places; only queued jobs hold room, not the one at work)\n%s\n%s", o.figures, o.picture)
+		assert.Equal(t, 110, o.accepted, "the other 200 − 90 offers get in\n%s", o.figures)
+		assert.Equal(t, 90, o.stats.Rejected, "Stats.Rejected\n%s", o.figures)
 		assert.Equal(t, 110, o.stats.Done,
-			"by 11s the worker has done all 110: 10 a second for 11s")
-		assert.Equal(t, int64(10), o.stats.PeakDepth, "the queue fills up to its 10 places, never more")
+			"by 11s the worker has done all 110: 10 a second for 11s\n%s", o.figures)
+		assert.Equal(t, int64(10), o.stats.PeakDepth, "the queue fills up to its 10 places, never more\n%s", o.figures)
+		if !t.Failed() {
+			t.Logf("twice the load it can take, for 10s:\n%s\nthe first second and a bit:\n%s", o.figures, o.picture)
+		}
 	})
 }
 
@@ -422,15 +608,28 @@ func TestAtTwiceTheCapacityNoJobWaitsLongerThanTheQueueTakesToDrain(t *testing.T
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		o := overload(t)
+		longest, slowest := slices.Max(o.waits), slices.Max(o.latencies)
+		figures := fmt.Sprintf(
+			"the longest wait in the queue:      %v (Stats.MaxWait: %v)\n"+
+				"the longest from accepted to done:  %v\n"+
+				"the bound: Q × S ÷ c = 10 places × 100ms ÷ 1 worker = 1s.\n"+
+				"First in, first out: a job that joins a full queue waits for the 9\n"+
+				"ahead of it and the one at work, and no longer, however long the\n"+
+				"overload lasts. (Little's law is about means: it bounds no single wait.)\n",
+			longest, o.stats.MaxWait, slowest)
+		timeline.Keep(t, "longest-wait", figures)
 
-		longest := slices.Max(o.waits)
 		assert.Equal(t, time.Second, longest,
-			"the longest any job waited in the queue, as its Work saw it: a full queue of 10 at 100ms a job is "+
-				"10 × 100ms = 1s of waiting, and no more, however long the overload lasts (with the 100ms of work, "+
-				"the SRE book's 1.1s)\n%s", o.picture)
-		assert.Equal(t, time.Second, o.stats.MaxWait, "Stats.MaxWait should be the longest time a job spent in the queue")
-		assert.Equal(t, 1100*time.Millisecond, slices.Max(o.latencies),
-			"the longest from accepted to done: 1s in the queue and 100ms of work")
+			"the longest any job waited in the queue, as its Work saw it: a full queue of 10 at 100ms a job drains "+
+				"in 10 × 100ms = 1s, so that is the longest wait, however long the overload lasts (with the 100ms of "+
+				"work, the SRE book's 1.1s)\n%s\n%s", figures, o.picture)
+		assert.Equal(t, time.Second, o.stats.MaxWait,
+			"Stats.MaxWait should be the longest time a job spent in the queue\n%s", figures)
+		assert.Equal(t, 1100*time.Millisecond, slowest,
+			"the longest from accepted to done: 1s in the queue and 100ms of work\n%s", figures)
+		if !t.Failed() {
+			t.Log(figures)
+		}
 	})
 }
 
@@ -439,26 +638,49 @@ func TestLittlesLawHoldsForTheMeasuredQueue(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		o := overload(t)
 
+		// L = λW over the 11s from the first offer until the queue is empty
+		// again: L and W are means, λ is the rate of jobs that entered.
+		span := o.span.Seconds()
+		lambda := float64(o.stats.Accepted) / span                // admitted jobs a second
+		offered := float64(o.accepted+o.rejected) / 10            // offers a second, over the 10s of offers
+		w := o.stats.Waited.Seconds() / float64(o.stats.Accepted) // the mean wait in the queue
+		l := o.depthTime.Seconds() / span                         // the mean depth over time
+		row := func(name, expr, value, what string) string {
+			return fmt.Sprintf("  %-3s= %-27s= %-9s %s\n", name, expr, value, what)
+		}
+		equal := "≠ L"
+		if o.stats.Waited == o.depthTime {
+			equal = "= L"
+		}
+		figures := fmt.Sprintf("Little's law, L = λW, on what the queue measured over %v:\n", o.span) +
+			row("λ", fmt.Sprintf("%d admitted ÷ %v", o.stats.Accepted, o.span), fmt.Sprintf("%.4g/s", lambda),
+				"the rate of jobs that entered the queue") +
+			row("W", fmt.Sprintf("%.4gs waited ÷ %d jobs", o.stats.Waited.Seconds(), o.stats.Accepted),
+				fmt.Sprintf("%.4gs", w), "the mean wait in the queue") +
+			row("L", fmt.Sprintf("%.4g job·s ÷ %v", o.depthTime.Seconds(), o.span), fmt.Sprintf("%.4g", l),
+				"the mean depth, over time") +
+			row("λW", fmt.Sprintf("%.4g/s × %.4gs", lambda, w), fmt.Sprintf("%.4g", lambda*w), equal) +
+			fmt.Sprintf("with the offered rate instead, %.4g/s × %.4gs = %.4g ≠ L:\n"+
+				"the jobs turned away never entered the queue\n", offered, w, offered*w)
+		timeline.Keep(t, "littles-law", figures)
 		var sum time.Duration
 		for _, w := range o.waits {
 			sum += w
 		}
 		assert.Equal(t, 99500*time.Millisecond, sum,
 			"the total wait of the accepted jobs, as their Work saw it: the 20 of the first second waited 0, 50ms, "+
-				"… 950ms (9.5s in all), and each of the 90 after it waited 1s (90s)\n%s", o.picture)
+				"… 950ms (9.5s in all), and each of the 90 after it waited 1s (90s)\n%s\n%s", figures, o.picture)
 		require.Equal(t, sum, o.stats.Waited,
-			"Stats.Waited should add up every job's time in the queue, from accepted to taken by a worker")
+			"Stats.Waited should add up every job's time in the queue, from accepted to taken by a worker\n%s", figures)
 
-		// L = λW over the 11s from the first offer to the last job's end,
-		// when the queue is empty again.
-		lambda := float64(o.accepted) / o.span.Seconds()          // accepted jobs a second
-		w := o.stats.Waited.Seconds() / float64(o.stats.Accepted) // the mean wait in the queue
-		l := float64(o.depthTime) / float64(o.span)               // the mean depth, sampled
 		assert.Equal(t, o.stats.Waited, o.depthTime,
-			"Little's law, L = λW, on the measured numbers: L = %.4f (the mean of Stats.Depth, sampled between "+
-				"events), λ = %.1f/s (accepted), W = %.4fs (Stats.Waited ÷ accepted), λW = %.4f. Multiplied by the "+
-				"11s: the area under the depth curve should equal the total wait. If not, Depth goes up or down at "+
-				"the wrong moment (it counts jobs accepted and not yet taken by a worker)", l, lambda, w, lambda*w)
+			"Little's law, L = λW, on the measured numbers. Multiplied by the 11s, it says the area under the "+
+				"depth curve (Σ depth × time) equals the total wait (Σ each job's wait). If not, Depth goes up or "+
+				"down at the wrong moment: it counts the jobs accepted and not yet taken by a worker, exactly the "+
+				"ones whose wait Stats.Waited is still counting\n%s", figures)
+		if !t.Failed() {
+			t.Log(figures)
+		}
 	})
 }
 
@@ -471,6 +693,8 @@ type measured struct {
 	span               time.Duration   // the run: from the first offer until the queue has been empty, 11s
 	stats              backpressure.Stats
 	picture            string // the first second and a bit
+	window             string // the jobs around 1s, when the queue is full
+	figures            string // what the run measured, in a few lines
 }
 
 func overload(t *testing.T) measured {
@@ -504,6 +728,22 @@ func overload(t *testing.T) measured {
 	m.stats = r.q.Stats()
 	m.waits, m.latencies = r.waits()
 	m.picture = r.String()
+	m.window = r.draw(20, 24)
+	queued, oldest := r.stillQueued()
+	left := ""
+	if queued > 0 {
+		left = fmt.Sprintf(", the oldest for %v", oldest)
+	}
+	m.figures = fmt.Sprintf(
+		"offered       %4d   one every 50ms for 10s: 20/s, twice what the worker does\n"+
+			"turned away   %4d   at once, with ErrQueueFull\n"+
+			"accepted      %4d\n"+
+			"done by %-4v  %4d   the worker does 10 a second\n"+
+			"peak depth    %4d   places taken in the queue\n"+
+			"still queued  %4d   at %v%s\n"+
+			"longest wait  %4v   in the queue, among the jobs started\n",
+		m.accepted+m.rejected, m.rejected, m.accepted, span, m.stats.Done, m.stats.PeakDepth, queued, span, left,
+		slices.Max(append([]time.Duration{0}, m.waits...)))
 	return m
 }
 
@@ -608,10 +848,11 @@ type rig struct {
 	took     func(name string) time.Duration
 	drawOnly int // draw only the first jobs offered; 0: all
 
-	mu    sync.Mutex
-	jobs  map[string]*trace
-	order []*trace
-	runs  []string
+	mu       sync.Mutex
+	jobs     map[string]*trace
+	order    []*trace
+	runs     []string
+	gaveUpAt time.Time // when a Shutdown that gave up returned
 }
 
 // trace is one job's life, as the test saw it.
@@ -690,13 +931,22 @@ func (r *rig) offer(j backpressure.Job) (backpressure.JobID, error) {
 	}
 	c := make(chan answer, 1)
 	go func() {
-		id, err := r.q.Submit(j)
-		r.admit(j.Input, id, err)
-		c <- answer{id, err}
+		var a answer
+		defer func() {
+			if v := recover(); v != nil {
+				a.err = fmt.Errorf("%w: %v", errPanicked, v)
+			}
+			r.admit(j.Input, a.id, a.err)
+			c <- a
+		}()
+		a.id, a.err = r.q.Submit(j)
 	}()
 	synctest.Wait()
 	select {
 	case a := <-c:
+		if errors.Is(a.err, errPanicked) {
+			r.t.Fatalf("Submit(%q) panicked (%v)\n%s", j.Input, a.err, r)
+		}
 		return a.id, a.err
 	default:
 		r.t.Fatalf("Submit(%q) is still waiting for room. Submit should answer at once: accepted, or turned away "+
@@ -709,7 +959,15 @@ func (r *rig) offer(j backpressure.Job) (backpressure.JobID, error) {
 func (r *rig) mustOffer(j backpressure.Job) backpressure.JobID {
 	r.t.Helper()
 	id, err := r.offer(j)
-	require.NoError(r.t, err, "%s should be accepted\n%s", j.Input, r)
+	var full *backpressure.QueueFullError
+	if errors.As(err, &full) && full.Depth+full.Cost <= full.Size {
+		r.t.Fatalf("%s was turned away (%v), yet the jobs waiting in the queue hold only %d of its %d units, so "+
+			"the %d it needs should be free. Only queued jobs hold room: a job gives its room back the moment a "+
+			"worker takes it off the queue (in take), not when its work ends, since a running job no longer "+
+			"waits in the queue. (Or Depth is not counted where the room is taken.)\n%s",
+			j.Input, err, full.Depth, full.Size, full.Cost, r)
+	}
+	require.NoError(r.t, err, "%s should be accepted: the queue has room for it\n%s", j.Input, r)
 	return id
 }
 
@@ -731,11 +989,68 @@ func (r *rig) goWait(ctx context.Context, j backpressure.Job) <-chan admission {
 	out := make(chan admission, 1)
 	go func() {
 		start := time.Now()
-		id, err := r.q.SubmitWait(ctx, j)
-		r.admit(j.Input, id, err)
-		out <- admission{name: j.Input, id: id, err: err, waited: time.Since(start)}
+		a := admission{name: j.Input}
+		defer func() {
+			if v := recover(); v != nil {
+				a.err = fmt.Errorf("SubmitWait(%q) %w: %v", j.Input, errPanicked, v)
+			}
+			a.waited = time.Since(start)
+			r.admit(j.Input, a.id, a.err)
+			out <- a
+		}()
+		a.id, a.err = r.q.SubmitWait(ctx, j)
 	}()
 	return out
+}
+
+// errPanicked marks a call into the queue that panicked; the test reports
+// it instead of crashing.
+var errPanicked = errors.New("panicked")
+
+// A shutdown is what one Shutdown call returned, and how long it took.
+type shutdown struct {
+	report backpressure.Report
+	err    error
+	waited time.Duration
+}
+
+// goShutdown calls Shutdown in a goroutine of its own; the answer arrives
+// on the channel returned.
+func (r *rig) goShutdown(ctx context.Context) <-chan shutdown {
+	out := make(chan shutdown, 1)
+	go func() {
+		start := time.Now()
+		var s shutdown
+		defer func() {
+			if v := recover(); v != nil {
+				s.err = fmt.Errorf("Shutdown %w: %v", errPanicked, v)
+			}
+			s.waited = time.Since(start)
+			if s.err != nil {
+				r.mu.Lock()
+				r.gaveUpAt = time.Now()
+				r.mu.Unlock()
+			}
+			out <- s
+		}()
+		s.report, s.err = r.q.Shutdown(ctx)
+	}()
+	return out
+}
+
+// awaitShutdown waits for Shutdown to return, for at most patience.
+func (r *rig) awaitShutdown(t *testing.T, c <-chan shutdown) shutdown {
+	t.Helper()
+	select {
+	case s := <-c:
+		if errors.Is(s.err, errPanicked) {
+			t.Fatalf("%v\n%s", s.err, r)
+		}
+		return s
+	case <-time.After(patience):
+		t.Fatalf("Shutdown was still waiting after %v, for jobs that take seconds\n%s", patience, r)
+	}
+	panic("unreachable")
 }
 
 func (r *rig) admit(name string, id backpressure.JobID, err error) {
@@ -759,6 +1074,9 @@ func (r *rig) await(t *testing.T, pending ...<-chan admission) []admission {
 	for _, c := range pending {
 		select {
 		case a := <-c:
+			if errors.Is(a.err, errPanicked) {
+				t.Fatalf("%v\n%s", a.err, r)
+			}
 			got = append(got, a)
 		case <-giveUp:
 			t.Fatalf("after %v, %d of %d clients of SubmitWait were still waiting; their jobs should have got "+
@@ -786,6 +1104,50 @@ func (r *rig) startedAt(name string) time.Duration {
 	return tr.started.Sub(r.start)
 }
 
+// endedAt is when the work of the job called name ended, from the rig's
+// start; -1 if it never did.
+func (r *rig) endedAt(name string) time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	tr, ok := r.jobs[name]
+	if !ok || tr.ended.IsZero() {
+		return -1
+	}
+	return tr.ended.Sub(r.start)
+}
+
+// states tells each job's state in a word, "forgotten" when Status answers
+// ErrUnknownJob.
+func (r *rig) states(ids []backpressure.JobID) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		st, err := r.q.Status(id)
+		switch {
+		case errors.Is(err, backpressure.ErrUnknownJob):
+			out = append(out, "forgotten")
+		case err != nil:
+			out = append(out, err.Error())
+		default:
+			out = append(out, st.State.String())
+		}
+	}
+	return out
+}
+
+// stillQueued counts the accepted jobs that have not started, and says how
+// long the oldest of them has waited.
+func (r *rig) stillQueued() (n int, oldest time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, tr := range r.order {
+		if tr.gotIn && tr.started.IsZero() {
+			n++
+			oldest = max(oldest, time.Since(tr.admitted))
+		}
+	}
+	return n, oldest
+}
+
 // waits lists, for every job started, its time in the queue, and for every
 // job ended, its time from admitted to ended.
 func (r *rig) waits() (queued, total []time.Duration) {
@@ -804,11 +1166,24 @@ func (r *rig) waits() (queued, total []time.Duration) {
 
 // String draws the jobs' waiting: for room, in the queue, and at work.
 func (r *rig) String() string {
+	if r.drawOnly > 0 {
+		return r.draw(1, r.drawOnly)
+	}
+	return r.draw(1, 0)
+}
+
+// draw draws the waiting of the jobs offered from the from-th to the to-th
+// (counting from 1; 0: to the last).
+func (r *rig) draw(from, to int) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	gaveUpAt := r.gaveUpAt
 	var spans []timeline.Span
 	for i, tr := range r.order {
-		if r.drawOnly > 0 && i >= r.drawOnly {
+		if i+1 < from {
+			continue
+		}
+		if to > 0 && i+1 > to {
 			break
 		}
 		switch {
@@ -828,9 +1203,12 @@ func (r *rig) String() string {
 			spans = append(spans, timeline.Span{Who: tr.name + " working", Start: tr.started, End: tr.ended})
 		default:
 			st, _ := r.q.Status(tr.id)
-			if st.State == backpressure.Accepted {
+			switch {
+			case st.State == backpressure.Accepted:
 				spans = append(spans, timeline.Span{Who: tr.name + " queued", Start: tr.admitted})
-			} else {
+			case st.State == backpressure.Unfinished && !gaveUpAt.IsZero():
+				spans = append(spans, timeline.Span{Who: tr.name + " queued, never run", Start: tr.admitted, End: gaveUpAt})
+			default:
 				spans = append(spans, timeline.Span{Who: tr.name + " queued, " + st.State.String(), Start: tr.admitted, End: tr.admitted})
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // Work is the slow part: what used to run while the caller waited.
@@ -59,15 +60,39 @@ type Status struct {
 }
 
 // ErrUnknownJob is returned (wrapped, with the ID) by Status for an ID that
-// Submit never handed out.
+// Submit never handed out, or whose job finished longer ago than the
+// retention: the service has forgotten it.
 var ErrUnknownJob = errors.New("unknown job")
 
 // ErrQueueFull is returned (wrapped) by Submit, at once, when the queue has
 // no room left: the service refuses the job rather than make its caller wait.
+// Over HTTP it is 503 Service Unavailable (the service is full, whoever
+// asks), not 429, which is for one client over its own quota.
 var ErrQueueFull = errors.New("queue is full")
 
 // ErrClosed is returned by Submit after Close.
 var ErrClosed = errors.New("service is closed")
+
+// Config sets the shape of a Service.
+type Config struct {
+	// QueueSize is how many jobs may wait for the worker (the one it is
+	// doing is not in the queue).
+	QueueSize int
+	// Timeout bounds each job's work, from the moment the worker starts
+	// it: a dependency that hangs holds the worker no longer than this.
+	// 0 means DefaultTimeout.
+	Timeout time.Duration
+	// Retention is how long a finished job's status is kept, from the
+	// moment it finished; after that, Status answers ErrUnknownJob, and
+	// the memory it took is freed. 0 means DefaultRetention.
+	Retention time.Duration
+}
+
+// DefaultTimeout is the Timeout of a Config that sets none.
+const DefaultTimeout = time.Minute
+
+// DefaultRetention is the Retention of a Config that sets none.
+const DefaultRetention = 24 * time.Hour
 
 // job is one piece of work waiting in the queue.
 type job struct {
@@ -75,10 +100,21 @@ type job struct {
 	input string
 }
 
+// finished is a job that has finished, and when.
+type finished struct {
+	id JobID
+	at time.Time
+}
+
 // A Service accepts jobs, queues them and does them one at a time, in the
 // order they came. It is safe for concurrent use.
+//
+// What it accepts lives in memory only: if the process stops, the queued
+// jobs and every status are gone. And the IDs are numbers in sequence, so
+// anyone can guess the next one and read a job that is not theirs.
 type Service struct {
 	work    Work
+	cfg     Config
 	queue   chan job      // closed by Close: no more jobs will come
 	stopped chan struct{} // closed by the worker when it exits
 
@@ -86,15 +122,24 @@ type Service struct {
 	closed bool
 	last   int // the number of the last job accepted
 	status map[JobID]Status
+	// done lists the finished jobs in the order they finished, which is
+	// also the order their retention ends: forgetting starts at the front.
+	done []finished
 }
 
-// New returns a service with a queue that holds up to queueSize waiting
-// jobs (the one the worker is doing is not in the queue) and ONE worker,
-// started at once. Call Close to stop it.
-func New(work Work, queueSize int) *Service {
+// New returns a service with a queue that holds up to cfg.QueueSize
+// waiting jobs and ONE worker, started at once. Call Close to stop it.
+func New(work Work, cfg Config) *Service {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = DefaultRetention
+	}
 	s := &Service{
 		work:    work,
-		queue:   make(chan job, queueSize),
+		cfg:     cfg,
+		queue:   make(chan job, cfg.QueueSize),
 		stopped: make(chan struct{}),
 		status:  make(map[JobID]Status),
 	}
@@ -108,6 +153,7 @@ func New(work Work, queueSize int) *Service {
 func (s *Service) Submit(input string) (JobID, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.forget(time.Now())
 	if s.closed {
 		return "", ErrClosed // the queue is closed: sending on it would panic
 	}
@@ -131,12 +177,22 @@ func (s *Service) Submit(input string) (JobID, error) {
 // ErrUnknownJob.
 func (s *Service) Status(id JobID) (Status, error) {
 	s.mu.Lock()
+	s.forget(time.Now())
 	st, ok := s.status[id]
 	s.mu.Unlock()
-	if !ok {
+	if !ok { // never handed out, or forgotten after its retention
 		return Status{}, fmt.Errorf("%w: %q", ErrUnknownJob, id)
 	}
 	return st, nil
+}
+
+// Tracked returns how many job statuses the service holds now: the jobs not
+// finished yet, and the finished ones within their retention. It is what
+// the service's memory grows with. It forgets nothing itself.
+func (s *Service) Tracked() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.status)
 }
 
 // Close stops taking jobs, lets the worker finish the jobs already in the
@@ -159,8 +215,11 @@ func (s *Service) run() {
 	for j := range s.queue {
 		s.set(j.id, Status{State: Running})
 		// The job has outlived the request that asked for it, so there is
-		// no caller's context to honour here.
-		result, err := s.work(context.Background(), j.input)
+		// no caller's context to honour; its own timeout starts now, when
+		// its work does, not when it was queued.
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+		result, err := s.work(ctx, j.input)
+		cancel()
 		if err != nil {
 			s.set(j.id, Status{State: Failed, Err: err})
 			continue
@@ -169,10 +228,23 @@ func (s *Service) run() {
 	}
 }
 
-// set records a job's status. The lock is held for the write only, never
-// while the work runs.
+// set records a job's status, and when it finished if it has. The lock is
+// held for the write only, never while the work runs.
 func (s *Service) set(id JobID, st Status) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.status[id] = st
-	s.mu.Unlock()
+	if st.State == Done || st.State == Failed {
+		s.done = append(s.done, finished{id: id, at: time.Now()})
+	}
+}
+
+// forget drops the statuses of the jobs that finished Retention ago or
+// more. They are at the front of done, so each call costs only what it
+// forgets. Call it with mu held.
+func (s *Service) forget(now time.Time) {
+	for len(s.done) > 0 && !now.Before(s.done[0].at.Add(s.cfg.Retention)) {
+		delete(s.status, s.done[0].id)
+		s.done = s.done[1:]
+	}
 }

@@ -7,6 +7,7 @@ package handoff
 // order they came. It is safe for concurrent use.
 type Service struct {
 	work    Work
+	cfg     Config
 	queue   chan job
 	quit    chan struct{} // closed by Close: stop
 	stopped chan struct{} // closed by the worker when it exits
@@ -15,15 +16,22 @@ type Service struct {
 	closed bool
 	last   int // the number of the last job accepted
 	status map[JobID]Status
+	done   []finished
 }
 
-// New returns a service with a queue that holds up to queueSize waiting
-// jobs (the one the worker is doing is not in the queue) and ONE worker,
-// started at once. Call Close to stop it.
-func New(work Work, queueSize int) *Service {
+// New returns a service with a queue that holds up to cfg.QueueSize
+// waiting jobs and ONE worker, started at once. Call Close to stop it.
+func New(work Work, cfg Config) *Service {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = DefaultRetention
+	}
 	s := &Service{
 		work:    work,
-		queue:   make(chan job, queueSize),
+		cfg:     cfg,
+		queue:   make(chan job, cfg.QueueSize),
 		stopped: make(chan struct{}),
 		quit:    make(chan struct{}),
 		status:  make(map[JobID]Status),
@@ -62,9 +70,9 @@ func (s *Service) run() {
 			return
 		}
 		s.set(j.id, Status{State: Running})
-		// The job has outlived the request that asked for it, so there is
-		// no caller's context to honour here.
-		result, err := s.work(context.Background(), j.input)
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+		result, err := s.work(ctx, j.input)
+		cancel()
 		if err != nil {
 			s.set(j.id, Status{State: Failed, Err: err})
 			continue

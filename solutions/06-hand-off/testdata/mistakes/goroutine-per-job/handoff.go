@@ -14,7 +14,9 @@ func (s *Service) run() {
 // do does one job.
 func (s *Service) do(j job) {
 	s.set(j.id, Status{State: Running})
-	result, err := s.work(context.Background(), j.input)
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+	defer cancel()
+	result, err := s.work(ctx, j.input)
 	if err != nil {
 		s.set(j.id, Status{State: Failed, Err: err})
 		return

@@ -8,9 +8,9 @@ package handoff
 func (s *Service) run() {
 	defer close(s.stopped)
 	for j := range s.queue {
-		// The job has outlived the request that asked for it, so there is
-		// no caller's context to honour here.
-		result, err := s.work(context.Background(), j.input)
+		ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+		result, err := s.work(ctx, j.input)
+		cancel()
 		if err != nil {
 			s.set(j.id, Status{State: Failed, Err: err})
 			continue

@@ -9,8 +9,8 @@ func (p *Pool) finish(j *job, result string, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err != nil {
-		j.status = Status{State: Failed, Err: err}
+		p.end(j, Status{State: Failed, Err: err})
 		return
 	}
-	j.status = Status{State: Done, Result: result}
+	p.end(j, Status{State: Done, Result: result})
 }

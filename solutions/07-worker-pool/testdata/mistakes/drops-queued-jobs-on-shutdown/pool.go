@@ -25,7 +25,9 @@ func (p *Pool) worker() {
 		if !p.start(j) {
 			continue // Shutdown gave up on it while it was queued
 		}
-		result, err := p.work(p.ctx, j.input)
+		ctx, cancel := context.WithTimeout(p.ctx, p.cfg.Timeout)
+		result, err := p.work(ctx, j.input)
+		cancel()
 		p.finish(j, result, err)
 	}
 }

@@ -11,7 +11,9 @@ func (p *Pool) worker() {
 			continue // Shutdown gave up on it while it was queued
 		}
 		go func() { // the worker is free for the next job at once
-			result, err := p.work(p.ctx, j.input)
+			ctx, cancel := context.WithTimeout(p.ctx, p.cfg.Timeout)
+			result, err := p.work(ctx, j.input)
+			cancel()
 			p.finish(j, result, err)
 		}()
 	}

@@ -3,17 +3,23 @@
 
 package pool
 
-// New starts a pool of workers that take jobs from a queue of queueSize.
-// workers must be at least 1; a queueSize of 0 makes Submit wait for a free
-// worker.
-func New(work Work, workers, queueSize int) *Pool {
-	if workers < 1 {
-		panic("pool: workers must be at least 1")
+// New starts cfg.Workers workers that take jobs from a queue of
+// cfg.QueueSize.
+func New(work Work, cfg Config) *Pool {
+	if cfg.Workers < 1 {
+		panic("pool: Workers must be at least 1")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = DefaultRetention
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Pool{
 		work:       work,
-		queue:      make(chan *job, queueSize),
+		cfg:        cfg,
+		queue:      make(chan *job, cfg.QueueSize),
 		closing:    make(chan struct{}),
 		intakeDone: make(chan struct{}),
 		drained:    make(chan struct{}),

@@ -10,7 +10,9 @@ func (p *Pool) worker() {
 		if !p.start(j) {
 			continue // Shutdown gave up on it while it was queued
 		}
-		result, err := p.work(context.Background(), j.input)
+		ctx, cancel := context.WithTimeout(context.Background(), p.cfg.Timeout)
+		result, err := p.work(ctx, j.input)
+		cancel()
 		p.finish(j, result, err)
 	}
 }

@@ -7,6 +7,7 @@ package pool
 // use.
 type Pool struct {
 	work  Work
+	cfg   Config
 	queue chan *job // accepted jobs; closed once no Submit can send any more
 
 	// closing is closed when Shutdown begins. A Submit waiting for room in
@@ -18,12 +19,14 @@ type Pool struct {
 	ctx    context.Context // every Work call gets it; cancelled by Shutdown
 	cancel context.CancelFunc
 
-	mu      sync.Mutex // guards what follows; never held while anyone waits
-	closed  bool       // Shutdown has begun
-	senders int        // Submits that passed the closed check and may still send
-	seq     int
-	jobs    map[JobID]*job
-	pending sync.WaitGroup // accepted jobs not yet finished
+	mu       sync.Mutex // guards what follows; never held while anyone waits
+	closed   bool       // Shutdown has begun
+	senders  int        // Submits that passed the closed check and may still send
+	seq      int
+	jobs     map[JobID]*job
+	finished []finished
+	tally    Report
+	pending  sync.WaitGroup // accepted jobs not yet finished
 }
 
 // Submit puts a job in the queue and returns its ID. While the queue is
@@ -105,7 +108,9 @@ func (p *Pool) worker() {
 			p.pending.Done()
 			continue // Shutdown gave up on it while it was queued
 		}
-		result, err := p.work(p.ctx, j.input)
+		ctx, cancel := context.WithTimeout(p.ctx, p.cfg.Timeout)
+		result, err := p.work(ctx, j.input)
+		cancel()
 		p.finish(j, result, err)
 		p.pending.Done()
 	}

@@ -5,14 +5,20 @@ package backpressure
 
 // SubmitWait offers a job and waits for room in the queue, in line with
 // other waiters, until ctx is done; then it gives up at once with an error
-// wrapping ctx.Err(), and the job is not queued.
+// wrapping ctx.Err(), and the job is not queued. If Shutdown begins while
+// it waits, it returns ErrClosed at once.
 func (q *Queue) SubmitWait(ctx context.Context, j Job) (JobID, error) {
 	cost, err := q.cost(j)
 	if err != nil {
 		return "", err
 	}
-	if err := q.room.Acquire(ctx, cost); err != nil {
+	wait, stop := q.roomWait(ctx)
+	defer stop()
+	if err := q.room.Acquire(wait, cost); err != nil {
 		q.room.Release(cost) // give the room back
+		if errors.Is(context.Cause(wait), ErrClosed) {
+			return "", ErrClosed
+		}
 		q.mu.Lock()
 		q.stats.Rejected++
 		q.mu.Unlock()

@@ -1,5 +1,5 @@
 // Mistake: Submit returns the bare ErrQueueFull sentinel, so errors.Is works but the client learns nothing about when to come back and can only retry at once, into the same full queue.
-// Caught by: TestQueueFullErrorSaysToRetryWhenTheQueueHasCleared, TestABigJobTakesAsMuchRoomAsItCosts
+// Caught by: TestQueueFullErrorSaysHowLongTheQueuedWorkTakesToDrain, TestABigJobTakesAsMuchRoomAsItCosts
 
 package backpressure
 

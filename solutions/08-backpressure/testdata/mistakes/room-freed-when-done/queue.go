@@ -4,7 +4,8 @@
 package backpressure
 
 // take moves a job out of the queue, and reports whether it should run:
-// a job whose deadline has come has nobody waiting for it any more.
+// not if nobody waits for it any more, because Shutdown gave up on it or
+// because its deadline has come.
 func (q *Queue) take(r *record) (run bool) {
 	now := time.Now()
 	q.mu.Lock()
@@ -12,38 +13,41 @@ func (q *Queue) take(r *record) (run bool) {
 	q.stats.Depth -= r.cost
 	q.stats.Waited += waited
 	q.stats.MaxWait = max(q.stats.MaxWait, waited)
-	expired := !r.job.Deadline.IsZero() && !now.Before(r.job.Deadline)
-	if expired {
-		r.status = Status{State: Expired, Err: fmt.Errorf("%s waited %v in the queue, past its deadline: %w",
-			r.id, waited, context.DeadlineExceeded)}
-		q.stats.Expired++
-	} else {
+	switch {
+	case r.status.State != Accepted:
+		// Shutdown gave up on it while it was queued: it stays Unfinished.
+	case !r.job.Deadline.IsZero() && !now.Before(r.job.Deadline):
+		q.end(r, Status{State: Expired, Err: fmt.Errorf("%s waited %v in the queue, past its deadline: %w",
+			r.id, waited, context.DeadlineExceeded)})
+	default:
 		r.status.State = Running
+		run = true
 	}
 	q.mu.Unlock()
-	if expired {
+	if !run {
 		q.room.Release(r.cost)
 	}
-	return !expired
+	return run
 }
 
 func (q *Queue) run(r *record) {
-	ctx := q.ctx
-	if !r.job.Deadline.IsZero() {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(ctx, r.job.Deadline)
-		defer cancel()
+	deadline := time.Now().Add(q.cfg.Timeout)
+	if !r.job.Deadline.IsZero() && r.job.Deadline.Before(deadline) {
+		deadline = r.job.Deadline
 	}
+	ctx, cancel := context.WithDeadline(q.ctx, deadline)
+	defer cancel()
 	result, err := q.work(ctx, r.job.Input)
 	q.room.Release(r.cost) // the job is finished with
 
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if err != nil {
-		r.status = Status{State: Failed, Err: err}
-		q.stats.Failed++
+	if r.status.State != Running {
 		return
 	}
-	r.status = Status{State: Done, Result: result}
-	q.stats.Done++
+	if err != nil {
+		q.end(r, Status{State: Failed, Err: err})
+		return
+	}
+	q.end(r, Status{State: Done, Result: result})
 }

@@ -5,15 +5,19 @@ package backpressure
 
 // SubmitWait offers a job and waits for room in the queue, in line with
 // other waiters, until ctx is done; then it gives up at once with an error
-// wrapping ctx.Err(), and the job is not queued.
+// wrapping ctx.Err(), and the job is not queued. If Shutdown begins while
+// it waits, it returns ErrClosed at once.
 func (q *Queue) SubmitWait(ctx context.Context, j Job) (JobID, error) {
 	cost, err := q.cost(j)
 	if err != nil {
 		return "", err
 	}
-	if err := q.room.Acquire(context.Background(), cost); err != nil {
-		// A failed Acquire leaves the semaphore as it was: there is
-		// nothing to give back.
+	wait, stop := q.roomWait(context.Background())
+	defer stop()
+	if err := q.room.Acquire(wait, cost); err != nil {
+		if errors.Is(context.Cause(wait), ErrClosed) {
+			return "", ErrClosed
+		}
 		q.mu.Lock()
 		q.stats.Rejected++
 		q.mu.Unlock()

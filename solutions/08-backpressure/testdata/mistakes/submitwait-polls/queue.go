@@ -3,9 +3,8 @@
 
 package backpressure
 
-// SubmitWait offers a job and waits for room in the queue, in line with
-// other waiters, until ctx is done; then it gives up at once with an error
-// wrapping ctx.Err(), and the job is not queued.
+// SubmitWait offers a job and waits for room in the queue, until ctx is
+// done; then it gives up at once with an error wrapping ctx.Err().
 func (q *Queue) SubmitWait(ctx context.Context, j Job) (JobID, error) {
 	cost, err := q.cost(j)
 	if err != nil {

@@ -1,5 +1,5 @@
 // Mistake: the queue is a channel with a buffer far bigger than anyone will fill and Submit always accepts, so nobody is ever turned away: under overload the backlog, and every job's wait in it, grows without limit.
-// Caught by: TestSubmitTurnsAJobAwayAtOnceWhenTheQueueIsFull, TestQueueFullErrorSaysToRetryWhenTheQueueHasCleared, TestTheQueueNeverHoldsMoreThanItsCapacity, TestAtTwiceTheCapacityTheQueueTurnsAwayExactlyTheExcess, TestAtTwiceTheCapacityNoJobWaitsLongerThanTheQueueTakesToDrain, TestLittlesLawHoldsForTheMeasuredQueue
+// Caught by: TestSubmitTurnsAJobAwayAtOnceWhenTheQueueIsFull, TestQueueFullErrorSaysHowLongTheQueuedWorkTakesToDrain, TestTheQueueNeverHoldsMoreThanItsCapacity, TestAtTwiceTheCapacityTheQueueTurnsAwayExactlyTheExcess, TestAtTwiceTheCapacityNoJobWaitsLongerThanTheQueueTakesToDrain, TestLittlesLawHoldsForTheMeasuredQueue
 
 package backpressure
 
@@ -10,55 +10,64 @@ func New(work Work, cfg Config) *Queue {
 		panic("backpressure: QueueSize must be at least 1")
 	}
 	cfg.Workers = max(cfg.Workers, 1)
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = DefaultRetention
+	}
+	intake, closeIntake := context.WithCancel(context.Background())
 	ctx, stop := context.WithCancel(context.Background())
 	q := &Queue{
-		work: work,
-		cfg:  cfg,
-		room: semaphore.NewWeighted(cfg.QueueSize),
-		jobs: make(chan *record, 1<<16), // plenty
-		ctx:  ctx,
-		stop: stop,
-		byID: make(map[JobID]*record),
+		work:        work,
+		cfg:         cfg,
+		room:        semaphore.NewWeighted(cfg.QueueSize),
+		jobs:        make(chan *record, 1<<16), // plenty
+		intake:      intake,
+		closeIntake: closeIntake,
+		ctx:         ctx,
+		stop:        stop,
+		idle:        make(chan struct{}),
+		byID:        make(map[JobID]*record),
 	}
+	var wg sync.WaitGroup
 	for range cfg.Workers {
-		q.wg.Go(q.worker)
+		wg.Go(q.worker)
 	}
+	go func() {
+		wg.Wait()
+		close(q.idle)
+	}()
 	return q
 }
 
-// Submit offers a job and answers at once: accepted, with the job's ID, or
-// turned away with a *QueueFullError (errors.Is ErrQueueFull) that says
-// when to retry. It never waits for room.
+// Submit offers a job and answers at once: accepted, with the job's ID.
 func (q *Queue) Submit(j Job) (JobID, error) {
 	cost, err := q.cost(j)
 	if err != nil {
 		return "", err
 	}
-	// TryAcquire also fails while an earlier SubmitWait is waiting for
-	// room, even if this job would fit: it does not jump the line.
 	q.room.TryAcquire(cost) // take room if there is any; accept anyway
 	return q.enqueue(j, cost)
 }
 
-// take moves a job out of the queue, and reports whether it should run:
-// a job whose deadline has come has nobody waiting for it any more.
+// take moves a job out of the queue, and reports whether it should run.
 func (q *Queue) take(r *record) (run bool) {
 	now := time.Now()
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	waited := now.Sub(r.queuedAt)
 	q.stats.Depth -= r.cost
 	q.stats.Waited += waited
 	q.stats.MaxWait = max(q.stats.MaxWait, waited)
-	expired := !r.job.Deadline.IsZero() && !now.Before(r.job.Deadline)
-	if expired {
-		r.status = Status{State: Expired, Err: fmt.Errorf("%s waited %v in the queue, past its deadline: %w",
-			r.id, waited, context.DeadlineExceeded)}
-		q.stats.Expired++
-	} else {
+	switch {
+	case r.status.State != Accepted:
+	case !r.job.Deadline.IsZero() && !now.Before(r.job.Deadline):
+		q.end(r, Status{State: Expired, Err: fmt.Errorf("%s waited %v in the queue, past its deadline: %w",
+			r.id, waited, context.DeadlineExceeded)})
+	default:
 		r.status.State = Running
+		run = true
 	}
-	q.mu.Unlock()
-	// Give the room back only after Depth is lowered, so that the job it
-	// lets in can never make Depth exceed QueueSize.
-	return !expired
+	return run
 }
