@@ -29,7 +29,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/wherewaiting/workshop/checker/internal/repo"
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 )
 
 // Manifest maps root-relative, slash-separated file paths to their
@@ -47,11 +47,11 @@ func New() Manifest {
 // Compute hashes the .go files directly inside every lesson folder of root.
 func Compute(root string) (Manifest, error) {
 	m := New()
-	lessons, err := repo.Lessons(root)
+	lessons, err := lesson.List(root)
 	if err != nil {
 		return m, err
 	}
-	for _, l := range lessons {
+	for _, l := range lesson.Published(lessons) {
 		entries, err := os.ReadDir(filepath.Join(root, l.Dir()))
 		if err != nil {
 			return m, err

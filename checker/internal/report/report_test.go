@@ -6,22 +6,23 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wherewaiting/workshop/checker/internal/ansi"
 	"github.com/wherewaiting/workshop/checker/internal/failure"
 	"github.com/wherewaiting/workshop/checker/internal/grade"
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
 	"github.com/wherewaiting/workshop/checker/internal/manifest"
-	"github.com/wherewaiting/workshop/checker/internal/repo"
 )
 
 func results() []grade.Lesson {
 	return []grade.Lesson{
 		{
-			Lesson: repo.Lesson{Number: "00", Slug: "warmup"}, Title: "Warm-up", Status: grade.Done,
+			Lesson: lesson.ID{Number: "00", Slug: "warmup"}, Title: "Warm-up", Status: grade.Done,
 			Passed: 2, Total: 2, Diff: manifest.Diff{Known: true},
 			Tests: []grade.Test{{Name: "TestA", Status: grade.Pass}, {Name: "TestB", Status: grade.Pass}},
 		},
 		{
-			Lesson: repo.Lesson{Number: "01", Slug: "blocking-chain"}, Title: "The blocking chain", Status: grade.Failing,
+			Lesson: lesson.ID{Number: "01", Slug: "blocking-chain"}, Title: "The blocking chain", Status: grade.Failing,
 			Passed: 1, Total: 3, Diff: manifest.Diff{Known: true},
 			Tests: []grade.Test{
 				{Name: "TestFirst", Status: grade.Pass, Exercise: 1},
@@ -39,7 +40,7 @@ func results() []grade.Lesson {
 			},
 		},
 		{
-			Lesson: repo.Lesson{Number: "02", Slug: "deadlines"}, Title: "Deadlines", Status: grade.NotStarted, Underlying: grade.Failing,
+			Lesson: lesson.ID{Number: "02", Slug: "deadlines"}, Title: "Deadlines", Status: grade.NotStarted, Underlying: grade.Failing,
 			Passed: 0, Total: 1, Diff: manifest.Diff{Known: true, StarterUntouched: true},
 			Tests: []grade.Test{{Name: "TestX", Status: grade.Fail}},
 		},
@@ -54,12 +55,12 @@ func entries() []Entry {
 
 func TestEntriesCoverTheWholeArc(t *testing.T) {
 	es := entries()
-	if len(es) != len(repo.Arc) {
-		t.Fatalf("got %d entries, want %d", len(es), len(repo.Arc))
+	if len(es) != len(lesson.Arc) {
+		t.Fatalf("got %d entries, want %d", len(es), len(lesson.Arc))
 	}
 	for i, e := range es {
-		if e.Number != repo.Arc[i].Number {
-			t.Errorf("entry %d is %s, want %s", i, e.Number, repo.Arc[i].Number)
+		if e.Number != lesson.Arc[i].Number {
+			t.Errorf("entry %d is %s, want %s", i, e.Number, lesson.Arc[i].Number)
 		}
 		if exists := i < 3; (e.Result != nil) != exists {
 			t.Errorf("entry %s: has result %v, want %v", e.Number, e.Result != nil, exists)
@@ -88,7 +89,7 @@ func TestSummary(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, got)
 		}
 	}
-	if strings.Contains(got, "\033[") {
+	if strings.Contains(got, "\x1b[") {
 		t.Errorf("summary has colour codes without Color:\n%q", got)
 	}
 	if strings.Contains(got, "races were not checked") {
@@ -100,7 +101,7 @@ func TestSummaryColoursAndRaceWarning(t *testing.T) {
 	var out bytes.Buffer
 	Summary(&out, entries(), Options{Color: true, RaceChecked: false})
 	got := out.String()
-	if !strings.Contains(got, green+"done"+reset) {
+	if !strings.Contains(got, green+"done"+ansi.Reset) {
 		t.Errorf("done is not green:\n%q", got)
 	}
 	if strings.Count(got, "races were not checked") != 1 {

@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/wherewaiting/workshop/checker/internal/failure"
 	"github.com/wherewaiting/workshop/checker/internal/gotest"
 	"github.com/wherewaiting/workshop/checker/internal/testjson"
@@ -102,19 +104,12 @@ func Pattern(test string) string { return "^" + regexp.QuoteMeta(test) + "$" }
 // to start is missing from the result; done, if not nil, is called after
 // each job.
 func Run(ctx context.Context, r gotest.Runner, base gotest.Request, jobs []Job, parallel int, done func(Job)) map[Job]*testjson.Package {
-	if parallel < 1 {
-		parallel = 1
-	}
 	var mu sync.Mutex
 	out := map[Job]*testjson.Package{}
-	sem := make(chan struct{}, parallel)
-	var wg sync.WaitGroup
+	var g errgroup.Group
+	g.SetLimit(max(parallel, 1))
 	for _, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
+		g.Go(func() error {
 			req := base
 			req.Patterns = []string{j.Pattern}
 			req.Run = Pattern(j.Test)
@@ -129,8 +124,9 @@ func Run(ctx context.Context, r gotest.Runner, base gotest.Request, jobs []Job, 
 			if done != nil {
 				done(j)
 			}
-		}()
+			return nil // a run that failed to start leaves its job out
+		})
 	}
-	wg.Wait()
+	_ = g.Wait() // no job returns an error
 	return out
 }

@@ -148,18 +148,19 @@ func TestVerdictOf(t *testing.T) {
 		ev("run", pkgA, "TestPass"), ev("pass", pkgA, "TestPass"),
 		ev("run", pkgA, "TestFail"), ev("fail", pkgA, "TestFail"),
 		ev("run", pkgA, "TestSkip"), ev("skip", pkgA, "TestSkip"),
-		ev("run", pkgA, "TestFlaky"),
-		testjson.Event{Action: "output", Package: pkgA, Test: "TestFlaky", Output: "--- PASS: TestFlaky (0.00s)\n"},
-		ev("pass", pkgA, "TestFlaky"),
-		ev("run", pkgA, "TestFlaky"),
-		testjson.Event{Action: "output", Package: pkgA, Test: "TestFlaky", Output: "--- FAIL: TestFlaky (0.00s)\n"},
-		ev("fail", pkgA, "TestFlaky"),
+		ev("run", pkgA, "TestFlaky"), ev("pass", pkgA, "TestFlaky"),
+		ev("run", pkgA, "TestFlaky"), ev("fail", pkgA, "TestFlaky"),
+		ev("run", pkgA, "TestFailsLast"), ev("fail", pkgA, "TestFailsLast"),
+		ev("run", pkgA, "TestFailsLast"), ev("pass", pkgA, "TestFailsLast"),
+		ev("run", pkgA, "TestDiesSecond"), ev("fail", pkgA, "TestDiesSecond"),
+		ev("run", pkgA, "TestDiesSecond"),
 		ev("run", pkgA, "TestHang"),
 	)
 	p := r.Package(pkgA)
 	for name, want := range map[string]verdict{
 		"TestPass": passed, "TestFail": failed, "TestSkip": skipped,
 		"TestHang": crashed, "TestNever": notRun, "TestFlaky": flaky,
+		"TestFailsLast": flaky, "TestDiesSecond": crashed,
 	} {
 		if got := verdictOf(p, name); got != want {
 			t.Errorf("%s: got %v, want %v", name, got, want)

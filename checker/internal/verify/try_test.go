@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wherewaiting/workshop/checker/internal/repo"
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 )
 
 func TestTryRunsTheLessonAgainstItsSolutionOrAMistake(t *testing.T) {
 	root := fixtureRoot(t)
-	echo := repo.Lesson{Number: "01", Slug: "echo"}
+	echo := lesson.Load(root, lesson.ID{Number: "01", Slug: "echo"})
 	tests := []struct {
 		mistake string
 		wantErr string // "exit" for go test's own failure
@@ -25,7 +25,7 @@ func TestTryRunsTheLessonAgainstItsSolutionOrAMistake(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var stdout, stderr bytes.Buffer
-		err := Try(context.Background(), root, echo, tc.mistake, []string{"-count=1", "-v"}, &stdout, &stderr)
+		err := Try(context.Background(), echo, tc.mistake, []string{"-count=1", "-v"}, &stdout, &stderr)
 		var exit *exec.ExitError
 		switch {
 		case tc.wantErr == "" && err != nil:

@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wherewaiting/workshop/checker/internal/ansi"
 	"github.com/wherewaiting/workshop/checker/internal/manifest"
+	"github.com/wherewaiting/workshop/checker/internal/testjson"
 )
 
 func TestReporterPrintsOneLinePerCheckAndCounts(t *testing.T) {
@@ -32,7 +34,7 @@ func TestReporterColoursMarksOnlyWhenAsked(t *testing.T) {
 	r.check("a", nil)
 	r.check("b", []string{"why"})
 	got := buf.String()
-	if !strings.Contains(got, green+"✓"+reset+" a\n") || !strings.Contains(got, red+"✗"+reset+" b\n") {
+	if !strings.Contains(got, ansi.Green+"✓"+ansi.Reset+" a\n") || !strings.Contains(got, ansi.Red+"✗"+ansi.Reset+" b\n") {
 		t.Errorf("got %q, want a green ✓ and a red ✗", got)
 	}
 }
@@ -116,8 +118,8 @@ func TestRunPassesEveryCheckOnTheFixture(t *testing.T) {
 		"PASS 01-echo: every exercise has a test that fails on the starter\n",
 		"PASS 01-echo: solution passes every test under -race, 3 times, without leaks\n",
 		"PASS 01-echo: mistake empty-echo is caught by TestEchoReturnsItsInput, TestTwiceRepeatsItsInput\n",
-		"PASS 01-echo: mistake leaky-echo is caught by TestEchoReturnsItsInput\n",
-		"PASS 01-echo: mistake panicking-echo is caught by TestEchoReturnsItsInput, TestTwiceRepeatsItsInput\n",
+		"PASS 01-echo: mistake leaky-echo is caught by TestEchoReturnsItsInput (leak)\n",
+		"PASS 01-echo: mistake panicking-echo is caught by TestEchoReturnsItsInput (crash), TestTwiceRepeatsItsInput (crash)\n",
 		"PASS deck slides/01-echo.slide parses, its files exist, 8–15 slides\n",
 		"PASS checker/manifest.txt is current\n",
 		"PASS every folder in lessons/ and solutions/ is a lesson NN-slug\n",
@@ -141,6 +143,8 @@ func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
 		"solutions/01-echo/echo.go": "// Package echo is wrong.\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string {\n\treturn s\n}\n\n// Twice returns s once.\nfunc Twice(s string) string { return s }\n",
 		// A mistake no test catches.
 		mistakes + "harmless/echo.go": "// Mistake: none really.\n// Caught by: TestEchoReturnsItsInput\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string { return s }\n\n// Twice returns s twice.\nfunc Twice(s string) string { return s + s }\n",
+		// A mistake whose header names the wrong verdict: it leaks.
+		mistakes + "wrong-kind/echo.go": "// Mistake: Echo leaves a goroutine blocked, which the header calls a race.\n// Caught by: TestEchoReturnsItsInput (race)\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string {\n\tnever := make(chan struct{})\n\tgo func() { <-never }()\n\treturn s\n}\n",
 		// A mistake that does not compile.
 		mistakes + "broken-build/echo.go": "// Mistake: does not build.\n// Caught by: TestEchoReturnsItsInput\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string { return 1 }\n\n// Twice returns s twice.\nfunc Twice(s string) string { return s + s }\n",
 		// An added test file, so the manifest is stale; its test neither
@@ -161,7 +165,8 @@ func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
 		"FAIL 01-echo: README has the required sections\n    no <details> block under ## Hints\n",
 		"FAIL 01-echo: solution passes every test under -race, 3 times, without leaks\n    TestTwiceRepeatsItsInput failed:\n",
 		"FAIL 01-echo: mistake harmless is caught by TestEchoReturnsItsInput\n    TestEchoReturnsItsInput passed with the mistake applied; it does not catch it (" + mistakes + "harmless)\n    the mistake: none really.\n",
-		"FAIL 01-echo: mistake broken-build is caught by TestEchoReturnsItsInput\n    it does not compile or vet, so it proves nothing; a mistake must build:\n    " + mistakes + "broken-build/echo.go:6:",
+		"FAIL 01-echo: mistake broken-build is caught by TestEchoReturnsItsInput\n    it does not compile, so it proves nothing; a mistake must build:\n    " + mistakes + "broken-build/echo.go:6:",
+		"FAIL 01-echo: mistake wrong-kind is caught by TestEchoReturnsItsInput (race)\n    TestEchoReturnsItsInput: a learner sees \"leak\", the header says \"race\": the test ended while a goroutine it started was still blocked\n",
 		"FAIL 01-echo: every test checks for leaks (goleak) and runs on virtual time (synctest)\n" +
 			"    TestUnchecked (lessons/01-echo/extra_test.go:5): does not start with `defer goleak.VerifyNone(t)`\n" +
 			"    TestUnchecked (lessons/01-echo/extra_test.go:5): does not run its body in `synctest.Test`\n",
@@ -173,8 +178,8 @@ func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
 			t.Errorf("got\n%s\nwant %q", out, want)
 		}
 	}
-	if failed != 7 {
-		t.Errorf("got %d failed checks, want 7:\n%s", failed, out)
+	if failed != 8 {
+		t.Errorf("got %d failed checks, want 8:\n%s", failed, out)
 	}
 	if strings.Contains(out, root) {
 		t.Errorf("got the absolute root in the output, want paths relative to it:\n%s", out)
@@ -210,17 +215,20 @@ func copyTree(t *testing.T, src string) string {
 }
 
 func TestFailedRunPicksOneRunOfARepeatedTest(t *testing.T) {
-	out := []string{
-		"=== RUN   TestX\n", "--- PASS: TestX (0.00s)\n",
-		"=== RUN   TestX\n", "    x_test.go:9: second run failed\n", "--- FAIL: TestX (0.00s)\n",
-		"=== RUN   TestX\n", "    x_test.go:9: third run failed\n", "--- FAIL: TestX (0.00s)\n",
+	out := func(test, line string) testjson.Event {
+		return testjson.Event{Action: "output", Package: pkgA, Test: test, Output: line}
 	}
-	got := strings.Join(failedRun(out, "TestX"), "")
-	if want := "=== RUN   TestX\n    x_test.go:9: second run failed\n--- FAIL: TestX (0.00s)\n"; got != want {
-		t.Errorf("got %q, want %q", got, want)
+	r := stream(t,
+		ev("run", pkgA, "TestX"), out("TestX", "--- PASS: TestX (0.00s)\n"), ev("pass", pkgA, "TestX"),
+		ev("run", pkgA, "TestX"), out("TestX", "    x_test.go:9: second run failed\n"), ev("fail", pkgA, "TestX"),
+		ev("run", pkgA, "TestX"), out("TestX", "    x_test.go:9: third run failed\n"), ev("fail", pkgA, "TestX"),
+		ev("run", pkgA, "TestY"), ev("pass", pkgA, "TestY"),
+		ev("run", pkgA, "TestY"), out("TestY", "panic: boom\n"),
+	)
+	if got := strings.Join(failedRun(r.Package(pkgA).Test("TestX")), ""); got != "    x_test.go:9: second run failed\n" {
+		t.Errorf("got %q, want the second run's output", got)
 	}
-	crash := []string{"=== RUN   TestX\n", "--- PASS: TestX (0.00s)\n", "=== RUN   TestX\n", "panic: boom\n"}
-	if got := strings.Join(failedRun(crash, "TestX"), ""); got != "=== RUN   TestX\npanic: boom\n" {
+	if got := strings.Join(failedRun(r.Package(pkgA).Test("TestY")), ""); got != "panic: boom\n" {
 		t.Errorf("crash: got %q, want the last run", got)
 	}
 }
