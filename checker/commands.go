@@ -214,11 +214,26 @@ func writeManifest(args []string, stdout, stderr io.Writer) int {
 	if err != nil && len(ws.lessons) > 0 {
 		return out.errorf("reading the lessons: %v", err)
 	}
+	// The file on disk, not the embedded copy, holds the history to keep:
+	// the same file unless someone edited it since the checker was built.
 	file := filepath.Join(ws.root, "checker", "manifest.txt")
+	prev := manifest.New()
+	if data, err := os.ReadFile(file); err == nil {
+		if prev, err = manifest.Parse(data); err != nil {
+			return out.errorf("checker/manifest.txt does not parse, and its earlier releases must not be lost: %v", err)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return out.errorf("%v", err)
+	}
+	m = m.Keep(prev)
 	if err := os.WriteFile(file, m.Bytes(), 0o644); err != nil {
 		return out.errorf("%v", err)
 	}
-	fmt.Fprintf(out.stdout, "wrote checker/manifest.txt: %d test files and %d starter files in %d lessons\n", len(m.Tests), len(m.Starters), len(ws.published()))
+	earlier := 0
+	for _, sums := range m.Earlier {
+		earlier += len(sums)
+	}
+	fmt.Fprintf(out.stdout, "wrote checker/manifest.txt: %d test files and %d starter files in %d lessons, and %d earlier versions of test files\n", len(m.Tests), len(m.Starters), len(ws.published()), earlier)
 	return exitOK
 }
 

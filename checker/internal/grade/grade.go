@@ -48,6 +48,7 @@ const (
 	Races        Status = "races"
 	Crashed      Status = "crashed"
 	TestsChanged Status = "tests changed"
+	OlderVersion Status = "older version" // test files of an earlier release: pull
 	NotStarted   Status = "not started"
 	ComingSoon   Status = "coming soon"
 )
@@ -93,8 +94,8 @@ type Lesson struct {
 	Lesson lesson.ID
 	Title  string
 	Status Status
-	// Underlying is what the tests said when Status is TestsChanged or
-	// NotStarted (for example Failing).
+	// Underlying is what the tests said when Status is TestsChanged,
+	// OlderVersion or NotStarted (for example Failing).
 	Underlying Status
 	Tests      []Test
 	Passed     int
@@ -300,6 +301,8 @@ func finish(l Lesson, tests Status) Lesson {
 	switch {
 	case l.Diff.TestsChanged():
 		l.Status, l.Underlying = TestsChanged, tests
+	case l.Diff.Outdated():
+		l.Status, l.Underlying = OlderVersion, tests
 	case tests != Done && tests != NoCompile && l.Diff.StarterUntouched:
 		l.Status, l.Underlying = NotStarted, tests
 	}
@@ -356,6 +359,8 @@ func (l Lesson) Problem() string {
 			parts = append(parts, fmt.Sprintf("delete the test files that are not part of the lesson: %s", strings.Join(l.Diff.Extra, " ")))
 		}
 		return strings.Join(parts, "; ") + " (the checker only counts a lesson with its original tests)"
+	case OlderVersion:
+		return fmt.Sprintf("its test files are from an older version of the workshop (%s): pull the new version without losing your work: git stash, git pull, git stash pop (see CHANGELOG.md)", strings.Join(l.Diff.Older, " "))
 	case NoCompile:
 		if l.Build != nil && l.Build.Kind == failure.Vet {
 			where := ""

@@ -267,6 +267,8 @@ func TestManifestDecidesTestsChangedAndNotStarted(t *testing.T) {
 		{"changed test", manifest.Diff{Known: true, Changed: []string{"lessons/02-fail/chain_test.go"}}, TestsChanged, Failing},
 		{"extra test", manifest.Diff{Known: true, Extra: []string{"lessons/02-fail/mine_test.go"}}, TestsChanged, Failing},
 		{"unknown lesson", manifest.Diff{}, Failing, ""},
+		{"older release", manifest.Diff{Known: true, Older: []string{"lessons/02-fail/chain_test.go"}}, OlderVersion, Failing},
+		{"older release, edited", manifest.Diff{Known: true, Older: []string{"lessons/02-fail/a_test.go"}, Changed: []string{"lessons/02-fail/chain_test.go"}}, TestsChanged, Failing},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

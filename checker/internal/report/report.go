@@ -151,7 +151,7 @@ func statusColor(s grade.Status) string {
 		return green
 	case grade.NotStarted, grade.ComingSoon:
 		return dim
-	case grade.TestsChanged:
+	case grade.TestsChanged, grade.OlderVersion:
 		return yellow
 	}
 	return red
@@ -175,7 +175,7 @@ func StatusText(e Entry) string {
 		return string(grade.ComingSoon)
 	}
 	switch r.Status {
-	case grade.Done, grade.NoCompile, grade.NotStarted, grade.TestsChanged:
+	case grade.Done, grade.NoCompile, grade.NotStarted, grade.TestsChanged, grade.OlderVersion:
 		return string(r.Status)
 	}
 	if r.Total == 0 {

@@ -170,6 +170,30 @@ func TestDetailOfChangedTests(t *testing.T) {
 	}
 }
 
+func TestDetailOfTestsFromAnOlderRelease(t *testing.T) {
+	l := results()[1]
+	l.Status, l.Underlying = grade.OlderVersion, grade.Failing
+	l.Diff = manifest.Diff{Known: true, Older: []string{"lessons/01-blocking-chain/chain_test.go"}, Missing: []string{"lessons/01-blocking-chain/pool_test.go"}}
+	var out bytes.Buffer
+	Detail(&out, Entries([]grade.Lesson{l}, nil)[1], Options{RaceChecked: true})
+	got := out.String()
+	for _, want := range []string{
+		"01 · The blocking chain  older version\n",
+		"older    lessons/01-blocking-chain/chain_test.go\n",
+		"new      lessons/01-blocking-chain/pool_test.go (not in your copy yet)\n",
+		"  git stash\n  git pull\n  git stash pop\n",
+		"With the tests as they are now, the lesson is: failing.",
+		"Next: its test files are from an older version of the workshop (lessons/01-blocking-chain/chain_test.go): pull",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("detail lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "git checkout") {
+		t.Errorf("detail tells to restore files that only need a pull:\n%s", got)
+	}
+}
+
 func TestJSONFollowsTheDocumentedSchema(t *testing.T) {
 	var out bytes.Buffer
 	if err := JSON(&out, entries(), Options{RaceChecked: true}); err != nil {
@@ -220,6 +244,7 @@ func TestStatusText(t *testing.T) {
 		{grade.Done, 5, 5, "done"},
 		{grade.NoCompile, 0, 5, "does not compile"},
 		{grade.TestsChanged, 5, 5, "tests changed"},
+		{grade.OlderVersion, 3, 5, "older version"},
 	}
 	for _, tc := range tests {
 		e := Entry{Result: &grade.Lesson{Status: tc.status, Passed: tc.passed, Total: tc.total}}

@@ -74,6 +74,8 @@ func Detail(w io.Writer, e Entry, opt Options) {
 	fmt.Fprint(w, p.raceWarning(opt))
 	if r.Diff.TestsChanged() {
 		writeChanged(w, p, r, opt)
+	} else if r.Diff.Outdated() {
+		writeOlder(w, p, r, opt)
 	}
 	if !r.Diff.Known {
 		fmt.Fprintln(w, p.paint(yellow, "The checker's manifest does not list this lesson, so changed tests cannot be detected (maintainers: run `go run ./checker manifest`)."))
@@ -136,6 +138,22 @@ func writeChanged(w io.Writer, p painter, r *grade.Lesson, opt Options) {
 	if len(r.Diff.Extra) > 0 {
 		fmt.Fprintf(w, "Delete the added files (move your own tests elsewhere).\n")
 	}
+	if r.Underlying != "" && r.Underlying != grade.Done {
+		fmt.Fprintf(w, "With the tests as they are now, the lesson is: %s.\n", r.Underlying)
+	}
+	fmt.Fprintln(w)
+}
+
+func writeOlder(w io.Writer, p painter, r *grade.Lesson, opt Options) {
+	fmt.Fprintln(w, p.paint(yellow, "The lesson's test files are from an older version of the workshop, so it cannot count as done:"))
+	for _, f := range r.Diff.Older {
+		fmt.Fprintf(w, "  older    %s\n", f)
+	}
+	for _, f := range r.Diff.Missing {
+		fmt.Fprintf(w, "  new      %s (not in your copy yet)\n", f)
+	}
+	fmt.Fprintln(w, "Pull the new version; your own changes stay (CHANGELOG.md says what changed):")
+	p.commands(w, []string{"git stash", "git pull", "git stash pop"}, opt)
 	if r.Underlying != "" && r.Underlying != grade.Done {
 		fmt.Fprintf(w, "With the tests as they are now, the lesson is: %s.\n", r.Underlying)
 	}

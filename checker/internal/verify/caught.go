@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/wherewaiting/workshop/checker/internal/failure"
 	"github.com/wherewaiting/workshop/checker/internal/gotest"
@@ -30,55 +33,100 @@ func mistakeCheckName(m *mistake) string {
 	return s
 }
 
+// mistakeRounds is how many rounds of mistakes run at once. A round
+// spends most of its time waiting: for a hung test's -timeout, for goleak's
+// retries, for a re-run after a crash; measured on two cores, verify's
+// mistakes took 6 minutes one round at a time.
+const mistakeRounds = 4
+
 // runMistakes grades every mistake as the checker grades a learner's
 // lesson, and checks that each test its header names gets the verdict the
-// header says, and that go vet reports each analyzer it names.
+// header says, and that go vet reports each analyzer it names. Batch k
+// holds the k-th mistake of every lesson; several batches run at once, and
+// their checks are reported in batch order.
 func (v *verifier) runMistakes(ctx context.Context) error {
 	batches := batchMistakes(v.mistakes)
+	if len(batches) == 0 {
+		return nil
+	}
+	total := 0
+	for _, b := range batches {
+		total += len(b)
+	}
+	results := make([][]checkResult, len(batches))
+	done := v.rep.progress("grading %s as a learner's lessons, in %d rounds, %d at a time (go test -race -count=1 -overlay)…",
+		plural(total, "mistake"), len(batches), min(mistakeRounds, len(batches)))
+	var g errgroup.Group
+	g.SetLimit(mistakeRounds)
 	for k, batch := range batches {
-		all := overlay{}
-		var run []*mistake
-		for _, m := range batch {
-			o, err := solutionOverlay(m.Lesson, m, v.tmp)
-			if err != nil {
-				v.rep.check(mistakeCheckName(m), []string{"cannot apply the mistake: " + err.Error()})
-				continue
-			}
-			all.add(o)
-			run = append(run, m)
-		}
-		if len(run) == 0 {
-			continue
-		}
-		path, err := all.write(v.tmp, fmt.Sprintf("mistakes-%d.json", k+1))
-		if err != nil {
+		g.Go(func() error {
+			var err error
+			results[k], err = v.gradeMistakes(ctx, k, batch)
 			return err
-		}
-		done := v.rep.progress("mistakes, round %d of %d: grading %s as a learner's lessons (go test -race -count=1 -overlay)…", k+1, len(batches), plural(len(run), "variant"))
-		var lessons []*lesson.Lesson
-		for _, m := range run {
-			lessons = append(lessons, m.Lesson)
-		}
-		res, err := grading.Run(ctx, lessons, grading.Options{Runner: v.goTest, Race: true, Count: 1, Overlay: path})
-		if err != nil {
-			done()
-			return err
-		}
-		vet, vetErr := v.vet(ctx, run, path)
-		done()
-		pm := newPathMapper(v.root, all, v.tmp)
-		for i, m := range run {
-			p := mistakeProblems(m, res.Lessons[i], pm)
-			if len(m.vet()) > 0 {
-				p = append(p, vetProblems(m, vet, vetErr)...)
-			}
-			if len(p) > 0 {
-				p = append(p, "the mistake: "+m.Summary)
-			}
-			v.rep.check(mistakeCheckName(m), p)
+		})
+	}
+	err := g.Wait()
+	done()
+	if err != nil {
+		return err
+	}
+	for _, round := range results {
+		for _, c := range round {
+			v.rep.check(c.name, c.problems)
 		}
 	}
 	return nil
+}
+
+// checkResult is a check's outcome, to report later.
+type checkResult struct {
+	name     string
+	problems []string
+}
+
+// gradeMistakes grades one batch of mistakes, at most one per lesson.
+func (v *verifier) gradeMistakes(ctx context.Context, k int, batch []*mistake) ([]checkResult, error) {
+	var out []checkResult
+	all := overlay{}
+	var run []*mistake
+	tmp := filepath.Join(v.tmp, fmt.Sprintf("round-%d", k+1))
+	for _, m := range batch {
+		o, err := solutionOverlay(m.Lesson, m, tmp)
+		if err != nil {
+			out = append(out, checkResult{mistakeCheckName(m), []string{"cannot apply the mistake: " + err.Error()}})
+			continue
+		}
+		all.add(o)
+		run = append(run, m)
+	}
+	if len(run) == 0 {
+		return out, nil
+	}
+	path, err := all.write(tmp, "overlay.json")
+	if err != nil {
+		return nil, err
+	}
+	var lessons []*lesson.Lesson
+	for _, m := range run {
+		lessons = append(lessons, m.Lesson)
+	}
+	res, err := grading.Run(ctx, lessons, grading.Options{Runner: v.goTest, Race: true, Count: 1, Overlay: path})
+	if err != nil {
+		return nil, err
+	}
+	vet, vetErr := v.vet(ctx, run, path)
+	pm := newPathMapper(v.root, all, tmp)
+	for i, m := range run {
+		p := mistakeProblems(m, res.Lessons[i], pm)
+		if len(m.vet()) > 0 {
+			p = append(p, vetProblems(m, vet, vetErr)...)
+		}
+		if len(p) > 0 {
+			p = append(p, "the mistake: "+m.Summary)
+		}
+		out = append(out, checkResult{mistakeCheckName(m), p})
+	}
+	return out, nil
 }
 
 // mistakeProblems compares the learner's view of a mistake with its

@@ -115,6 +115,9 @@ func (o overlay) write(dir, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
 	path := filepath.Join(dir, name)
 	return path, os.WriteFile(path, data, 0o644)
 }

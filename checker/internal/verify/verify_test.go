@@ -87,6 +87,8 @@ func fixtureRoot(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("runs go test on the fixture workshop")
 	}
+	// These tests mostly wait for go test processes: they run side by side.
+	t.Parallel()
 	root, err := filepath.Abs(filepath.Join("testdata", "fixture"))
 	if err != nil {
 		t.Fatal(err)
