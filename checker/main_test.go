@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 )
 
 func TestUsage(t *testing.T) {
@@ -54,5 +56,18 @@ func TestFlagsMayFollowTheCommand(t *testing.T) {
 		if done || code != exitOK || !reflect.DeepEqual(got, []string{"01"}) || !*json {
 			t.Errorf("parse(%q) = %q, %d, %v (json %v), want [01], 0, false (json true)", args, got, code, done, *json)
 		}
+	}
+}
+
+func TestDraftsAreLeftOutOfTheLearnersView(t *testing.T) {
+	ws := workshop{lessons: []*lesson.Lesson{
+		{ID: lesson.ID{Number: "01", Slug: "echo"}},
+		{ID: lesson.ID{Number: "02", Slug: "half", Draft: true}},
+	}}
+	if got := ws.published(); len(got) != 1 || got[0].Name() != "01-echo" {
+		t.Errorf("published = %v, want only 01-echo", got)
+	}
+	if got := ids(ws.lessons); len(got) != 2 {
+		t.Errorf("ids = %v, want both, for try", got)
 	}
 }

@@ -66,6 +66,12 @@ func (id ID) ImportPath() string { return ModulePath + "/" + id.Dir() }
 // SolutionDir is the folder of the lesson's solution: "solutions/03-fan-out".
 func (id ID) SolutionDir() string { return path.Join("solutions", id.Name()) }
 
+// SolutionPattern is the go command's package pattern for the solution.
+func (id ID) SolutionPattern() string { return "./" + id.SolutionDir() + "/" }
+
+// SolutionImportPath is the solution package's import path.
+func (id ID) SolutionImportPath() string { return ModulePath + "/" + id.SolutionDir() }
+
 // MistakesDir is the folder that holds the lesson's mistakes.
 func (id ID) MistakesDir() string { return path.Join(id.SolutionDir(), "testdata", "mistakes") }
 

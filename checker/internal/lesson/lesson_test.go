@@ -1,34 +1,18 @@
 package lesson
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-)
 
-// writeTree writes files (root-relative slash paths to contents) under a
-// new folder and returns it.
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	root := t.TempDir()
-	for name, content := range files {
-		path := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
+	"github.com/wherewaiting/workshop/checker/internal/testfiles"
+)
 
 const readme = "# 01 · Echo\n\n## Exercises\n\n1. Echo. Checked by `TestEcho`.\n2. Twice. Checked by `TestTwice` and `TestTwiceAgain`.\n"
 
 func TestLoadReadsFilesTestsInExerciseOrderAndMistakes(t *testing.T) {
-	root := writeTree(t, map[string]string{
+	root := testfiles.Tree(t, map[string]string{
 		"lessons/01-echo/README.md":                            readme,
 		"lessons/01-echo/echo.go":                              "package echo\n\n// TODO(1): echo.\nfunc Echo() {}\n",
 		"lessons/01-echo/a_test.go":                            "package echo\n\nimport \"testing\"\n\nfunc TestTwice(t *testing.T) {}\nfunc TestUnnamed(t *testing.T) {}\n",
@@ -65,7 +49,7 @@ func TestLoadReadsFilesTestsInExerciseOrderAndMistakes(t *testing.T) {
 }
 
 func TestLoadNamesATestFileThatDoesNotParse(t *testing.T) {
-	root := writeTree(t, map[string]string{
+	root := testfiles.Tree(t, map[string]string{
 		"lessons/01-echo/broken_test.go": "package echo\n\nimport \"testing\"\n\nfunc TestHalf(t *testing.T) {}\n\nfunc TestCut(",
 	})
 	l := Load(root, ID{Number: "01", Slug: "echo"})
@@ -78,7 +62,7 @@ func TestLoadNamesATestFileThatDoesNotParse(t *testing.T) {
 }
 
 func TestListFindsLessonsAndDrafts(t *testing.T) {
-	root := writeTree(t, map[string]string{
+	root := testfiles.Tree(t, map[string]string{
 		"lessons/02-deadlines/d.go":   "package deadlines\n",
 		"lessons/01-echo/echo.go":     "// Package echo.\npackage echo\n",
 		"lessons/09-delivery/d.go":    "// Package delivery is half built.\n\n//go:build draft\n\npackage delivery\n",
@@ -120,7 +104,7 @@ func TestDraftOnlyReadsTheBuildConstraint(t *testing.T) {
 		{"package x\n\n//go:build draft\n", false},
 		{"package x\n", false},
 	} {
-		root := writeTree(t, map[string]string{"x.go": c.src})
+		root := testfiles.Tree(t, map[string]string{"x.go": c.src})
 		if got := DraftOnly(filepath.Join(root, "x.go")); got != c.want {
 			t.Errorf("%q: got %v, want %v", c.src, got, c.want)
 		}
@@ -139,7 +123,7 @@ func TestInExerciseOrderKeepsSourceOrderWithinAnExercise(t *testing.T) {
 }
 
 func TestRootFindsTheWorkshopAbove(t *testing.T) {
-	root := writeTree(t, map[string]string{"go.mod": "module " + ModulePath + "\n", "lessons/01-echo/x.go": "package echo\n"})
+	root := testfiles.Tree(t, map[string]string{"go.mod": "module " + ModulePath + "\n", "lessons/01-echo/x.go": "package echo\n"})
 	got, err := Root(filepath.Join(root, "lessons", "01-echo"))
 	if err != nil || got != root {
 		t.Errorf("Root = %q, %v; want %q", got, err, root)

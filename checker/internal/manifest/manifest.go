@@ -105,7 +105,7 @@ func Compute(root string) (Manifest, error) {
 			if err != nil {
 				return m, err
 			}
-			rel := path.Join("lessons", l.Name(), e.Name())
+			rel := path.Join(l.Dir(), e.Name())
 			if strings.HasSuffix(e.Name(), "_test.go") {
 				m.Tests[rel] = Sum(data)
 			} else {

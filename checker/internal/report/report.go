@@ -28,7 +28,7 @@ type Entry struct {
 func (e Entry) Name() string { return e.Number + "-" + e.Slug }
 
 // Dir is the lesson folder, relative to the module root, slash-separated.
-func (e Entry) Dir() string { return path.Join("lessons", e.Name()) }
+func (e Entry) Dir() string { return lesson.ID{Number: e.Number, Slug: e.Slug}.Dir() }
 
 // Status is the lesson's verdict, ComingSoon if it does not exist yet.
 func (e Entry) Status() grade.Status {

@@ -31,7 +31,7 @@ func (v *verifier) checkDrafts(ctx context.Context) error {
 		}
 		patterns = append(patterns, l.Pattern())
 		if l.HasSolution {
-			patterns = append(patterns, "./"+l.SolutionDir()+"/")
+			patterns = append(patterns, l.SolutionPattern())
 		}
 	}
 	done := v.rep.progress("building %s with -tags %s…", plural(len(v.drafts), "draft"), lesson.DraftTag)
@@ -43,10 +43,13 @@ func (v *verifier) checkDrafts(ctx context.Context) error {
 	pm := newPathMapper(v.root, nil)
 	for _, l := range v.drafts {
 		var p []string
-		for _, dir := range []string{l.Dir(), l.SolutionDir()} {
-			pkg := r.Package(lesson.ModulePath + "/" + dir)
+		for _, c := range []struct {
+			dir, importPath string
+			exists          bool
+		}{{l.Dir(), l.ImportPath(), true}, {l.SolutionDir(), l.SolutionImportPath(), l.HasSolution}} {
+			dir, pkg := c.dir, r.Package(c.importPath)
 			switch {
-			case dir == l.SolutionDir() && !l.HasSolution:
+			case !c.exists:
 			case pkg == nil:
 				p = append(p, "go test gave no result for "+dir)
 				p = append(p, excerpt(r.Stray, pm, maxExcerpt)...)

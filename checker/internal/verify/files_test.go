@@ -2,26 +2,12 @@ package verify
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
+	"github.com/wherewaiting/workshop/checker/internal/testfiles"
 )
-
-// writeTree writes files (root-relative slash paths to contents) under root.
-func writeTree(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		path := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
 
 var echoLesson = lesson.ID{Number: "01", Slug: "echo"}
 
@@ -42,7 +28,7 @@ func smallLesson(t *testing.T, extra map[string]string) *lesson.Lesson {
 	for k, v := range extra {
 		files[k] = v
 	}
-	writeTree(t, root, files)
+	testfiles.Write(t, root, files)
 	return lesson.Load(root, echoLesson)
 }
 
@@ -82,7 +68,7 @@ func TestSolutionFileProblemsReportsMissingAndExtraFiles(t *testing.T) {
 
 func TestStrayFoldersFindsWhatNoLessonOwns(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testfiles.Write(t, root, map[string]string{
 		"lessons/01-echo/echo.go":   "package echo\n",
 		"lessons/3-fan-out/f.go":    "package fan\n",
 		"solutions/01-echo/echo.go": "package echo\n",

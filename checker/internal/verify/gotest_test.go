@@ -186,3 +186,18 @@ func TestTimedOutSeesTheTimeoutPanic(t *testing.T) {
 		t.Errorf("package B: got timedOut true, want false")
 	}
 }
+
+func TestPackageProblemsLetsOnlyASupportTestSkip(t *testing.T) {
+	r := stream(t,
+		ev("run", pkgA, "TestA"), ev("pass", pkgA, "TestA"),
+		ev("run", pkgA, "TestOnlyWithUpdate"), ev("skip", pkgA, "TestOnlyWithUpdate"),
+		ev("pass", pkgA, ""),
+	)
+	pm := newPathMapper("/w", nil)
+	if p := packageProblems(r.Package(pkgA), nil, pm); len(p) != 0 {
+		t.Errorf("a support package: got %q, want no problem", p)
+	}
+	if p := packageProblems(r.Package(pkgA), []string{"TestA", "TestOnlyWithUpdate"}, pm); len(p) == 0 {
+		t.Errorf("a lesson: got no problem, want the skipped test named")
+	}
+}

@@ -50,22 +50,16 @@ func (c catch) String() string {
 var kinds = []grade.TestStatus{grade.Fail, grade.Leak, grade.Race, grade.Hang, grade.Crash}
 
 // tests lists the tests the mistake names.
-func (m *mistake) tests() []string {
-	var out []string
-	for _, c := range m.Caught {
-		if c.Test != "" {
-			out = append(out, c.Test)
-		}
-	}
-	return out
-}
+func (m *mistake) tests() []string { return m.names(func(c catch) string { return c.Test }) }
 
 // vet lists the analyzers the mistake names.
-func (m *mistake) vet() []string {
+func (m *mistake) vet() []string { return m.names(func(c catch) string { return c.Vet }) }
+
+func (m *mistake) names(of func(catch) string) []string {
 	var out []string
 	for _, c := range m.Caught {
-		if c.Vet != "" {
-			out = append(out, c.Vet)
+		if n := of(c); n != "" {
+			out = append(out, n)
 		}
 	}
 	return out

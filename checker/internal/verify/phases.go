@@ -157,7 +157,8 @@ func (v *verifier) count() int {
 // build output, or each test that did not pass with a cut of its output,
 // or the package's own output when it failed after its tests passed (a
 // leak found by VerifyTestMain, a crash outside any test). Every test in
-// tests must have run and passed.
+// tests must have run and passed. A support package's test may skip
+// itself (tests is nil); a lesson's may not.
 func packageProblems(p *testjson.Package, tests []string, pm pathMapper) []string {
 	if p.BuildFailed {
 		return append([]string{"does not compile or vet:"}, buildExcerpt(p.BuildOutput, pm)...)
@@ -168,7 +169,7 @@ func packageProblems(p *testjson.Package, tests []string, pm pathMapper) []strin
 		problems = append(problems, indent(excerpt(timeoutReport(p), pm, 6))...)
 	}
 	for _, t := range p.TopLevel() {
-		if verdictOf(p, t.Name) == passed {
+		if vd := verdictOf(p, t.Name); vd == passed || (vd == skipped && tests == nil) {
 			continue
 		}
 		problems = append(problems, fmt.Sprintf("%s %s:", t.Name, verdictOf(p, t.Name)))
