@@ -6,13 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wherewaiting/workshop/checker/internal/testfiles"
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 const readme = "# 01 · Echo\n\n## Exercises\n\n1. Echo. Checked by `TestEcho`.\n2. Twice. Checked by `TestTwice` and `TestTwiceAgain`.\n"
 
 func TestLoadReadsFilesTestsInExerciseOrderAndMistakes(t *testing.T) {
-	root := testfiles.Tree(t, map[string]string{
+	root := testkit.Tree(t, map[string]string{
 		"lessons/01-echo/README.md":                            readme,
 		"lessons/01-echo/echo.go":                              "package echo\n\n// TODO(1): echo.\nfunc Echo() {}\n",
 		"lessons/01-echo/a_test.go":                            "package echo\n\nimport \"testing\"\n\nfunc TestTwice(t *testing.T) {}\nfunc TestUnnamed(t *testing.T) {}\n",
@@ -49,7 +49,7 @@ func TestLoadReadsFilesTestsInExerciseOrderAndMistakes(t *testing.T) {
 }
 
 func TestLoadNamesATestFileThatDoesNotParse(t *testing.T) {
-	root := testfiles.Tree(t, map[string]string{
+	root := testkit.Tree(t, map[string]string{
 		"lessons/01-echo/broken_test.go": "package echo\n\nimport \"testing\"\n\nfunc TestHalf(t *testing.T) {}\n\nfunc TestCut(",
 	})
 	l := Load(root, ID{Number: "01", Slug: "echo"})
@@ -62,7 +62,7 @@ func TestLoadNamesATestFileThatDoesNotParse(t *testing.T) {
 }
 
 func TestListFindsLessonsAndDrafts(t *testing.T) {
-	root := testfiles.Tree(t, map[string]string{
+	root := testkit.Tree(t, map[string]string{
 		"lessons/02-deadlines/d.go":   "package deadlines\n",
 		"lessons/01-echo/echo.go":     "// Package echo.\npackage echo\n",
 		"lessons/09-delivery/d.go":    "// Package delivery is half built.\n\n//go:build draft\n\npackage delivery\n",
@@ -104,7 +104,7 @@ func TestDraftOnlyReadsTheBuildConstraint(t *testing.T) {
 		{"package x\n\n//go:build draft\n", false},
 		{"package x\n", false},
 	} {
-		root := testfiles.Tree(t, map[string]string{"x.go": c.src})
+		root := testkit.Tree(t, map[string]string{"x.go": c.src})
 		if got := DraftOnly(filepath.Join(root, "x.go")); got != c.want {
 			t.Errorf("%q: got %v, want %v", c.src, got, c.want)
 		}
@@ -123,7 +123,7 @@ func TestInExerciseOrderKeepsSourceOrderWithinAnExercise(t *testing.T) {
 }
 
 func TestRootFindsTheWorkshopAbove(t *testing.T) {
-	root := testfiles.Tree(t, map[string]string{"go.mod": "module " + ModulePath + "\n", "lessons/01-echo/x.go": "package echo\n"})
+	root := testkit.Tree(t, map[string]string{"go.mod": "module " + ModulePath + "\n", "lessons/01-echo/x.go": "package echo\n"})
 	got, err := Root(filepath.Join(root, "lessons", "01-echo"))
 	if err != nil || got != root {
 		t.Errorf("Root = %q, %v; want %q", got, err, root)

@@ -12,6 +12,7 @@ import (
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
 	"github.com/wherewaiting/workshop/checker/internal/manifest"
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 func results() []grade.Lesson {
@@ -75,7 +76,7 @@ func TestSummary(t *testing.T) {
 	var out bytes.Buffer
 	Summary(&out, entries(), Options{RaceChecked: true})
 	got := out.String()
-	for _, want := range []string{
+	testkit.Contains(t, got,
 		"  00  Warm-up             done\n",
 		"  01  The blocking chain  failing (2 of 3 tests)\n",
 		"  02  Deadlines           not started\n",
@@ -84,11 +85,7 @@ func TestSummary(t *testing.T) {
 		"Next: 01 · The blocking chain: TestWaitsAddUp fails: the client waited 1s; it should wait 2s\n",
 		"  go test ./lessons/01-blocking-chain/\n",
 		"  go run ./checker 01\n",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("summary lacks %q:\n%s", want, got)
-		}
-	}
+	)
 	if strings.Contains(got, "\x1b[") {
 		t.Errorf("summary has colour codes without Color:\n%q", got)
 	}
@@ -130,7 +127,7 @@ func TestDetail(t *testing.T) {
 	var out bytes.Buffer
 	Detail(&out, entries()[1], Options{RaceChecked: true})
 	got := out.String()
-	for _, want := range []string{
+	testkit.Contains(t, got,
 		"01 · The blocking chain  failing (2 of 3 tests)\n",
 		"  pass     TestFirst       exercise 1\n",
 		"  FAIL     TestWaitsAddUp  exercise 2\n",
@@ -141,11 +138,7 @@ func TestDetail(t *testing.T) {
 		"Stuck? See the hints for exercise 2 in lessons/01-blocking-chain/README.md",
 		"Next: TestWaitsAddUp fails",
 		"go run ./checker 01\n",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("detail lacks %q:\n%s", want, got)
-		}
-	}
+	)
 	// The headline is testify's message: it is shown once, not twice.
 	if n := strings.Count(got, "the client waited 1s; it should wait 2s"); n != 2 {
 		t.Errorf("message shown %d times (want in the failure and in Next):\n%s", n, got)
@@ -159,15 +152,11 @@ func TestDetailOfChangedTests(t *testing.T) {
 	var out bytes.Buffer
 	Detail(&out, Entries([]grade.Lesson{l}, nil)[0], Options{RaceChecked: true})
 	got := out.String()
-	for _, want := range []string{
+	testkit.Contains(t, got,
 		"changed  lessons/00-warmup/a_test.go",
 		"added    lessons/00-warmup/mine_test.go",
 		"git checkout -- lessons/00-warmup/a_test.go",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("detail lacks %q:\n%s", want, got)
-		}
-	}
+	)
 }
 
 func TestDetailOfTestsFromAnOlderRelease(t *testing.T) {
@@ -177,18 +166,14 @@ func TestDetailOfTestsFromAnOlderRelease(t *testing.T) {
 	var out bytes.Buffer
 	Detail(&out, Entries([]grade.Lesson{l}, nil)[1], Options{RaceChecked: true})
 	got := out.String()
-	for _, want := range []string{
+	testkit.Contains(t, got,
 		"01 · The blocking chain  older version\n",
 		"older    lessons/01-blocking-chain/chain_test.go\n",
 		"new      lessons/01-blocking-chain/pool_test.go (not in your copy yet)\n",
 		"  git stash\n  git pull\n  git stash pop\n",
 		"With the tests as they are now, the lesson is: failing.",
 		"Next: its test files are from an older version of the workshop (lessons/01-blocking-chain/chain_test.go): pull",
-	} {
-		if !strings.Contains(got, want) {
-			t.Errorf("detail lacks %q:\n%s", want, got)
-		}
-	}
+	)
 	if strings.Contains(got, "git checkout") {
 		t.Errorf("detail tells to restore files that only need a pull:\n%s", got)
 	}

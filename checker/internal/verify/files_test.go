@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
-	"github.com/wherewaiting/workshop/checker/internal/testfiles"
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 var echoLesson = lesson.ID{Number: "01", Slug: "echo"}
@@ -28,7 +28,7 @@ func smallLesson(t *testing.T, extra map[string]string) *lesson.Lesson {
 	for k, v := range extra {
 		files[k] = v
 	}
-	testfiles.Write(t, root, files)
+	testkit.Write(t, root, files)
 	return lesson.Load(root, echoLesson)
 }
 
@@ -68,7 +68,7 @@ func TestSolutionFileProblemsReportsMissingAndExtraFiles(t *testing.T) {
 
 func TestStrayFoldersFindsWhatNoLessonOwns(t *testing.T) {
 	root := t.TempDir()
-	testfiles.Write(t, root, map[string]string{
+	testkit.Write(t, root, map[string]string{
 		"lessons/01-echo/echo.go":   "package echo\n",
 		"lessons/3-fan-out/f.go":    "package fan\n",
 		"solutions/01-echo/echo.go": "package echo\n",

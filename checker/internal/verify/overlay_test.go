@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wherewaiting/workshop/checker/internal/testfiles"
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 func TestSolutionOverlayUsesAbsolutePathsOfSolutionFiles(t *testing.T) {
@@ -79,7 +79,7 @@ func TestSolutionOverlayRefusesMissingFiles(t *testing.T) {
 
 func TestOverlayValidateRefusesRelativePaths(t *testing.T) {
 	dir := t.TempDir()
-	testfiles.Write(t, dir, map[string]string{"a.go": "package a\n"})
+	testkit.Write(t, dir, map[string]string{"a.go": "package a\n"})
 	o := overlay{"lessons/01-echo/echo.go": filepath.Join(dir, "a.go")}
 	if err := o.validate(); err == nil || !strings.Contains(err.Error(), "not absolute") {
 		t.Errorf("got %v, want an error about a relative path", err)

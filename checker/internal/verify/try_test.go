@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
-	"github.com/wherewaiting/workshop/checker/internal/testfiles"
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 func TestTryRunsTheLessonAgainstItsSolutionOrAMistake(t *testing.T) {
@@ -43,9 +43,9 @@ func TestTryRunsTheLessonAgainstItsSolutionOrAMistake(t *testing.T) {
 }
 
 func TestTryWorksOnADraft(t *testing.T) {
-	root := testfiles.Copy(t, fixtureRoot(t))
+	root := testkit.Copy(t, fixtureRoot(t))
 	const tag = "//go:build draft\n\n"
-	testfiles.Write(t, root, map[string]string{
+	testkit.Write(t, root, map[string]string{
 		"lessons/02-draft/draft.go":      tag + "// Package draft is half built.\npackage draft\n\n// Half is not done.\nfunc Half() int { return 0 }\n",
 		"lessons/02-draft/draft_test.go": tag + "package draft\n\nimport \"testing\"\n\nfunc TestHalf(t *testing.T) {\n\tif Half() != 1 {\n\t\tt.Fatal(\"not done\")\n\t}\n}\n",
 		"solutions/02-draft/draft.go":    tag + "// Package draft is half built.\npackage draft\n\n// Half is done.\nfunc Half() int { return 1 }\n",

@@ -10,8 +10,8 @@ import (
 
 	"github.com/wherewaiting/workshop/checker/internal/ansi"
 	"github.com/wherewaiting/workshop/checker/internal/manifest"
-	"github.com/wherewaiting/workshop/checker/internal/testfiles"
 	"github.com/wherewaiting/workshop/checker/internal/testjson"
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 func TestReporterPrintsOneLinePerCheckAndCounts(t *testing.T) {
@@ -62,14 +62,11 @@ func TestExcerptDropsNoiseAndCounts(t *testing.T) {
 	}
 }
 
-// wantIn reports each of wants that out does not contain.
-func wantIn(t *testing.T, out string, wants ...string) {
-	t.Helper()
-	for _, w := range wants {
-		if !strings.Contains(out, w) {
-			t.Errorf("got\n%s\nwant %q", out, w)
-		}
-	}
+// runOn runs verify on the workshop at root, with the manifest given.
+func runOn(root string, manifest []byte) (out string, passed, failed int) {
+	var buf bytes.Buffer
+	passed, failed = Run(context.Background(), Config{Root: root, Manifest: manifest, Out: &buf})
+	return buf.String(), passed, failed
 }
 
 func TestRunOnAFolderWithoutLessonsSaysSo(t *testing.T) {
@@ -117,13 +114,11 @@ func manifestOf(t *testing.T, root string) []byte {
 
 func TestRunPassesEveryCheckOnTheFixture(t *testing.T) {
 	root := fixtureRoot(t)
-	var buf bytes.Buffer
-	passed, failed := Run(context.Background(), Config{Root: root, Manifest: manifestOf(t, root), Out: &buf})
-	out := buf.String()
+	out, passed, failed := runOn(root, manifestOf(t, root))
 	if failed != 0 {
 		t.Fatalf("got %d failed checks, want none:\n%s", failed, out)
 	}
-	wantIn(t, out,
+	testkit.Contains(t, out,
 		"PASS support internal/shout: tests pass\n",
 		"PASS 01-echo: every test checks for leaks (goleak) and runs on virtual time (synctest)\n",
 		"PASS 01-echo: starter compiles, its tests fail, nothing hangs\n",
@@ -144,10 +139,10 @@ func TestRunPassesEveryCheckOnTheFixture(t *testing.T) {
 }
 
 func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
-	root := testfiles.Copy(t, fixtureRoot(t))
+	root := testkit.Copy(t, fixtureRoot(t))
 	shipped := manifestOf(t, root)
 	const mistakes = "solutions/01-echo/testdata/mistakes/"
-	testfiles.Write(t, root, map[string]string{
+	testkit.Write(t, root, map[string]string{
 		// A solution that misses an exercise.
 		"solutions/01-echo/echo.go": "// Package echo is wrong.\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string {\n\treturn s\n}\n\n// Twice returns s once.\nfunc Twice(s string) string { return s }\n",
 		// A mistake no test catches.
@@ -167,12 +162,10 @@ func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testfiles.Write(t, root, map[string]string{"lessons/01-echo/README.md": strings.ReplaceAll(string(data), "<details>", "<p>")})
+	testkit.Write(t, root, map[string]string{"lessons/01-echo/README.md": strings.ReplaceAll(string(data), "<details>", "<p>")})
 
-	var buf bytes.Buffer
-	_, failed := Run(context.Background(), Config{Root: root, Manifest: shipped, Out: &buf})
-	out := buf.String()
-	wantIn(t, out,
+	out, _, failed := runOn(root, shipped)
+	testkit.Contains(t, out,
 		"FAIL 01-echo: README has the required sections\n    no <details> block under ## Hints\n",
 		"FAIL 01-echo: solution passes every test under -race, 3 times, without leaks\n    TestTwiceRepeatsItsInput failed:\n",
 		"FAIL 01-echo: mistake harmless is caught by TestEchoReturnsItsInput\n    TestEchoReturnsItsInput passed with the mistake applied; it does not catch it ("+mistakes+"harmless)\n    the mistake: none really.\n",
@@ -195,10 +188,10 @@ func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
 }
 
 func TestRunChecksADraftOnlyForWhatItCanPromise(t *testing.T) {
-	root := testfiles.Copy(t, fixtureRoot(t))
+	root := testkit.Copy(t, fixtureRoot(t))
 	shipped := manifestOf(t, root)
 	const tag = "//go:build draft\n\n"
-	testfiles.Write(t, root, map[string]string{
+	testkit.Write(t, root, map[string]string{
 		// A draft: no README, no deck, one mistake; it compiles with its tag.
 		"lessons/02-draft/draft.go":      tag + "// Package draft is half built.\npackage draft\n\n// Half is not done.\nfunc Half() int { return 0 }\n",
 		"lessons/02-draft/draft_test.go": tag + "package draft\n\nimport \"testing\"\n\nfunc TestHalf(t *testing.T) { Half() }\n",
@@ -208,10 +201,8 @@ func TestRunChecksADraftOnlyForWhatItCanPromise(t *testing.T) {
 		"lessons/03-broken/broken_test.go": "package broken\n",
 		"solutions/03-broken/broken.go":    tag + "package broken\n\nfunc F() int { return \"\" }\n",
 	})
-	var buf bytes.Buffer
-	_, failed := Run(context.Background(), Config{Root: root, Manifest: shipped, Out: &buf})
-	out := buf.String()
-	wantIn(t, out,
+	out, _, failed := runOn(root, shipped)
+	testkit.Contains(t, out,
 		"PASS 02-draft (draft): every .go file carries //go:build draft\n",
 		"PASS 02-draft (draft): compiles with -tags draft, its tests and its solution\n",
 		"FAIL 03-broken (draft): every .go file carries //go:build draft\n    lessons/03-broken/broken_test.go has no //go:build draft line",

@@ -1,13 +1,25 @@
-// Package testfiles writes and copies small file trees for the checker's
-// tests: a lesson, a workshop, a copy of a fixture to break. For tests only.
-package testfiles
+// Package testkit helps the checker's tests: it writes and copies small
+// file trees (a lesson, a workshop, a copy of a fixture to break) and
+// checks that a text says what it must. For tests only.
+package testkit
 
 import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
+
+// Contains reports, as a test error, each of wants that got lacks.
+func Contains(t testing.TB, got string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			t.Errorf("got\n%s\nwant it to contain %q", got, w)
+		}
+	}
+}
 
 // Write writes files (slash paths relative to root, to contents) under
 // root, making the folders they need.
