@@ -102,7 +102,7 @@ func Run(ctx context.Context, lessons []*lesson.Lesson, opt Options) (Result, er
 	var jobs []rerun.Job
 	for _, l := range lessons {
 		for _, t := range rerun.Needed(run.Package(l.ImportPath()), l.Tests) {
-			jobs = append(jobs, rerun.Job{Pattern: l.Pattern(), Test: t})
+			jobs = append(jobs, rerun.Job{Pattern: l.Pattern(), ImportPath: l.ImportPath(), Test: t})
 		}
 	}
 	var solo map[rerun.Job]*testjson.Package

@@ -19,7 +19,7 @@ func recordedLesson(dir string, tests ...string) *lesson.Lesson {
 }
 
 func TestACrashedLessonIsRerunTestByTest(t *testing.T) {
-	r := &recorded.Runner{T: t, All: "panic", Solo: map[string]string{"TestNeverRuns": "panic-solo-neverruns"}}
+	r := &recorded.Runner{All: "panic", Solo: map[string]string{"TestNeverRuns": "panic-solo-neverruns"}}
 	l := recordedLesson("05-panic", "TestFirstPasses", "TestAddCounts", "TestNeverRuns")
 	got, err := Run(context.Background(), []*lesson.Lesson{l}, Options{Runner: r, Race: true, Count: 1, Overlay: "/tmp/o.json"})
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"context"
 	"embed"
 	"flag"
+	"fmt"
 	"os"
 	"path"
 	"path/filepath"
@@ -47,15 +48,23 @@ var streams embed.FS
 // without .json).
 func Stream(t testing.TB, name string) *testjson.Run {
 	t.Helper()
-	data, err := streams.ReadFile(path.Join("testdata/streams", name+".json"))
+	run, err := parse(name)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return run
+}
+
+func parse(name string) (*testjson.Run, error) {
+	data, err := streams.ReadFile(path.Join("testdata/streams", name+".json"))
+	if err != nil {
+		return nil, fmt.Errorf("no recorded stream %q: %v", name, err)
+	}
 	run, err := testjson.Parse(bytes.NewReader(data))
 	if err != nil {
-		t.Fatalf("parsing %s: %v", name, err)
+		return nil, fmt.Errorf("parsing %s: %v", name, err)
 	}
-	return run
+	return run, nil
 }
 
 // Package is one lesson's result in a recorded stream; dir is the
@@ -98,7 +107,6 @@ func ImportPath(dir string) string { return ID(dir).ImportPath() }
 // run of every lesson, then Solo[test] for a run of one test alone (-run).
 // It keeps the requests it was given.
 type Runner struct {
-	T    testing.TB
 	All  string
 	Solo map[string]string
 
@@ -106,7 +114,8 @@ type Runner struct {
 	Requests []gotest.Request
 }
 
-// Run implements gotest.Runner.
+// Run implements gotest.Runner. It may be called from several goroutines
+// at once, so it reports a missing stream as an error, not with T.Fatal.
 func (r *Runner) Run(ctx context.Context, req gotest.Request, onEvent func(testjson.Event)) (*testjson.Run, error) {
 	r.mu.Lock()
 	r.Requests = append(r.Requests, req)
@@ -115,8 +124,7 @@ func (r *Runner) Run(ctx context.Context, req gotest.Request, onEvent func(testj
 	if req.Run != "" {
 		name = r.Solo[strings.Trim(req.Run, "^$")]
 	}
-	run := Stream(r.T, name)
-	return run, nil
+	return parse(name)
 }
 
 // Golden compares got with the file testdata/NAME of the calling test's

@@ -119,13 +119,16 @@ func TestGroupedIgnoresOnlyTheInterleaving(t *testing.T) {
 }
 
 func TestRunnerPlaysBackTheRunThenEachSoloRun(t *testing.T) {
-	r := &Runner{T: t, All: "panic", Solo: map[string]string{"TestNeverRuns": "panic-solo-neverruns"}}
+	r := &Runner{All: "panic", Solo: map[string]string{"TestNeverRuns": "panic-solo-neverruns"}}
 	all, _ := r.Run(context.Background(), gotest.Request{}, nil)
 	solo, _ := r.Run(context.Background(), gotest.Request{Run: "^TestNeverRuns$"}, nil)
 	if all.Package(ImportPath("05-panic")).Test("TestAddCounts") == nil || solo.Package(ImportPath("05-panic")).Test("TestAddCounts") != nil {
 		t.Errorf("want the whole run, then the run of TestNeverRuns alone")
 	}
-	if len(r.Requests) != 2 {
-		t.Errorf("got %d requests, want 2", len(r.Requests))
+	if _, err := r.Run(context.Background(), gotest.Request{Run: "^TestUnrecorded$"}, nil); err == nil {
+		t.Errorf("a test with no recorded stream: got no error")
+	}
+	if len(r.Requests) != 3 {
+		t.Errorf("got %d requests, want 3", len(r.Requests))
 	}
 }
