@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 func TestUsage(t *testing.T) {
@@ -69,5 +73,55 @@ func TestDraftsAreLeftOutOfTheLearnersView(t *testing.T) {
 	}
 	if got := ids(ws.lessons); len(got) != 2 {
 		t.Errorf("ids = %v, want both, for try", got)
+	}
+}
+
+// fixtureWorkshop is a copy of verify's fixture workshop (one lesson,
+// standard library only), with the checker's folder, as the current folder.
+func fixtureWorkshop(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs go test on the fixture workshop")
+	}
+	root := testkit.Copy(t, filepath.Join("internal", "verify", "testdata", "fixture"))
+	testkit.Write(t, root, map[string]string{"checker/manifest.txt": "# written by the test\n"})
+	t.Chdir(filepath.Join(root, "lessons"))
+	return root
+}
+
+func TestTheCommandsWorkInAWorkshop(t *testing.T) {
+	root := fixtureWorkshop(t)
+	ctx := context.Background()
+	var stdout, stderr bytes.Buffer
+	if code := run(ctx, []string{"01", "-json"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("01 -json: exit %d\n%s", code, &stderr)
+	}
+	var doc struct {
+		Lessons []struct{ Number, Status string }
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil || len(doc.Lessons) != 1 || doc.Lessons[0].Status != "failing" {
+		t.Errorf("01 -json: got %s (%v), want lesson 01 failing", &stdout, err)
+	}
+
+	stdout.Reset()
+	if code := run(ctx, []string{"-no-color"}, &stdout, &stderr); code != exitOK || !strings.Contains(stdout.String(), "  01  Echo") {
+		t.Errorf("the summary: exit %d, got\n%s", code, &stdout)
+	}
+
+	stdout.Reset()
+	if code := run(ctx, []string{"manifest"}, &stdout, &stderr); code != exitOK || !strings.Contains(stdout.String(), "1 test files and 1 starter files in 1 lessons") {
+		t.Errorf("manifest: exit %d, got %s%s", code, &stdout, &stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(root, "checker", "manifest.txt"))
+	if err != nil || !strings.Contains(string(data), "  lessons/01-echo/echo_test.go\n") {
+		t.Errorf("manifest.txt = %q, %v; want the lesson's test file", data, err)
+	}
+
+	stdout.Reset()
+	if code := run(ctx, []string{"try", "01", "empty-echo", "-count=1"}, &stdout, &stderr); code != exitError || !strings.Contains(stdout.String(), "FAIL") {
+		t.Errorf("try 01 empty-echo: exit %d, want %d and go test's FAIL\n%s", code, exitError, &stdout)
+	}
+	if code := run(ctx, []string{"try", "05"}, &stdout, &stderr); code != exitError || !strings.Contains(stderr.String(), "not written yet") {
+		t.Errorf("try 05: exit %d\n%s", code, &stderr)
 	}
 }
