@@ -1,15 +1,16 @@
 // Command checker grades the workshop's lessons and checks the workshop
 // itself.
 //
-//	go run ./checker            grade every lesson, say what to do next
-//	go run ./checker NN         one lesson in detail (NN, NN-slug or slug)
-//	go run ./checker verify     the maintainers' gate: solutions, mistakes, decks, READMEs
-//	go run ./checker manifest   rewrite checker/manifest.txt from the lessons as they are
+//	go run ./checker [-json] [-no-color]      grade every lesson, say what to do next
+//	go run ./checker [-json] [-no-color] NN   one lesson in detail (NN, NN-slug or slug)
+//	go run ./checker verify [-no-color] [-count N]
+//	                                          the maintainers' gate: solutions, mistakes, decks, READMEs
+//	go run ./checker manifest                 rewrite checker/manifest.txt from the lessons as they are
 //	go run ./checker try NN [MISTAKE] [go test flags]
-//	                            run a lesson's tests against its solution or a mistake
+//	                                          run a lesson's tests against its solution or a mistake
 //
-// Flags: -json (one JSON document), -no-color, -count N (verify's solution
-// repetitions). The checker never writes into lessons/; the manifest
+// Each command has its own flags: a flag another command takes is an
+// error, not ignored. The checker never writes into lessons/; the manifest
 // command writes checker/manifest.txt and nothing else.
 package main
 
@@ -25,7 +26,8 @@ import (
 	"strings"
 )
 
-// embeddedManifest holds the hashes of the lesson files as shipped.
+// embeddedManifest holds the hashes of the lesson files as shipped, and of
+// the test files of every earlier release.
 //
 //go:embed manifest.txt
 var embeddedManifest []byte
@@ -40,12 +42,11 @@ func main() {
 const usage = `Usage:
   go run ./checker [-json] [-no-color]        grade every lesson and say what to do next
   go run ./checker [-json] [-no-color] NN     one lesson in detail (NN, NN-slug or slug)
-  go run ./checker verify [-count N]          check the workshop itself (maintainers, CI)
+  go run ./checker verify [-no-color] [-count N]
+                                              check the workshop itself (maintainers, CI)
   go run ./checker manifest                   rewrite checker/manifest.txt (maintainers)
   go run ./checker try NN [MISTAKE] [FLAGS]   run lesson NN's tests against its solution, or one of
                                               its mistakes, with -race and go test FLAGS (maintainers)
-
-Flags:
 `
 
 // Exit codes: 0 when the command did its job (even if lessons fail), 1
@@ -58,68 +59,65 @@ const (
 )
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "try" {
-		// Everything after the lesson and the mistake belongs to go test.
-		return runTry(ctx, args[1:], stdout, stderr)
-	}
-	fs := flag.NewFlagSet("checker", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	jsonOut := fs.Bool("json", false, "print one JSON document instead of text")
-	noColor := fs.Bool("no-color", false, "no colours (also when NO_COLOR is set or the output is not a terminal)")
-	count := fs.Int("count", 0, "verify: how many times each solution's tests run (0: the default)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usage)
-		fs.PrintDefaults()
-	}
-	positional, err := parseAnywhere(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
-	}
-	if len(positional) > 1 {
-		fmt.Fprintf(stderr, "checker: one lesson at a time, got %s\n\n", strings.Join(positional, " "))
-		fs.Usage()
-		return exitUsage
-	}
-	cmd := ""
-	if len(positional) == 1 {
-		cmd = positional[0]
-	}
-	out := output{
-		stdout: stdout,
-		stderr: stderr,
-		json:   *jsonOut,
-		color:  !*noColor && colorAllowed(stdout),
-		tty:    isTerminal(stderr),
+	cmd, rest := "", args
+	if len(args) > 0 {
+		cmd, rest = args[0], args[1:]
 	}
 	switch cmd {
-	case "manifest":
-		return writeManifest(out)
+	case "try":
+		// Everything after the lesson and the mistake belongs to go test.
+		return runTry(ctx, rest, stdout, stderr)
 	case "verify":
-		return runVerify(ctx, out, *count)
-	case "":
-		return gradeAll(ctx, out)
+		return runVerify(ctx, rest, stdout, stderr)
+	case "manifest":
+		return writeManifest(rest, stdout, stderr)
 	}
-	return gradeOne(ctx, out, cmd)
+	return runGrade(ctx, args, stdout, stderr)
 }
 
-// parseAnywhere lets flags come before or after the command, as in
-// `go run ./checker 01 -json`.
-func parseAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
+// flagSet is a command's own flags, with the shared usage text.
+func flagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		var flags strings.Builder
+		fs.SetOutput(&flags)
+		fs.PrintDefaults()
+		fs.SetOutput(stderr)
+		if flags.Len() > 0 {
+			fmt.Fprintf(stderr, "\nFlags of %s:\n%s", name, flags.String())
+		}
+	}
+	return fs
+}
+
+// parse parses a command's arguments, flags before or after the
+// positional ones (`go run ./checker 01 -json`). done is true when the
+// caller should return code: help was asked for, or a flag is wrong.
+func parse(fs *flag.FlagSet, args []string) (positional []string, code int, done bool) {
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, err
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitOK, true
+			}
+			return nil, exitUsage, true
 		}
 		args = fs.Args()
 		if len(args) == 0 {
-			return positional, nil
+			return positional, exitOK, false
 		}
 		positional = append(positional, args[0])
 		args = args[1:]
 	}
+}
+
+// tooMany reports, with the usage, positional arguments a command does
+// not take.
+func tooMany(fs *flag.FlagSet, what string) int {
+	fmt.Fprintf(fs.Output(), "checker: %s\n\n", what)
+	fs.Usage()
+	return exitUsage
 }
 
 // output is where and how to write.
@@ -128,6 +126,16 @@ type output struct {
 	json           bool
 	color          bool // colours on stdout
 	tty            bool // stderr is a terminal: a live progress line is fine
+}
+
+func newOutput(stdout, stderr io.Writer, json, noColor bool) output {
+	return output{
+		stdout: stdout,
+		stderr: stderr,
+		json:   json,
+		color:  !noColor && colorAllowed(stdout),
+		tty:    isTerminal(stderr),
+	}
 }
 
 func (o output) errorf(format string, a ...any) int {

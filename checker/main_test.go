@@ -3,21 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
-	"flag"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/wherewaiting/workshop/checker/internal/failure"
-	"github.com/wherewaiting/workshop/checker/internal/gotest"
-	"github.com/wherewaiting/workshop/checker/internal/grade"
-	"github.com/wherewaiting/workshop/checker/internal/manifest"
-	"github.com/wherewaiting/workshop/checker/internal/progress"
-	"github.com/wherewaiting/workshop/checker/internal/repo"
-	"github.com/wherewaiting/workshop/checker/internal/testjson"
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 func TestUsage(t *testing.T) {
@@ -29,6 +23,11 @@ func TestUsage(t *testing.T) {
 		{[]string{"-h"}, exitOK, "Usage:"},
 		{[]string{"-bogus"}, exitUsage, "flag provided but not defined"},
 		{[]string{"01", "02"}, exitUsage, "one lesson at a time"},
+		{[]string{"verify", "-json"}, exitUsage, "flag provided but not defined: -json"},
+		{[]string{"01", "-count", "5"}, exitUsage, "flag provided but not defined: -count"},
+		{[]string{"manifest", "01"}, exitUsage, "manifest takes no argument"},
+		{[]string{"verify", "01"}, exitUsage, "takes no lesson"},
+		{[]string{"verify", "-h"}, exitOK, "Flags of verify:"},
 	}
 	for _, tc := range tests {
 		var stdout, stderr bytes.Buffer
@@ -55,128 +54,74 @@ func TestUnknownLessonIsAUsageError(t *testing.T) {
 func TestFlagsMayFollowTheCommand(t *testing.T) {
 	for _, args := range [][]string{{"-json", "01"}, {"01", "-json"}} {
 		var stderr bytes.Buffer
-		fs := flag.NewFlagSet("checker", flag.ContinueOnError)
-		fs.SetOutput(&stderr)
+		fs := flagSet("checker", &stderr)
 		json := fs.Bool("json", false, "")
-		got, err := parseAnywhere(fs, args)
-		if err != nil || !reflect.DeepEqual(got, []string{"01"}) || !*json {
-			t.Errorf("parseAnywhere(%q) = %q, %v (json %v), want [01], nil (json true)", args, got, err, *json)
+		got, code, done := parse(fs, args)
+		if done || code != exitOK || !reflect.DeepEqual(got, []string{"01"}) || !*json {
+			t.Errorf("parse(%q) = %q, %d, %v (json %v), want [01], 0, false (json true)", args, got, code, done, *json)
 		}
 	}
 }
 
-// recordedRunner plays back streams recorded for the grade package: the
-// run of every lesson, then one stream per test run alone.
-type recordedRunner struct {
-	t    *testing.T
-	all  string
-	solo map[string]string // test name → stream
-	mu   sync.Mutex
-	runs []gotest.Request
-}
-
-func (r *recordedRunner) Run(ctx context.Context, req gotest.Request, onEvent func(testjson.Event)) (*testjson.Run, error) {
-	r.mu.Lock()
-	r.runs = append(r.runs, req)
-	r.mu.Unlock()
-	name := r.all
-	if req.Run != "" {
-		name = r.solo[strings.Trim(req.Run, "^$")]
+func TestDraftsAreLeftOutOfTheLearnersView(t *testing.T) {
+	ws := workshop{lessons: []*lesson.Lesson{
+		{ID: lesson.ID{Number: "01", Slug: "echo"}},
+		{ID: lesson.ID{Number: "02", Slug: "half", Draft: true}},
+	}}
+	if got := ws.published(); len(got) != 1 || got[0].Name() != "01-echo" {
+		t.Errorf("published = %v, want only 01-echo", got)
 	}
-	f, err := os.Open(filepath.Join("internal", "grade", "testdata", name+".json"))
-	if err != nil {
-		r.t.Error(err)
-		return nil, err
-	}
-	defer f.Close()
-	return testjson.Parse(f)
-}
-
-func TestACrashedLessonIsRerunTestByTest(t *testing.T) {
-	root := t.TempDir()
-	dir := filepath.Join(root, "lessons", "05-panic")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	src := "package panicky\n\nimport \"testing\"\n\nfunc TestFirstPasses(t *testing.T) {}\nfunc TestAddCounts(t *testing.T) {}\nfunc TestNeverRuns(t *testing.T) {}\n"
-	if err := os.WriteFile(filepath.Join(dir, "p_test.go"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	r := &recordedRunner{t: t, all: "panic", solo: map[string]string{"TestNeverRuns": "panic-solo-neverruns"}}
-	g := grader{
-		ws:     workshop{root: root},
-		runner: r,
-		race:   true,
-		bar:    progress.Start(&bytes.Buffer{}, false, "testing", 1),
-	}
-	lessons := []repo.Lesson{{Number: "05", Slug: "panic"}}
-	got, err := g.grade(context.Background(), lessons, "./lessons/...", manifest.New(), manifest.New())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(r.runs) != 2 {
-		t.Fatalf("%d go test runs, want 2 (all lessons, then TestNeverRuns alone): %+v", len(r.runs), r.runs)
-	}
-	if solo := r.runs[1]; solo.Run != "^TestNeverRuns$" || solo.Timeout != soloTimeout || !solo.Race || solo.Patterns[0] != "./lessons/05-panic/" {
-		t.Errorf("solo run = %+v", solo)
-	}
-	var statuses []grade.TestStatus
-	for _, tr := range got[0].Tests {
-		statuses = append(statuses, tr.Status)
-	}
-	if want := []grade.TestStatus{grade.Pass, grade.Crash, grade.Pass}; !reflect.DeepEqual(statuses, want) {
-		t.Errorf("test verdicts = %v, want %v", statuses, want)
-	}
-	if got[0].Status != grade.Crashed {
-		t.Errorf("lesson = %q, want %q", got[0].Status, grade.Crashed)
+	if got := ids(ws.lessons); len(got) != 2 {
+		t.Errorf("ids = %v, want both, for try", got)
 	}
 }
 
-// vetRunner fails every build, as go test does when vet or the compiler
-// stops it, and answers a run with vet off as builds says.
-type vetRunner struct {
-	builds bool
-	runs   []gotest.Request
-}
-
-func (r *vetRunner) Run(ctx context.Context, req gotest.Request, onEvent func(testjson.Event)) (*testjson.Run, error) {
-	r.runs = append(r.runs, req)
-	const pkg = "github.com/wherewaiting/workshop/lessons/04-vet"
-	stream := `{"ImportPath":"` + pkg + `","Action":"build-output","Output":"lessons/04-vet/v.go:8:28: fmt.Sprintf format %d has arg name of wrong type string\n"}
-{"ImportPath":"` + pkg + `","Action":"build-fail"}
-{"Action":"start","Package":"` + pkg + `"}
-{"Action":"fail","Package":"` + pkg + `","FailedBuild":"` + pkg + `"}
-`
-	if req.NoVet && r.builds {
-		stream = `{"Action":"start","Package":"` + pkg + `"}
-{"Action":"pass","Package":"` + pkg + `"}
-`
+// fixtureWorkshop is a copy of verify's fixture workshop (one lesson,
+// standard library only), with the checker's folder, as the current folder.
+func fixtureWorkshop(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs go test on the fixture workshop")
 	}
-	return testjson.Parse(strings.NewReader(stream))
+	root := testkit.Copy(t, filepath.Join("internal", "verify", "testdata", "fixture"))
+	testkit.Write(t, root, map[string]string{"checker/manifest.txt": "# written by the test\n"})
+	t.Chdir(filepath.Join(root, "lessons"))
+	return root
 }
 
-func TestABuildStoppedOnlyByVetIsToldApart(t *testing.T) {
-	for _, builds := range []bool{true, false} {
-		root := t.TempDir()
-		dir := filepath.Join(root, "lessons", "04-vet")
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		r := &vetRunner{builds: builds}
-		g := grader{ws: workshop{root: root}, runner: r, race: true, bar: progress.Start(&bytes.Buffer{}, false, "testing", 1)}
-		got, err := g.grade(context.Background(), []repo.Lesson{{Number: "04", Slug: "vet"}}, "./lessons/...", manifest.New(), manifest.New())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(r.runs) != 2 || !r.runs[1].NoVet || r.runs[1].Run != "^$" {
-			t.Fatalf("runs = %+v, want the lessons, then this lesson again with -vet=off and no test", r.runs)
-		}
-		want := failure.Compile
-		if builds {
-			want = failure.Vet
-		}
-		if got[0].Status != grade.NoCompile || got[0].Build == nil || got[0].Build.Kind != want {
-			t.Errorf("builds without vet = %v: got status %q, build %+v; want %q of kind %q", builds, got[0].Status, got[0].Build, grade.NoCompile, want)
-		}
+func TestTheCommandsWorkInAWorkshop(t *testing.T) {
+	root := fixtureWorkshop(t)
+	ctx := context.Background()
+	var stdout, stderr bytes.Buffer
+	if code := run(ctx, []string{"01", "-json"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("01 -json: exit %d\n%s", code, &stderr)
+	}
+	var doc struct {
+		Lessons []struct{ Number, Status string }
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil || len(doc.Lessons) != 1 || doc.Lessons[0].Status != "failing" {
+		t.Errorf("01 -json: got %s (%v), want lesson 01 failing", &stdout, err)
+	}
+
+	stdout.Reset()
+	if code := run(ctx, []string{"-no-color"}, &stdout, &stderr); code != exitOK || !strings.Contains(stdout.String(), "  01  Echo") {
+		t.Errorf("the summary: exit %d, got\n%s", code, &stdout)
+	}
+
+	stdout.Reset()
+	if code := run(ctx, []string{"manifest"}, &stdout, &stderr); code != exitOK || !strings.Contains(stdout.String(), "1 test files and 1 starter files in 1 lessons") {
+		t.Errorf("manifest: exit %d, got %s%s", code, &stdout, &stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(root, "checker", "manifest.txt"))
+	if err != nil || !strings.Contains(string(data), "  lessons/01-echo/echo_test.go\n") {
+		t.Errorf("manifest.txt = %q, %v; want the lesson's test file", data, err)
+	}
+
+	stdout.Reset()
+	if code := run(ctx, []string{"try", "01", "empty-echo", "-count=1"}, &stdout, &stderr); code != exitError || !strings.Contains(stdout.String(), "FAIL") {
+		t.Errorf("try 01 empty-echo: exit %d, want %d and go test's FAIL\n%s", code, exitError, &stdout)
+	}
+	if code := run(ctx, []string{"try", "05"}, &stdout, &stderr); code != exitError || !strings.Contains(stderr.String(), "not written yet") {
+		t.Errorf("try 05: exit %d\n%s", code, &stderr)
 	}
 }

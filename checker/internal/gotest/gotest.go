@@ -5,12 +5,10 @@
 package gotest
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,6 +40,8 @@ type Request struct {
 	// NoVet is -vet=off. After a failed build, a run without vet tells a
 	// compile error from a problem that only go vet reports.
 	NoVet bool
+	// Tags are build tags (-tags): a draft lesson builds only with its own.
+	Tags []string
 }
 
 // Args are the go command's arguments for r.
@@ -61,6 +61,9 @@ func (r Request) Args() []string {
 	}
 	if r.NoVet {
 		args = append(args, "-vet=off")
+	}
+	if len(r.Tags) > 0 {
+		args = append(args, "-tags="+strings.Join(r.Tags, ","))
 	}
 	if r.Run != "" {
 		args = append(args, "-run", r.Run)
@@ -175,17 +178,15 @@ func (g Go) Run(ctx context.Context, req Request, onEvent func(testjson.Event)) 
 	}
 	p := testjson.NewParser()
 	p.OnEvent = onEvent
-	sc := bufio.NewScanner(stdout)
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
-	for sc.Scan() {
-		p.Line(sc.Bytes())
-	}
-	// Drain what the scanner could not take (a line over its limit), or
-	// the go command would block writing it.
-	_, _ = io.Copy(io.Discard, stdout)
+	// Consume drains what it cannot read, so the go command never blocks
+	// writing to the pipe.
+	readErr := p.Consume(stdout)
 	waitErr := cmd.Wait()
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
+	}
+	if readErr != nil {
+		return p.Run(), fmt.Errorf("go test: %w", readErr)
 	}
 	for _, line := range strings.Split(stderr.String(), "\n") {
 		p.Line([]byte(line))

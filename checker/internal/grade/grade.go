@@ -9,14 +9,11 @@ package grade
 
 import (
 	"fmt"
-	"math"
-	"path"
-	"sort"
 	"strings"
 
 	"github.com/wherewaiting/workshop/checker/internal/failure"
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"github.com/wherewaiting/workshop/checker/internal/manifest"
-	"github.com/wherewaiting/workshop/checker/internal/repo"
 	"github.com/wherewaiting/workshop/checker/internal/testjson"
 )
 
@@ -51,28 +48,25 @@ const (
 	Races        Status = "races"
 	Crashed      Status = "crashed"
 	TestsChanged Status = "tests changed"
+	OlderVersion Status = "older version" // test files of an earlier release: pull
 	NotStarted   Status = "not started"
 	ComingSoon   Status = "coming soon"
 )
 
 // Input is everything known about one lesson after go test ran.
 type Input struct {
-	Lesson repo.Lesson
-	Title  string
-	Root   string // absolute module root
+	// Lesson is the lesson as read from its folders: its tests, in
+	// exercise order, give tests that never started (after a crash) a
+	// verdict too, and its README maps tests to exercises.
+	Lesson *lesson.Lesson
 	// Package is the lesson's result in the run of all lessons; nil when
 	// go test said nothing about it.
 	Package *testjson.Package
-	// Declared lists the lesson's top-level tests from its source, so that
-	// tests that never started (after a crash) still get a verdict.
-	Declared []string
 	// Solo holds, by test name, the results of running a test alone after
 	// its package crashed. They override Package for those tests.
 	Solo map[string]*testjson.Package
 	// Diff compares the lesson's files with the manifest.
 	Diff manifest.Diff
-	// Exercises maps test names to exercise numbers (from the README).
-	Exercises map[string]int
 }
 
 // Test is the verdict on one top-level test.
@@ -97,11 +91,11 @@ func (t Test) Location() (file string, line int) {
 
 // Lesson is the verdict on one lesson.
 type Lesson struct {
-	Lesson repo.Lesson
+	Lesson lesson.ID
 	Title  string
 	Status Status
-	// Underlying is what the tests said when Status is TestsChanged or
-	// NotStarted (for example Failing).
+	// Underlying is what the tests said when Status is TestsChanged,
+	// OlderVersion or NotStarted (for example Failing).
 	Underlying Status
 	Tests      []Test
 	Passed     int
@@ -115,45 +109,44 @@ type Lesson struct {
 }
 
 // Context returns the failure context of the lesson.
-func Context(root string, l repo.Lesson) failure.Context {
+func Context(root string, l lesson.ID) failure.Context {
 	return failure.Context{
 		Root:       root,
-		LessonDir:  path.Join("lessons", l.Name()),
+		LessonDir:  l.Dir(),
 		ImportPath: l.ImportPath(),
-		ModulePath: repo.ModulePath,
+		ModulePath: lesson.ModulePath,
 	}
 }
 
 // Grade decides the verdicts for one lesson.
 func Grade(in Input) Lesson {
-	out := Lesson{Lesson: in.Lesson, Title: in.Title, Diff: in.Diff}
-	ctx := Context(in.Root, in.Lesson)
+	l := in.Lesson
+	out := Lesson{Lesson: l.ID, Title: l.Readme.Title, Diff: in.Diff}
+	ctx := Context(l.Root, l.ID)
 	pkg := in.Package
 	if pkg != nil && pkg.BuildFailed {
 		r := failure.Build(pkg.BuildOutput, ctx)
 		out.Build = &r
-		for _, name := range names(in.Declared, pkg) {
-			out.Tests = append(out.Tests, Test{Name: name, Status: NotRun, Exercise: in.Exercises[name]})
+		for _, name := range names(l.Tests, pkg) {
+			out.Tests = append(out.Tests, Test{Name: name, Status: NotRun, Exercise: l.Exercise(name)})
 		}
 		out.Total = len(out.Tests)
-		inExerciseOrder(out.Tests)
 		return finish(out, NoCompile)
 	}
-	for _, name := range names(in.Declared, pkg) {
+	for _, name := range names(l.Tests, pkg) {
 		var t Test
 		if solo, ok := in.Solo[name]; ok {
 			t = verdict(name, solo, ctx, true)
 		} else {
 			t = verdict(name, pkg, ctx, false)
 		}
-		t.Exercise = in.Exercises[name]
+		t.Exercise = l.Exercise(name)
 		out.Tests = append(out.Tests, t)
 		if t.Status.OK() {
 			out.Passed++
 		}
 	}
 	out.Total = len(out.Tests)
-	inExerciseOrder(out.Tests)
 	if out.Passed == out.Total {
 		// Every test passed, yet the package may have failed: a leak that
 		// goleak.VerifyTestMain found after the last test, or a crash
@@ -176,22 +169,8 @@ func Grade(in Input) Lesson {
 	return finish(out, worst(out))
 }
 
-// inExerciseOrder sorts tests by the exercise that checks them, keeping
-// source order within an exercise, so a learner reads them in the order of
-// the README whatever the order of the test files. Tests no exercise names
-// go last.
-func inExerciseOrder(tests []Test) {
-	rank := func(t Test) int {
-		if t.Exercise == 0 {
-			return math.MaxInt
-		}
-		return t.Exercise
-	}
-	sort.SliceStable(tests, func(i, j int) bool { return rank(tests[i]) < rank(tests[j]) })
-}
-
-// names lists the top-level tests: the declared ones in source order, then
-// any the run reported that the source scan did not find.
+// names lists the top-level tests: the declared ones in exercise order,
+// then any the run reported that the source scan did not find.
 func names(declared []string, pkg *testjson.Package) []string {
 	seen := map[string]bool{}
 	var out []string
@@ -322,6 +301,8 @@ func finish(l Lesson, tests Status) Lesson {
 	switch {
 	case l.Diff.TestsChanged():
 		l.Status, l.Underlying = TestsChanged, tests
+	case l.Diff.Outdated():
+		l.Status, l.Underlying = OlderVersion, tests
 	case tests != Done && tests != NoCompile && l.Diff.StarterUntouched:
 		l.Status, l.Underlying = NotStarted, tests
 	}
@@ -378,6 +359,8 @@ func (l Lesson) Problem() string {
 			parts = append(parts, fmt.Sprintf("delete the test files that are not part of the lesson: %s", strings.Join(l.Diff.Extra, " ")))
 		}
 		return strings.Join(parts, "; ") + " (the checker only counts a lesson with its original tests)"
+	case OlderVersion:
+		return fmt.Sprintf("its test files are from an older version of the workshop (%s): pull the new version without losing your work: git stash, git pull, git stash pop (see CHANGELOG.md)", strings.Join(l.Diff.Older, " "))
 	case NoCompile:
 		if l.Build != nil && l.Build.Kind == failure.Vet {
 			where := ""

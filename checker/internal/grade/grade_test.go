@@ -1,57 +1,37 @@
 package grade
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/wherewaiting/workshop/checker/internal/failure"
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"github.com/wherewaiting/workshop/checker/internal/manifest"
-	"github.com/wherewaiting/workshop/checker/internal/repo"
+	"github.com/wherewaiting/workshop/checker/internal/recorded"
 	"github.com/wherewaiting/workshop/checker/internal/testjson"
 )
 
-// The streams in testdata were recorded with
-//
-//	GORACE=atexit_sleep_ms=0 go test -json -race -timeout 20s ./lessons/...
-//
-// over small packages written to fail in each way (a testify failure, a
-// compile error, a vet error, a panic, a hang, os.Exit, a data race,
-// goleak in one test and in TestMain, synctest deadlocks), with paths
-// rewritten to a learner's home folder.
-const root = "/home/learner/workshop"
+// The streams come from package recorded: small lessons written to fail
+// in each way, run with go test -json -race, at a learner's root.
+const root = recorded.Root
 
-func load(t *testing.T, name string) *testjson.Run {
-	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	run, err := testjson.Parse(f)
-	if err != nil {
-		t.Fatalf("parsing %s: %v", name, err)
-	}
-	return run
-}
+func load(t *testing.T, name string) *testjson.Run { return recorded.Stream(t, name) }
 
-func lesson(dir string) repo.Lesson {
-	number, slug, _ := strings.Cut(dir, "-")
-	return repo.Lesson{Number: number, Slug: slug}
+func idOf(dir string) lesson.ID { return recorded.ID(dir) }
+
+// lessonOf is a lesson in dir at the learner's root, with its declared tests.
+func lessonOf(dir string, declared []string) *lesson.Lesson {
+	return &lesson.Lesson{ID: idOf(dir), Root: root, Tests: declared}
 }
 
 // gradeDir grades one recorded lesson as if the manifest knew it and its
 // files were untouched but started.
 func gradeDir(run *testjson.Run, dir string, declared []string, solo map[string]*testjson.Package) Lesson {
-	l := lesson(dir)
 	return Grade(Input{
-		Lesson:   l,
-		Root:     root,
-		Package:  run.Package(l.ImportPath()),
-		Declared: declared,
-		Solo:     solo,
-		Diff:     manifest.Diff{Known: true},
+		Lesson:  lessonOf(dir, declared),
+		Package: run.Package(idOf(dir).ImportPath()),
+		Solo:    solo,
+		Diff:    manifest.Diff{Known: true},
 	})
 }
 
@@ -218,7 +198,7 @@ func TestVerifyTestMainLeakIsAPackageFailure(t *testing.T) {
 
 func TestSoloRunsNameTheLeakingTest(t *testing.T) {
 	run := load(t, "leak-testmain")
-	l := lesson("10-leakmain")
+	l := idOf("10-leakmain")
 	solo := map[string]*testjson.Package{
 		"TestFetchReturnsTheValue": load(t, "leak-testmain-solo-value").Package(l.ImportPath()),
 		"TestFetchGivesUp":         load(t, "leak-testmain-solo-givesup").Package(l.ImportPath()),
@@ -234,7 +214,7 @@ func TestSoloRunsNameTheLeakingTest(t *testing.T) {
 }
 
 func TestSoloRunGivesTheTestsAfterACrashTheirVerdict(t *testing.T) {
-	l := lesson("05-panic")
+	l := idOf("05-panic")
 	solo := map[string]*testjson.Package{
 		"TestNeverRuns": load(t, "panic-solo-neverruns").Package(l.ImportPath()),
 	}
@@ -275,7 +255,7 @@ func TestInterleavedPackagesAreGroupedAndClassified(t *testing.T) {
 
 func TestManifestDecidesTestsChangedAndNotStarted(t *testing.T) {
 	run := load(t, "fail")
-	l := lesson("02-fail")
+	l := lessonOf("02-fail", nil)
 	tests := []struct {
 		name       string
 		diff       manifest.Diff
@@ -287,10 +267,12 @@ func TestManifestDecidesTestsChangedAndNotStarted(t *testing.T) {
 		{"changed test", manifest.Diff{Known: true, Changed: []string{"lessons/02-fail/chain_test.go"}}, TestsChanged, Failing},
 		{"extra test", manifest.Diff{Known: true, Extra: []string{"lessons/02-fail/mine_test.go"}}, TestsChanged, Failing},
 		{"unknown lesson", manifest.Diff{}, Failing, ""},
+		{"older release", manifest.Diff{Known: true, Older: []string{"lessons/02-fail/chain_test.go"}}, OlderVersion, Failing},
+		{"older release, edited", manifest.Diff{Known: true, Older: []string{"lessons/02-fail/a_test.go"}, Changed: []string{"lessons/02-fail/chain_test.go"}}, TestsChanged, Failing},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := Grade(Input{Lesson: l, Root: root, Package: run.Package(l.ImportPath()), Diff: tc.diff})
+			got := Grade(Input{Lesson: l, Package: run.Package(l.ImportPath()), Diff: tc.diff})
 			if got.Status != tc.status || got.Underlying != tc.underlying {
 				t.Errorf("status = %q (underlying %q), want %q (%q)", got.Status, got.Underlying, tc.status, tc.underlying)
 			}
@@ -300,9 +282,9 @@ func TestManifestDecidesTestsChangedAndNotStarted(t *testing.T) {
 
 func TestChangedTestsNeverCountAsDone(t *testing.T) {
 	run := load(t, "pass")
-	l := lesson("01-pass")
+	l := lessonOf("01-pass", nil)
 	diff := manifest.Diff{Known: true, Changed: []string{"lessons/01-pass/pass_test.go"}}
-	got := Grade(Input{Lesson: l, Root: root, Package: run.Package(l.ImportPath()), Diff: diff})
+	got := Grade(Input{Lesson: l, Package: run.Package(l.ImportPath()), Diff: diff})
 	if got.Status != TestsChanged || got.Underlying != Done {
 		t.Fatalf("status = %q (underlying %q), want %q (%q)", got.Status, got.Underlying, TestsChanged, Done)
 	}
@@ -339,24 +321,5 @@ func TestAssertionKeepsTheTestifyMessageAndDiff(t *testing.T) {
 	}
 	if f, line := second.Location(); f != "lessons/02-fail/chain_test.go" || line != 26 {
 		t.Errorf("Location() = %s:%d, want lessons/02-fail/chain_test.go:26", f, line)
-	}
-}
-
-func TestTestsAreListedInExerciseOrder(t *testing.T) {
-	tests := []Test{
-		{Name: "TestBudget", Exercise: 4},
-		{Name: "TestHelperOnly"},
-		{Name: "TestStormA", Exercise: 1},
-		{Name: "TestJitter", Exercise: 2},
-		{Name: "TestStormB", Exercise: 1},
-	}
-	inExerciseOrder(tests)
-	var got []string
-	for _, tt := range tests {
-		got = append(got, tt.Name)
-	}
-	want := []string{"TestStormA", "TestStormB", "TestJitter", "TestBudget", "TestHelperOnly"}
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Errorf("got order %v, want %v", got, want)
 	}
 }

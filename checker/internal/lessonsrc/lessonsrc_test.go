@@ -1,32 +1,17 @@
 package lessonsrc
 
 import (
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
-// writeFiles writes files (slash paths to contents) into a new folder.
-func writeFiles(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestGoFilesListsWhatTheGoToolBuilds(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testkit.Tree(t, map[string]string{
 		"echo.go":         "package echo\n",
 		"twice.go":        "package echo\n",
 		"echo_test.go":    "package echo\n",
@@ -51,7 +36,7 @@ func TestGoFilesListsWhatTheGoToolBuilds(t *testing.T) {
 }
 
 func TestTestsFindsTopLevelTestFunctions(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testkit.Tree(t, map[string]string{
 		"a_test.go": `package chain
 
 import "testing"
@@ -79,7 +64,7 @@ func BenchmarkX(b *testing.B) {}
 }
 
 func TestTODOsAreOrderedByExercise(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testkit.Tree(t, map[string]string{
 		"b.go":      "package x\n\n// TODO(2): second thing\nfunc B() {}\n",
 		"a.go":      "package x\n\nfunc A() {\n\t// TODO(1): first thing\n}\n\n// TODO(2) also here\n",
 		"a_test.go": "package x\n\n// TODO(1): not in tests\n",
@@ -99,7 +84,7 @@ func TestTODOsAreOrderedByExercise(t *testing.T) {
 }
 
 func TestFileTestsFindsWhatGoTestRuns(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"x_test.go": `package x
+	dir := testkit.Tree(t, map[string]string{"x_test.go": `package x
 
 import "testing"
 
@@ -125,7 +110,7 @@ func BenchmarkThree(b *testing.B)        {}
 }
 
 func TestFileTestsKeepsWhatParsedBeforeASyntaxError(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"x_test.go": "package x\n\nimport \"testing\"\n\nfunc TestOne(t *testing.T) {}\n\nfunc TestBroken(t *testing.T) {\n"})
+	dir := testkit.Tree(t, map[string]string{"x_test.go": "package x\n\nimport \"testing\"\n\nfunc TestOne(t *testing.T) {}\n\nfunc TestBroken(t *testing.T) {\n"})
 	got, err := FileTests(filepath.Join(dir, "x_test.go"))
 	if err == nil || !strings.HasPrefix(err.Error(), "x_test.go: ") {
 		t.Errorf("got error %v, want one that starts with the file name", err)
@@ -139,7 +124,7 @@ func TestFileTestsKeepsWhatParsedBeforeASyntaxError(t *testing.T) {
 }
 
 func TestTODOsSplitsMarksThatShareALine(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testkit.Tree(t, map[string]string{
 		"twice.go": "package x\n\n// TODO(3): also. TODO(2): twice.\r\nfunc Twice() {}\n",
 	})
 	got, err := TODOs(dir)

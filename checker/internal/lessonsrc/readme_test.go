@@ -5,10 +5,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 func TestReadReadmeMapsTestsToExercises(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"README.md": "# 01 · The blocking chain\n\n" +
+	dir := testkit.Tree(t, map[string]string{"README.md": "# 01 · The blocking chain\n\n" +
 		"## The story\n\nSee `TestNotAnExercise`.\n\n" +
 		"## Exercises\n\n" +
 		"1. Call the database. Checked by `TestHandleCalls` and\n   `TestWaitsAddUp`.\n" +

@@ -3,10 +3,12 @@ package lessonsrc
 import (
 	"reflect"
 	"testing"
+
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 func TestTestShapesSeesGoleakAndSynctest(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testkit.Tree(t, map[string]string{
 		"a_test.go": `package a
 
 func TestBoth(t *testing.T) {
@@ -65,7 +67,7 @@ func helper(t *testing.T) { synctest.Test(t, nil) }
 }
 
 func TestVerifyTestMainCoversEveryTest(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := testkit.Tree(t, map[string]string{
 		"main_test.go": "package a\n\nfunc TestMain(m *testing.M) { goleak.VerifyTestMain(m) }\n",
 		"b_test.go":    "package a\n\nfunc TestB(t *testing.T) { synctest.Test(t, nil) }\n",
 	})

@@ -9,8 +9,15 @@
 //	<sha256>  lessons/01-blocking-chain/chain_test.go
 //	starter <sha256>  lessons/01-blocking-chain/chain.go
 //
-// Lines for starter (non-test) files carry the word "starter" first. Lines
-// starting with '#' and blank lines are comments.
+// Lines for starter (non-test) files carry the word "starter" first.
+// Lines that start with "earlier" keep the hash of a test file as an
+// earlier release of the workshop shipped it, for every release, even for
+// files since renamed or removed: a learner's copy made before a change
+// reads "from an older version" rather than "tests changed".
+//
+//	earlier <sha256>  lessons/04-retries/budget_test.go
+//
+// Lines starting with '#' and blank lines are comments.
 //
 // Hashes are taken after turning CRLF line endings into LF, so a copy
 // checked out on Windows with automatic line-ending conversion does not look
@@ -23,13 +30,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
-	"github.com/wherewaiting/workshop/checker/internal/repo"
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 )
 
 // Manifest maps root-relative, slash-separated file paths to their
@@ -37,21 +46,53 @@ import (
 type Manifest struct {
 	Tests    map[string]string // lessons/NN-slug/*_test.go
 	Starters map[string]string // lessons/NN-slug/*.go that are not tests
+	// Earlier holds, by path, the hashes test files had in earlier
+	// releases, oldest first; never the file's current hash.
+	Earlier map[string][]string
 }
 
 // New returns an empty manifest.
 func New() Manifest {
-	return Manifest{Tests: map[string]string{}, Starters: map[string]string{}}
+	return Manifest{Tests: map[string]string{}, Starters: map[string]string{}, Earlier: map[string][]string{}}
+}
+
+// Keep returns m, the files as they are now, with the history of prev,
+// the manifest it replaces: every earlier hash prev knew, and prev's
+// current hash of every test file that has changed or gone since.
+func (m Manifest) Keep(prev Manifest) Manifest {
+	out := New()
+	maps.Copy(out.Tests, m.Tests)
+	maps.Copy(out.Starters, m.Starters)
+	add := func(p, sum string) {
+		if sum != m.Tests[p] && !slices.Contains(out.Earlier[p], sum) {
+			out.Earlier[p] = append(out.Earlier[p], sum)
+		}
+	}
+	for _, p := range sortedKeys(prev.Earlier) {
+		for _, sum := range prev.Earlier[p] {
+			add(p, sum)
+		}
+	}
+	for _, p := range sortedKeys(prev.Tests) {
+		add(p, prev.Tests[p])
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := slices.Collect(maps.Keys(m))
+	slices.Sort(ks)
+	return ks
 }
 
 // Compute hashes the .go files directly inside every lesson folder of root.
 func Compute(root string) (Manifest, error) {
 	m := New()
-	lessons, err := repo.Lessons(root)
+	lessons, err := lesson.List(root)
 	if err != nil {
 		return m, err
 	}
-	for _, l := range lessons {
+	for _, l := range lesson.Published(lessons) {
 		entries, err := os.ReadDir(filepath.Join(root, l.Dir()))
 		if err != nil {
 			return m, err
@@ -64,7 +105,7 @@ func Compute(root string) (Manifest, error) {
 			if err != nil {
 				return m, err
 			}
-			rel := path.Join("lessons", l.Name(), e.Name())
+			rel := path.Join(l.Dir(), e.Name())
 			if strings.HasSuffix(e.Name(), "_test.go") {
 				m.Tests[rel] = Sum(data)
 			} else {
@@ -83,8 +124,9 @@ func Sum(data []byte) string {
 
 const header = `# The lesson files as shipped. The checker compares a learner's copy with
 # these hashes: a changed test file means the lesson cannot count as done;
-# untouched "starter" files mean the lesson is not started yet.
-# Rewrite this file with: go run ./checker manifest
+# untouched "starter" files mean the lesson is not started yet; a test file
+# with an "earlier" hash is from an older release (see CHANGELOG.md).
+# Rewrite this file with: go run ./checker manifest (it keeps the earlier lines)
 `
 
 // Bytes renders the manifest in its file format, sorted by path, so the
@@ -98,7 +140,19 @@ func (m Manifest) Bytes() []byte {
 	for p, s := range m.Starters {
 		lines = append(lines, line{p, "starter " + s + "  " + p})
 	}
-	sort.Slice(lines, func(i, j int) bool { return lines[i].path < lines[j].path })
+	for p, sums := range m.Earlier {
+		for _, s := range sums {
+			lines = append(lines, line{p, "earlier " + s + "  " + p})
+		}
+	}
+	// By path; a path's current line first, then its earlier ones, oldest
+	// first (the sort is stable and Earlier keeps that order).
+	sort.SliceStable(lines, func(i, j int) bool {
+		if lines[i].path != lines[j].path {
+			return lines[i].path < lines[j].path
+		}
+		return !strings.HasPrefix(lines[i].text, "earlier ") && strings.HasPrefix(lines[j].text, "earlier ")
+	})
 	var b bytes.Buffer
 	b.WriteString(header)
 	for _, l := range lines {
@@ -117,15 +171,26 @@ func Parse(data []byte) (Manifest, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		target := m.Tests
-		if rest, ok := strings.CutPrefix(line, "starter "); ok {
-			target, line = m.Starters, rest
+		kind := ""
+		for _, k := range []string{"starter ", "earlier "} {
+			if rest, ok := strings.CutPrefix(line, k); ok {
+				kind, line = k, rest
+			}
 		}
 		sum, p, ok := strings.Cut(line, "  ")
 		if !ok || len(sum) != 64 || !isHex(sum) || p == "" {
-			return m, fmt.Errorf("manifest line %d: want \"<sha256>  <path>\", got %q", n, sc.Text())
+			return m, fmt.Errorf("manifest line %d: want \"[starter|earlier] <sha256>  <path>\", got %q", n, sc.Text())
 		}
-		target[p] = sum
+		switch kind {
+		case "starter ":
+			m.Starters[p] = sum
+		case "earlier ":
+			if !slices.Contains(m.Earlier[p], sum) {
+				m.Earlier[p] = append(m.Earlier[p], sum)
+			}
+		default:
+			m.Tests[p] = sum
+		}
 	}
 	return m, sc.Err()
 }
@@ -143,15 +208,24 @@ type Diff struct {
 	// Changed, Missing and Extra list test files (root-relative, slash
 	// paths): changed content, deleted, or added.
 	Changed, Missing, Extra []string
+	// Older lists test files exactly as an earlier release shipped them:
+	// the copy is from an older version of the workshop.
+	Older []string
 	// StarterUntouched is true when the lesson's non-test files are exactly
 	// the shipped starter files, byte for byte.
 	StarterUntouched bool
 }
 
-// TestsChanged reports whether any test file differs from the manifest.
+// TestsChanged reports whether a test file differs from every release:
+// changed, added, or deleted where no older file explains it.
 func (d Diff) TestsChanged() bool {
-	return len(d.Changed)+len(d.Missing)+len(d.Extra) > 0
+	return len(d.Changed)+len(d.Extra) > 0 || (len(d.Missing) > 0 && len(d.Older) == 0)
 }
+
+// Outdated reports whether the test files are those of an earlier
+// release (a file the new release added may be missing): pulling the new
+// version brings them up to date.
+func (d Diff) Outdated() bool { return len(d.Older) > 0 && !d.TestsChanged() }
 
 // Restorable lists the changed and missing test files: the ones git can
 // bring back. Extra files have to be deleted instead.
@@ -175,18 +249,27 @@ func (m Manifest) Compare(current Manifest, lessonDir string) Diff {
 		switch c, ok := currentTests[p]; {
 		case !ok:
 			d.Missing = append(d.Missing, p)
-		case c != s:
+		case c == s:
+		case slices.Contains(m.Earlier[p], c):
+			d.Older = append(d.Older, p)
+		default:
 			d.Changed = append(d.Changed, p)
 		}
 	}
-	for p := range currentTests {
-		if _, ok := shippedTests[p]; !ok {
+	for p, c := range currentTests {
+		if _, ok := shippedTests[p]; ok {
+			continue
+		}
+		if slices.Contains(m.Earlier[p], c) {
+			d.Older = append(d.Older, p) // renamed or removed since
+		} else {
 			d.Extra = append(d.Extra, p)
 		}
 	}
 	sort.Strings(d.Changed)
 	sort.Strings(d.Missing)
 	sort.Strings(d.Extra)
+	sort.Strings(d.Older)
 	d.StarterUntouched = len(shippedStarters) > 0 && len(shippedStarters) == len(currentStarters)
 	for p, s := range shippedStarters {
 		if currentStarters[p] != s {

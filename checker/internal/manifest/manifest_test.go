@@ -187,3 +187,74 @@ func write(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+func TestKeepCarriesEveryEarlierReleaseForward(t *testing.T) {
+	first := New()
+	first.Tests["lessons/04-retries/retry_test.go"] = Sum([]byte("retry v1"))
+	first.Tests["lessons/04-retries/budget_test.go"] = Sum([]byte("budget v1"))
+	first.Starters["lessons/04-retries/retry.go"] = Sum([]byte("starter v1"))
+
+	// Release 2 changes retry_test.go and renames budget_test.go.
+	second := New()
+	second.Tests["lessons/04-retries/retry_test.go"] = Sum([]byte("retry v2"))
+	second.Tests["lessons/04-retries/window_test.go"] = Sum([]byte("budget v2"))
+	second = second.Keep(first)
+	// Release 3 changes retry_test.go back to what release 1 had.
+	third := New()
+	third.Tests["lessons/04-retries/retry_test.go"] = Sum([]byte("retry v1"))
+	third.Tests["lessons/04-retries/window_test.go"] = Sum([]byte("budget v2"))
+	third = third.Keep(second)
+
+	want := map[string][]string{
+		"lessons/04-retries/budget_test.go": {Sum([]byte("budget v1"))},
+		"lessons/04-retries/retry_test.go":  {Sum([]byte("retry v2"))},
+	}
+	if !reflect.DeepEqual(third.Earlier, want) {
+		t.Errorf("Earlier = %v, want %v", third.Earlier, want)
+	}
+	back, err := Parse(third.Bytes())
+	if err != nil || !reflect.DeepEqual(back, third) {
+		t.Errorf("Parse(Bytes()) = %+v, %v; want %+v", back, err, third)
+	}
+	if !strings.Contains(string(third.Bytes()), "earlier "+Sum([]byte("budget v1"))+"  lessons/04-retries/budget_test.go\n") {
+		t.Errorf("manifest lacks the earlier line of the renamed file:\n%s", third.Bytes())
+	}
+}
+
+func TestCompareTellsAnOlderReleaseFromAChange(t *testing.T) {
+	shipped := New()
+	shipped.Tests["lessons/04-retries/retry_test.go"] = Sum([]byte("retry v2"))
+	shipped.Tests["lessons/04-retries/window_test.go"] = Sum([]byte("budget v2"))
+	shipped.Starters["lessons/04-retries/retry.go"] = Sum([]byte("starter"))
+	shipped.Earlier["lessons/04-retries/retry_test.go"] = []string{Sum([]byte("retry v1"))}
+	shipped.Earlier["lessons/04-retries/budget_test.go"] = []string{Sum([]byte("budget v1"))}
+
+	copyOf := func(files map[string]string) Manifest {
+		m := New()
+		m.Starters["lessons/04-retries/retry.go"] = Sum([]byte("starter"))
+		for p, content := range files {
+			m.Tests[p] = Sum([]byte(content))
+		}
+		return m
+	}
+	for _, c := range []struct {
+		name              string
+		files             map[string]string
+		changed, outdated bool
+		older             []string
+	}{
+		{"current", map[string]string{"lessons/04-retries/retry_test.go": "retry v2", "lessons/04-retries/window_test.go": "budget v2"}, false, false, nil},
+		{"a copy of release 1", map[string]string{"lessons/04-retries/retry_test.go": "retry v1", "lessons/04-retries/budget_test.go": "budget v1"}, false, true,
+			[]string{"lessons/04-retries/budget_test.go", "lessons/04-retries/retry_test.go"}},
+		{"release 1, edited", map[string]string{"lessons/04-retries/retry_test.go": "retry v1 edited", "lessons/04-retries/budget_test.go": "budget v1"}, true, false,
+			[]string{"lessons/04-retries/budget_test.go"}},
+		{"a test deleted", map[string]string{"lessons/04-retries/retry_test.go": "retry v2"}, true, false, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d := shipped.Compare(copyOf(c.files), "lessons/04-retries")
+			if d.TestsChanged() != c.changed || d.Outdated() != c.outdated || !reflect.DeepEqual(d.Older, c.older) {
+				t.Errorf("got %+v (changed %v, outdated %v); want changed %v, outdated %v, older %v", d, d.TestsChanged(), d.Outdated(), c.changed, c.outdated, c.older)
+			}
+		})
+	}
+}

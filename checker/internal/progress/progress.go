@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/wherewaiting/workshop/checker/internal/ansi"
 	"github.com/wherewaiting/workshop/checker/internal/testjson"
 )
 
@@ -71,7 +72,7 @@ func (b *Bar) loop() {
 }
 
 func (b *Bar) draw() {
-	fmt.Fprint(b.w, "\r\033[K"+b.Line(b.frame))
+	fmt.Fprint(b.w, ansi.ClearLine+b.Line(b.frame))
 	b.shown = true
 }
 
@@ -139,7 +140,7 @@ func (b *Bar) Stop() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.shown {
-		fmt.Fprint(b.w, "\r\033[K")
+		fmt.Fprint(b.w, ansi.ClearLine)
 		b.shown = false
 	}
 }

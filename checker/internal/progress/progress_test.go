@@ -5,6 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/wherewaiting/workshop/checker/internal/ansi"
 	"github.com/wherewaiting/workshop/checker/internal/testjson"
 )
 
@@ -59,7 +60,7 @@ func TestOnATerminalStopClearsTheLine(t *testing.T) {
 	b := Start(&out, true, "testing 3 lessons", 3)
 	b.Stop()
 	got := out.String()
-	if !strings.HasPrefix(got, "\r\033[K⠋ testing 3 lessons") || !strings.HasSuffix(got, "\r\033[K") {
+	if !strings.HasPrefix(got, ansi.ClearLine+"⠋ testing 3 lessons") || !strings.HasSuffix(got, ansi.ClearLine) {
 		t.Errorf("output = %q, want a drawn line, then cleared", got)
 	}
 }

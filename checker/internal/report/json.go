@@ -13,13 +13,14 @@ import (
 //	    "number": "01",                 // always two digits
 //	    "slug": "blocking-chain",
 //	    "title": "The blocking chain",
-//	    "status": "failing",            // done | failing | does not compile | hangs | leaks |
-//	                                    // races | crashed | tests changed | not started | coming soon
-//	    "underlying_status": "failing", // with "tests changed" or "not started": what the tests said
+//	    "status": "failing",            // done | failing | does not compile | hangs | leaks | races |
+//	                                    // crashed | tests changed | older version | not started | coming soon
+//	    "underlying_status": "failing", // with "tests changed", "older version" or "not started": what the tests said
 //	    "passed": 3, "total": 5,        // top-level tests
 //	    "problem": "TestX fails: …",    // one sentence; absent when done
 //	    "changed_test_files": ["lessons/01-blocking-chain/chain_test.go"], // changed or deleted
 //	    "added_test_files": [],
+//	    "older_test_files": [],         // as an earlier release shipped them: pull
 //	    "build_errors": ["lessons/01-blocking-chain/chain.go:12:5: undefined: x"],
 //	    "tests": [{
 //	      "name": "TestX",
@@ -57,6 +58,7 @@ type LessonDoc struct {
 	Problem    string    `json:"problem,omitempty"`
 	Changed    []string  `json:"changed_test_files,omitempty"`
 	Added      []string  `json:"added_test_files,omitempty"`
+	Older      []string  `json:"older_test_files,omitempty"`
 	Build      []string  `json:"build_errors,omitempty"`
 	Tests      []TestDoc `json:"tests"`
 }
@@ -114,6 +116,7 @@ func lessonDoc(e Entry) LessonDoc {
 	}
 	l.Changed = r.Diff.Restorable()
 	l.Added = r.Diff.Extra
+	l.Older = r.Diff.Older
 	if r.Build != nil {
 		l.Build = r.Build.Details
 	}

@@ -8,9 +8,10 @@ import (
 	"path"
 	"strings"
 
+	"github.com/wherewaiting/workshop/checker/internal/ansi"
 	"github.com/wherewaiting/workshop/checker/internal/grade"
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
-	"github.com/wherewaiting/workshop/checker/internal/repo"
 )
 
 // Entry is one row of the course: a lesson that exists (Result set) or one
@@ -27,7 +28,7 @@ type Entry struct {
 func (e Entry) Name() string { return e.Number + "-" + e.Slug }
 
 // Dir is the lesson folder, relative to the module root, slash-separated.
-func (e Entry) Dir() string { return path.Join("lessons", e.Name()) }
+func (e Entry) Dir() string { return lesson.ID{Number: e.Number, Slug: e.Slug}.Dir() }
 
 // Status is the lesson's verdict, ComingSoon if it does not exist yet.
 func (e Entry) Status() grade.Status {
@@ -62,7 +63,7 @@ func (p painter) commands(w io.Writer, cmds []string, opt Options) {
 func Entries(results []grade.Lesson, todos map[string]*lessonsrc.TODO) []Entry {
 	byNumber := map[string]int{}
 	var out []Entry
-	for _, p := range repo.Arc {
+	for _, p := range lesson.Arc {
 		byNumber[p.Number] = len(out)
 		out = append(out, Entry{Number: p.Number, Slug: p.Slug, Title: p.Title})
 	}
@@ -70,7 +71,7 @@ func Entries(results []grade.Lesson, todos map[string]*lessonsrc.TODO) []Entry {
 		r := &results[i]
 		e := Entry{Number: r.Lesson.Number, Slug: r.Lesson.Slug, Title: r.Title, Result: r, FirstTODO: todos[r.Lesson.Name()]}
 		if e.Title == "" {
-			e.Title = repo.PlannedTitle(e.Number)
+			e.Title = lesson.PlannedTitle(e.Number)
 		}
 		if e.Title == "" {
 			e.Title = e.Slug
@@ -129,25 +130,20 @@ func problem(e Entry) string {
 	return r.Problem()
 }
 
-// ansi colours, used only when Options.Color is set.
-const (
-	reset  = "\033[0m"
-	bold   = "\033[1m"
-	dim    = "\033[2m"
-	red    = "\033[31m"
-	green  = "\033[32m"
-	yellow = "\033[33m"
-	cyan   = "\033[36m"
-)
-
+// painter paints with colours when it is true.
 type painter bool
 
-func (p painter) paint(code, s string) string {
-	if !p || s == "" {
-		return s
-	}
-	return code + s + reset
-}
+func (p painter) paint(code, s string) string { return ansi.Paint(bool(p), code, s) }
+
+// The colours of the output, used only when Options.Color is set.
+const (
+	bold   = ansi.Bold
+	dim    = ansi.Dim
+	red    = ansi.Red
+	green  = ansi.Green
+	yellow = ansi.Yellow
+	cyan   = ansi.Cyan
+)
 
 func statusColor(s grade.Status) string {
 	switch s {
@@ -155,7 +151,7 @@ func statusColor(s grade.Status) string {
 		return green
 	case grade.NotStarted, grade.ComingSoon:
 		return dim
-	case grade.TestsChanged:
+	case grade.TestsChanged, grade.OlderVersion:
 		return yellow
 	}
 	return red
@@ -179,7 +175,7 @@ func StatusText(e Entry) string {
 		return string(grade.ComingSoon)
 	}
 	switch r.Status {
-	case grade.Done, grade.NoCompile, grade.NotStarted, grade.TestsChanged:
+	case grade.Done, grade.NoCompile, grade.NotStarted, grade.TestsChanged, grade.OlderVersion:
 		return string(r.Status)
 	}
 	if r.Total == 0 {

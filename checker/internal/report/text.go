@@ -74,6 +74,8 @@ func Detail(w io.Writer, e Entry, opt Options) {
 	fmt.Fprint(w, p.raceWarning(opt))
 	if r.Diff.TestsChanged() {
 		writeChanged(w, p, r, opt)
+	} else if r.Diff.Outdated() {
+		writeOlder(w, p, r, opt)
 	}
 	if !r.Diff.Known {
 		fmt.Fprintln(w, p.paint(yellow, "The checker's manifest does not list this lesson, so changed tests cannot be detected (maintainers: run `go run ./checker manifest`)."))
@@ -120,15 +122,9 @@ func Detail(w io.Writer, e Entry, opt Options) {
 
 func writeChanged(w io.Writer, p painter, r *grade.Lesson, opt Options) {
 	fmt.Fprintln(w, p.paint(yellow, "The lesson's test files are not the ones it shipped with, so it cannot count as done:"))
-	for _, f := range r.Diff.Changed {
-		fmt.Fprintf(w, "  changed  %s\n", f)
-	}
-	for _, f := range r.Diff.Missing {
-		fmt.Fprintf(w, "  deleted  %s\n", f)
-	}
-	for _, f := range r.Diff.Extra {
-		fmt.Fprintf(w, "  added    %s\n", f)
-	}
+	listFiles(w, "changed ", r.Diff.Changed, "")
+	listFiles(w, "deleted ", r.Diff.Missing, "")
+	listFiles(w, "added   ", r.Diff.Extra, "")
 	if files := r.Diff.Restorable(); len(files) > 0 {
 		fmt.Fprintf(w, "Restore them with:\n")
 		p.commands(w, []string{"git checkout -- " + strings.Join(files, " ")}, opt)
@@ -136,6 +132,27 @@ func writeChanged(w io.Writer, p painter, r *grade.Lesson, opt Options) {
 	if len(r.Diff.Extra) > 0 {
 		fmt.Fprintf(w, "Delete the added files (move your own tests elsewhere).\n")
 	}
+	writeUnderlying(w, r)
+}
+
+func writeOlder(w io.Writer, p painter, r *grade.Lesson, opt Options) {
+	fmt.Fprintln(w, p.paint(yellow, "The lesson's test files are from an older version of the workshop, so it cannot count as done:"))
+	listFiles(w, "older   ", r.Diff.Older, "")
+	listFiles(w, "new     ", r.Diff.Missing, " (not in your copy yet)")
+	fmt.Fprintln(w, "Pull the new version; your own changes stay (CHANGELOG.md says what changed):")
+	p.commands(w, []string{"git stash", "git pull", "git stash pop"}, opt)
+	writeUnderlying(w, r)
+}
+
+// listFiles writes one line per file: a label, the path, a note.
+func listFiles(w io.Writer, label string, files []string, note string) {
+	for _, f := range files {
+		fmt.Fprintf(w, "  %s %s%s\n", label, f, note)
+	}
+}
+
+// writeUnderlying says what the tests as they are say, then a blank line.
+func writeUnderlying(w io.Writer, r *grade.Lesson) {
 	if r.Underlying != "" && r.Underlying != grade.Done {
 		fmt.Fprintf(w, "With the tests as they are now, the lesson is: %s.\n", r.Underlying)
 	}

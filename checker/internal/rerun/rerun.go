@@ -9,8 +9,11 @@ package rerun
 
 import (
 	"context"
+	"os"
 	"regexp"
 	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/wherewaiting/workshop/checker/internal/failure"
 	"github.com/wherewaiting/workshop/checker/internal/gotest"
@@ -89,8 +92,15 @@ func kills(lines []string) bool {
 
 // Job is one test to run alone.
 type Job struct {
-	Pattern string // the package's directory pattern, "./lessons/01-blocking-chain/"
-	Test    string
+	Pattern    string // the package's directory pattern, "./lessons/01-blocking-chain/"
+	ImportPath string // the package's import path
+	Test       string
+}
+
+// builder is a runner that can build a package's test binary once and run
+// its tests from it (gotest.Go can): a re-run then costs no build or link.
+type builder interface {
+	Build(ctx context.Context, req gotest.Request, importPath, out string) (*gotest.Binary, error)
 }
 
 // Pattern is the -run expression that selects exactly one top-level test
@@ -98,27 +108,32 @@ type Job struct {
 func Pattern(test string) string { return "^" + regexp.QuoteMeta(test) + "$" }
 
 // Run runs every job with base's flags (-race, -timeout) at most parallel
-// at a time and returns each job's package result. A job whose run failed
-// to start is missing from the result; done, if not nil, is called after
-// each job.
+// at a time and returns each job's package result. When r can build test
+// binaries, each package's binary is built once and every job of it runs
+// from it; otherwise each job is a go test of its own. A job whose run
+// failed to start is missing from the result; done, if not nil, is called
+// after each job.
 func Run(ctx context.Context, r gotest.Runner, base gotest.Request, jobs []Job, parallel int, done func(Job)) map[Job]*testjson.Package {
-	if parallel < 1 {
-		parallel = 1
+	bins, tmp := build(ctx, r, base, jobs)
+	if tmp != "" {
+		defer os.RemoveAll(tmp)
 	}
 	var mu sync.Mutex
 	out := map[Job]*testjson.Package{}
-	sem := make(chan struct{}, parallel)
-	var wg sync.WaitGroup
+	var g errgroup.Group
+	g.SetLimit(max(parallel, 1))
 	for _, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			req := base
-			req.Patterns = []string{j.Pattern}
-			req.Run = Pattern(j.Test)
-			run, err := r.Run(ctx, req, nil)
+		g.Go(func() error {
+			var run *testjson.Run
+			var err error
+			if b := bins[j.Pattern]; b != nil {
+				run, err = b.Run(ctx, j.Test)
+			} else {
+				req := base
+				req.Patterns = []string{j.Pattern}
+				req.Run = Pattern(j.Test)
+				run, err = r.Run(ctx, req, nil)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err == nil && run != nil {
@@ -129,8 +144,33 @@ func Run(ctx context.Context, r gotest.Runner, base gotest.Request, jobs []Job, 
 			if done != nil {
 				done(j)
 			}
-		}()
+			return nil // a run that failed to start leaves its job out
+		})
 	}
-	wg.Wait()
+	_ = g.Wait() // no job returns an error
 	return out
+}
+
+// build builds, when r can, the test binary of every package the jobs
+// name, into a temporary folder, which it returns. A package whose build
+// fails is left out: its jobs run with go test, which says why.
+func build(ctx context.Context, r gotest.Runner, base gotest.Request, jobs []Job) (bins map[string]*gotest.Binary, tmp string) {
+	b, ok := r.(builder)
+	if !ok {
+		return nil, ""
+	}
+	tmp, err := os.MkdirTemp("", "rerun-")
+	if err != nil {
+		return nil, ""
+	}
+	bins = map[string]*gotest.Binary{}
+	for _, j := range jobs {
+		if _, seen := bins[j.Pattern]; seen || j.ImportPath == "" {
+			continue
+		}
+		req := base
+		req.Patterns = []string{j.Pattern}
+		bins[j.Pattern], _ = b.Build(ctx, req, j.ImportPath, tmp)
+	}
+	return bins, tmp
 }

@@ -2,7 +2,6 @@ package rerun
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -11,29 +10,11 @@ import (
 	"time"
 
 	"github.com/wherewaiting/workshop/checker/internal/gotest"
+	"github.com/wherewaiting/workshop/checker/internal/recorded"
 	"github.com/wherewaiting/workshop/checker/internal/testjson"
 )
 
 const module = "github.com/wherewaiting/workshop/lessons/"
-
-// recorded loads a stream recorded for the grade package's tests.
-func recorded(t *testing.T, name, dir string) *testjson.Package {
-	t.Helper()
-	f, err := os.Open(filepath.Join("..", "grade", "testdata", name+".json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	run, err := testjson.Parse(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := run.Package(module + dir)
-	if p == nil {
-		t.Fatalf("%s has no package %s", name, dir)
-	}
-	return p
-}
 
 func TestNeeded(t *testing.T) {
 	tests := []struct {
@@ -61,7 +42,7 @@ func TestNeeded(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.stream, func(t *testing.T) {
-			got := Needed(recorded(t, tc.stream, tc.dir), tc.declared)
+			got := Needed(recorded.Package(t, tc.stream, tc.dir), tc.declared)
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("Needed() = %v, want %v", got, tc.want)
 			}

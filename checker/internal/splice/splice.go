@@ -12,7 +12,8 @@
 //     solution's declaration that declares the same names;
 //   - a declaration the solution does not have is added at the end;
 //   - an import block, if the mistake has one, replaces the solution's
-//     imports: it must list every import of the spliced file.
+//     imports (or goes after the package clause of a solution without
+//     any): it must list every import of the spliced file.
 //
 // The spliced source carries //line directives, so compile errors, panics
 // and race reports name the mistake's or the solution's own file and line.
@@ -69,7 +70,10 @@ func File(solutionPath string, solution []byte, mistakePath string, mistake []by
 			}
 			importsReplaced = true
 			if len(solImports) == 0 {
-				return nil, fmt.Errorf("%s:%d: the solution has no imports to replace", mistakePath, d.line)
+				// Nothing to replace: the block goes after the package clause.
+				at := sol.fset.File(sol.file.Pos()).Offset(sol.file.Name.End())
+				edits = append(edits, edit{from: at, to: at, decl: d})
+				continue
 			}
 			for i, s := range solImports {
 				e := edit{from: s.from, to: s.to, decl: d}

@@ -139,6 +139,21 @@ func TestFileWithoutImportsKeepsTheSolutions(t *testing.T) {
 	}
 }
 
+func TestFileAddsImportsToASolutionWithout(t *testing.T) {
+	sol := "// Package e echoes.\npackage e\n\n// Echo returns s.\nfunc Echo(s string) string { return s }\n"
+	m := "package e\n\nimport \"context\"\n\n// Echo drops a cancel.\nfunc Echo(s string) string {\n\tctx, _ := context.WithCancel(context.Background())\n\t_ = ctx\n\treturn s\n}\n"
+	got, err := File("/w/sol/e.go", []byte(sol), "/w/mis/e.go", []byte(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(got), "package e\n//line /w/mis/e.go:3\nimport \"context\"\n") {
+		t.Errorf("the import block is not after the package clause:\n%s", got)
+	}
+	if pos := positions(t, got); pos["Echo"] != "/w/mis/e.go:6" {
+		t.Errorf("got positions %v", pos)
+	}
+}
+
 func TestFileRejectsWhatItCannotSplice(t *testing.T) {
 	tests := []struct{ name, mistake, want string }{
 		{"other package", "package p\n", "package p, but the solution is package q"},

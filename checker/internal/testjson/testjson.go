@@ -41,12 +41,31 @@ const (
 	NoVerdict Status = "none"
 )
 
-// Test is the result of one test or subtest.
+// Test is the result of one test or subtest: every run of it, since with
+// -count=N it runs N times in one binary.
 type Test struct {
-	Name    string // as go test names it: "TestX" or "TestX/sub"
+	Name string // as go test names it: "TestX" or "TestX/sub"
+	// Status and Elapsed are those of the last run.
 	Status  Status
 	Elapsed time.Duration
-	Output  []string // the test's own output lines, each ending in "\n"
+	Output  []string // the test's own output lines of every run, in order
+	Runs    []*TestRun
+}
+
+// TestRun is one run of a test.
+type TestRun struct {
+	Status  Status // NoVerdict when the run started and never ended
+	Elapsed time.Duration
+	Output  []string // the lines this run printed
+}
+
+// Statuses lists how each run ended, in order.
+func (t *Test) Statuses() []Status {
+	out := make([]Status, len(t.Runs))
+	for i, r := range t.Runs {
+		out[i] = r.Status
+	}
+	return out
 }
 
 // Package is the result of one package.
@@ -110,15 +129,31 @@ func (r *Run) Sorted() []*Package {
 // Stray rather than rejected: the go command prints some errors as text.
 func Parse(r io.Reader) (*Run, error) {
 	p := NewParser()
+	if err := p.Consume(r); err != nil {
+		return nil, err
+	}
+	return p.Run(), nil
+}
+
+// MaxLine bounds one line of the stream. test2json cuts a test's output
+// into events of at most a kilobyte or so, so only a broken stream comes
+// near it.
+const MaxLine = 16 << 20
+
+// Consume reads lines from r until it ends. A line longer than
+// MaxLine is an error; the rest of r is drained, so that a writer on the
+// other end of a pipe never blocks.
+func (p *Parser) Consume(r io.Reader) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	sc.Buffer(make([]byte, 64*1024), MaxLine)
 	for sc.Scan() {
 		p.Line(sc.Bytes())
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading go test output: %w", err)
+		_, _ = io.Copy(io.Discard, r)
+		return fmt.Errorf("reading go test output: %w", err)
 	}
-	return p.Run(), nil
+	return nil
 }
 
 // Parser consumes a stream line by line, so a caller can show progress
@@ -197,13 +232,19 @@ func (p *Parser) packageEvent(e Event) {
 		pk.byName[e.Test] = t
 		pk.Tests = append(pk.Tests, t)
 	}
+	if e.Action == "run" || len(t.Runs) == 0 {
+		t.Runs = append(t.Runs, &TestRun{Status: NoVerdict})
+		t.Status, t.Elapsed = NoVerdict, 0
+	}
+	cur := t.Runs[len(t.Runs)-1]
 	switch e.Action {
 	case "output":
 		t.Output = append(t.Output, e.Output)
+		cur.Output = append(cur.Output, e.Output)
 		pk.all = append(pk.all, e.Output)
 	case "pass", "fail", "skip":
-		t.Status = Status(e.Action)
-		t.Elapsed = seconds(e.Elapsed)
+		cur.Status, cur.Elapsed = Status(e.Action), seconds(e.Elapsed)
+		t.Status, t.Elapsed = cur.Status, cur.Elapsed
 	}
 }
 

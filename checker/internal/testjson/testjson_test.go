@@ -1,6 +1,7 @@
 package testjson
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -65,5 +66,42 @@ func TestParseGroupsInterleavedPackages(t *testing.T) {
 	}
 	if got := strings.Join(a.AllOutput(), ""); !strings.HasPrefix(got, "=== RUN   TestPass\n") || !strings.HasSuffix(got, "FAIL\tex/a\t10.0s\n") {
 		t.Errorf("ex/a output in order: got %q", got)
+	}
+}
+
+func TestEveryRunOfARepeatedTestIsKept(t *testing.T) {
+	const repeated = `{"Action":"run","Package":"ex/a","Test":"TestX"}
+{"Action":"output","Package":"ex/a","Test":"TestX","Output":"--- PASS: TestX (0.00s)\n"}
+{"Action":"pass","Package":"ex/a","Test":"TestX"}
+{"Action":"run","Package":"ex/a","Test":"TestX"}
+{"Action":"output","Package":"ex/a","Test":"TestX","Output":"    x_test.go:9: second run failed\n"}
+{"Action":"fail","Package":"ex/a","Test":"TestX"}
+{"Action":"run","Package":"ex/a","Test":"TestX"}
+{"Action":"output","Package":"ex/a","Test":"TestX","Output":"panic: boom\n"}
+`
+	run, err := Parse(strings.NewReader(repeated))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := run.Package("ex/a").Test("TestX")
+	if got, want := x.Statuses(), []Status{Pass, Fail, NoVerdict}; !slices.Equal(got, want) {
+		t.Fatalf("got runs %v, want %v", got, want)
+	}
+	if x.Status != NoVerdict {
+		t.Errorf("got status %s, want the last run's, %s", x.Status, NoVerdict)
+	}
+	if got := strings.Join(x.Runs[1].Output, ""); got != "    x_test.go:9: second run failed\n" {
+		t.Errorf("second run's output: got %q", got)
+	}
+	if len(x.Output) != 3 {
+		t.Errorf("got %d output lines for the test, want every run's 3", len(x.Output))
+	}
+}
+
+func TestALineOverTheLimitIsAnError(t *testing.T) {
+	long := strings.Repeat("x", MaxLine+1)
+	_, err := Parse(strings.NewReader(`{"Action":"start","Package":"ex/a"}` + "\n" + long + "\nmore\n"))
+	if err == nil || !strings.Contains(err.Error(), "too long") {
+		t.Errorf("got error %v, want one saying the line is too long", err)
 	}
 }

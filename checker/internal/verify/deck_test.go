@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 // deck builds a Markdown-style present deck with n slides, the given
@@ -23,7 +25,7 @@ func deck(n int, directives ...string) string {
 
 func TestDeckProblemsAcceptsAGoodDeck(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testkit.Write(t, root, map[string]string{
 		"solutions/01-echo/echo.go": "package echo\n\n// START OMIT\nfunc Echo() {}\n// END OMIT\n",
 		"slides/images/flow.svg":    "<svg/>",
 		"slides/01-echo.slide": deck(8,
@@ -38,7 +40,7 @@ func TestDeckProblemsAcceptsAGoodDeck(t *testing.T) {
 
 func TestDeckProblemsListsEveryMissingFile(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testkit.Write(t, root, map[string]string{
 		"slides/02-x.slide": deck(9,
 			// An address cannot match a missing file: the parse would
 			// abort here if verify did not carry on.
@@ -74,7 +76,7 @@ func TestDeckProblemsCountsSlides(t *testing.T) {
 		{19, "has 19 slides; want 8–18"},
 	} {
 		path := filepath.Join(root, fmt.Sprintf("d%d.slide", c.n))
-		writeTree(t, root, map[string]string{filepath.Base(path): deck(c.n)})
+		testkit.Write(t, root, map[string]string{filepath.Base(path): deck(c.n)})
 		got := strings.Join(deckProblems(path, "d.slide"), "\n")
 		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
 			t.Errorf("%d slides: got problems %q, want %q", c.n, got, c.want)
@@ -84,7 +86,7 @@ func TestDeckProblemsCountsSlides(t *testing.T) {
 
 func TestDeckProblemsReportsAParseError(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{"bad.slide": deck(8, ".nosuchcommand x")})
+	testkit.Write(t, root, map[string]string{"bad.slide": deck(8, ".nosuchcommand x")})
 	got := strings.Join(deckProblems(filepath.Join(root, "bad.slide"), "slides/bad.slide"), "\n")
 	if !strings.Contains(got, "slides/bad.slide does not parse") || !strings.Contains(got, "unknown command") {
 		t.Errorf("got %q, want a parse error naming the deck and the unknown command", got)
@@ -96,7 +98,7 @@ func TestDeckProblemsReportsAParseError(t *testing.T) {
 
 func TestFindDecksWalksTheSlidesFolder(t *testing.T) {
 	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	testkit.Write(t, root, map[string]string{
 		"slides/01-a.slide":       "",
 		"slides/extra/talk.slide": "",
 		"slides/images/x.png":     "",

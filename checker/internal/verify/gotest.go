@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/wherewaiting/workshop/checker/internal/failure"
 	"github.com/wherewaiting/workshop/checker/internal/gotest"
 	"github.com/wherewaiting/workshop/checker/internal/testjson"
 )
@@ -40,27 +41,36 @@ func verdictOf(p *testjson.Package, name string) verdict {
 	if t == nil {
 		return notRun
 	}
-	// The parser keeps the last run's status; an earlier run that passed
-	// shows only as its "--- PASS" line.
-	passedOnce := false
-	for _, l := range t.Output {
-		passedOnce = passedOnce || strings.HasPrefix(l, "--- PASS: "+name+" ")
+	seen := map[testjson.Status]bool{}
+	for _, s := range t.Statuses() {
+		seen[s] = true
 	}
-	switch t.Status {
-	case testjson.Pass:
-		return passed
-	case testjson.Skip:
-		return skipped
-	case testjson.Fail:
-		if passedOnce {
-			return flaky
-		}
-		return failed
-	}
-	if passedOnce {
+	switch {
+	case seen[testjson.Pass] && (seen[testjson.Fail] || seen[testjson.NoVerdict]):
 		return flaky
+	case seen[testjson.NoVerdict]:
+		return crashed
+	case seen[testjson.Fail]:
+		return failed
+	case seen[testjson.Skip] && !seen[testjson.Pass]:
+		return skipped
 	}
-	return crashed
+	return passed
+}
+
+// failedRun picks, from a test run -count times, the output of the first
+// run that failed, or of the last one when the binary died during it: the
+// same failure three times says nothing more.
+func failedRun(t *testjson.Test) []string {
+	for _, r := range t.Runs {
+		if r.Status == testjson.Fail {
+			return r.Output
+		}
+	}
+	if n := len(t.Runs); n > 0 {
+		return t.Runs[n-1].Output
+	}
+	return t.Output
 }
 
 // outcome is the settled result of one package: verdicts for the tests
@@ -164,10 +174,8 @@ func timeoutReport(p *testjson.Package) []string {
 		return nil
 	}
 	all := p.AllOutput()
-	for i, line := range all {
-		if strings.HasPrefix(line, "panic: test timed out after") {
-			return all[i:]
-		}
+	if i := failure.TimeoutAt(all); i >= 0 {
+		return all[i:]
 	}
 	return nil
 }

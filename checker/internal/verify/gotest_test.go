@@ -148,18 +148,19 @@ func TestVerdictOf(t *testing.T) {
 		ev("run", pkgA, "TestPass"), ev("pass", pkgA, "TestPass"),
 		ev("run", pkgA, "TestFail"), ev("fail", pkgA, "TestFail"),
 		ev("run", pkgA, "TestSkip"), ev("skip", pkgA, "TestSkip"),
-		ev("run", pkgA, "TestFlaky"),
-		testjson.Event{Action: "output", Package: pkgA, Test: "TestFlaky", Output: "--- PASS: TestFlaky (0.00s)\n"},
-		ev("pass", pkgA, "TestFlaky"),
-		ev("run", pkgA, "TestFlaky"),
-		testjson.Event{Action: "output", Package: pkgA, Test: "TestFlaky", Output: "--- FAIL: TestFlaky (0.00s)\n"},
-		ev("fail", pkgA, "TestFlaky"),
+		ev("run", pkgA, "TestFlaky"), ev("pass", pkgA, "TestFlaky"),
+		ev("run", pkgA, "TestFlaky"), ev("fail", pkgA, "TestFlaky"),
+		ev("run", pkgA, "TestFailsLast"), ev("fail", pkgA, "TestFailsLast"),
+		ev("run", pkgA, "TestFailsLast"), ev("pass", pkgA, "TestFailsLast"),
+		ev("run", pkgA, "TestDiesSecond"), ev("fail", pkgA, "TestDiesSecond"),
+		ev("run", pkgA, "TestDiesSecond"),
 		ev("run", pkgA, "TestHang"),
 	)
 	p := r.Package(pkgA)
 	for name, want := range map[string]verdict{
 		"TestPass": passed, "TestFail": failed, "TestSkip": skipped,
 		"TestHang": crashed, "TestNever": notRun, "TestFlaky": flaky,
+		"TestFailsLast": flaky, "TestDiesSecond": crashed,
 	} {
 		if got := verdictOf(p, name); got != want {
 			t.Errorf("%s: got %v, want %v", name, got, want)
@@ -183,5 +184,20 @@ func TestTimedOutSeesTheTimeoutPanic(t *testing.T) {
 	}
 	if timedOut(r.Package(pkgB)) {
 		t.Errorf("package B: got timedOut true, want false")
+	}
+}
+
+func TestPackageProblemsLetsOnlyASupportTestSkip(t *testing.T) {
+	r := stream(t,
+		ev("run", pkgA, "TestA"), ev("pass", pkgA, "TestA"),
+		ev("run", pkgA, "TestOnlyWithUpdate"), ev("skip", pkgA, "TestOnlyWithUpdate"),
+		ev("pass", pkgA, ""),
+	)
+	pm := newPathMapper("/w", nil)
+	if p := packageProblems(r.Package(pkgA), nil, pm); len(p) != 0 {
+		t.Errorf("a support package: got %q, want no problem", p)
+	}
+	if p := packageProblems(r.Package(pkgA), []string{"TestA", "TestOnlyWithUpdate"}, pm); len(p) == 0 {
+		t.Errorf("a lesson: got no problem, want the skipped test named")
 	}
 }

@@ -7,32 +7,76 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/wherewaiting/workshop/checker/internal/grade"
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 )
 
 // mistake is one wrong variant of a lesson's files, kept in
 // solutions/NN-slug/testdata/mistakes/NAME/, that the tests must catch.
 type mistake struct {
-	Lesson   *lesson
-	Name     string
-	Files    []string // .go file names in the mistake folder
-	Summary  string   // the "// Mistake:" sentence
-	CaughtBy []string // the tests that must not pass
+	Lesson  *lesson.Lesson
+	Name    string
+	Files   []string // .go file names in the mistake folder
+	Summary string   // the "// Mistake:" sentence
+	Caught  []catch  // what its "// Caught by:" line promises
+}
+
+// catch is one entry of a "// Caught by:" line: a test and the verdict a
+// learner sees on it with the mistake in place, or a go vet analyzer that
+// reports it.
+//
+//	// Caught by: TestA, TestB (leak), go vet (lostcancel)
+//
+// A test without a kind fails on an assertion ("fail"); the kinds are
+// those of the checker's test verdicts.
+type catch struct {
+	Test    string           // "" for go vet
+	Verdict grade.TestStatus // for a test
+	Vet     string           // the analyzer, for go vet
+}
+
+func (c catch) String() string {
+	switch {
+	case c.Vet != "":
+		return "go vet (" + c.Vet + ")"
+	case c.Verdict == grade.Fail:
+		return c.Test
+	}
+	return fmt.Sprintf("%s (%s)", c.Test, c.Verdict)
+}
+
+// kinds are the verdicts a Caught by line may name after a test.
+var kinds = []grade.TestStatus{grade.Fail, grade.Leak, grade.Race, grade.Hang, grade.Crash}
+
+// tests lists the tests the mistake names.
+func (m *mistake) tests() []string { return m.names(func(c catch) string { return c.Test }) }
+
+// vet lists the analyzers the mistake names.
+func (m *mistake) vet() []string { return m.names(func(c catch) string { return c.Vet }) }
+
+func (m *mistake) names(of func(catch) string) []string {
+	var out []string
+	for _, c := range m.Caught {
+		if n := of(c); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // dir is the mistake's absolute folder.
-func (m *mistake) dir() string { return filepath.Join(m.Lesson.mistakesDir(), m.Name) }
+func (m *mistake) dir() string { return m.Lesson.Abs(m.relDir()) }
 
 // relDir is the mistake's folder relative to the module root.
-func (m *mistake) relDir() string {
-	return filepath.Join(m.Lesson.SolutionDir(), "testdata", "mistakes", m.Name)
-}
+func (m *mistake) relDir() string { return m.Lesson.MistakeDir(m.Name) }
 
 var kebabRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
 // loadMistake reads a mistake folder and checks it against its lesson:
 // a kebab-case name, .go files that each stand in for a lesson file, and a
 // header naming the tests that catch it, all of which exist.
-func loadMistake(l *lesson, name string) (*mistake, []string) {
+func loadMistake(l *lesson.Lesson, name string) (*mistake, []string) {
 	m := &mistake{Lesson: l, Name: name}
 	var p []string
 	if !kebabRE.MatchString(name) {
@@ -69,9 +113,9 @@ func loadMistake(l *lesson, name string) (*mistake, []string) {
 		if m.Summary == "" {
 			m.Summary = summary
 		}
-		for _, t := range caught {
-			if !slices.Contains(m.CaughtBy, t) {
-				m.CaughtBy = append(m.CaughtBy, t)
+		for _, c := range caught {
+			if !slices.Contains(m.Caught, c) {
+				m.Caught = append(m.Caught, c)
 			}
 		}
 	}
@@ -79,9 +123,9 @@ func loadMistake(l *lesson, name string) (*mistake, []string) {
 		return m, append(p, "the folder holds no .go file")
 	}
 	if headers == 0 {
-		p = append(p, "no file starts with the header \"// Mistake: …\" and \"// Caught by: TestA, TestB\"")
+		p = append(p, "no file starts with the header \"// Mistake: …\" and \"// Caught by: TestA, TestB (leak)\"")
 	}
-	for _, t := range m.CaughtBy {
+	for _, t := range m.tests() {
 		if !slices.Contains(l.Tests, t) {
 			p = append(p, fmt.Sprintf("Caught by names %s, which is not a test of %s", t, l.Dir()))
 		}
@@ -92,14 +136,15 @@ func loadMistake(l *lesson, name string) (*mistake, []string) {
 var (
 	mistakeLineRE  = regexp.MustCompile(`^//\s*Mistake:\s*(.*)$`)
 	caughtByLineRE = regexp.MustCompile(`^//\s*Caught by:\s*(.*)$`)
-	testIdentRE    = regexp.MustCompile(`^Test[A-Z0-9_]\w*$`)
+	catchRE        = regexp.MustCompile(`^(Test[A-Z0-9_]\w*)(?:\s+\((\w+)\))?$`)
+	vetRE          = regexp.MustCompile(`^go vet\s+\((\w+)\)$`)
 )
 
 // parseHeader reads the comment lines a Go file starts with (before the
-// package clause) and returns its "// Mistake:" sentence and the tests of
-// its "// Caught by:" line. found is false when the file has neither line:
-// only one file of a mistake needs the header.
-func parseHeader(src string) (summary string, caughtBy []string, found bool, err error) {
+// package clause) and returns its "// Mistake:" sentence and what its
+// "// Caught by:" line promises. found is false when the file has neither
+// line: only one file of a mistake needs the header.
+func parseHeader(src string) (summary string, caught []catch, found bool, err error) {
 	var haveMistake, haveCaught bool
 	for _, line := range strings.Split(src, "\n") {
 		line = strings.TrimSpace(line)
@@ -120,10 +165,11 @@ func parseHeader(src string) (summary string, caughtBy []string, found bool, err
 				if f == "" {
 					continue
 				}
-				if !testIdentRE.MatchString(f) {
-					return summary, caughtBy, true, fmt.Errorf("the Caught by line names %q, which is not a test name; write \"// Caught by: TestA, TestB\"", f)
+				c, err := parseCatch(f)
+				if err != nil {
+					return summary, caught, true, err
 				}
-				caughtBy = append(caughtBy, f)
+				caught = append(caught, c)
 			}
 		}
 	}
@@ -131,15 +177,42 @@ func parseHeader(src string) (summary string, caughtBy []string, found bool, err
 	case !haveMistake && !haveCaught:
 		return "", nil, false, nil
 	case !haveMistake:
-		return "", caughtBy, true, fmt.Errorf("the header has \"// Caught by:\" but no \"// Mistake: <what is wrong and why>\" line")
+		return "", caught, true, fmt.Errorf("the header has \"// Caught by:\" but no \"// Mistake: <what is wrong and why>\" line")
 	case !haveCaught:
-		return summary, nil, true, fmt.Errorf("the header has \"// Mistake:\" but no \"// Caught by: TestA, TestB\" line")
+		return summary, nil, true, fmt.Errorf("the header has \"// Mistake:\" but no \"// Caught by: TestA, TestB (leak)\" line")
 	case summary == "":
-		return summary, caughtBy, true, fmt.Errorf("the \"// Mistake:\" line is empty; say what is wrong and why")
-	case len(caughtBy) == 0:
-		return summary, caughtBy, true, fmt.Errorf("the \"// Caught by:\" line names no test")
+		return summary, caught, true, fmt.Errorf("the \"// Mistake:\" line is empty; say what is wrong and why")
+	case len(caught) == 0:
+		return summary, caught, true, fmt.Errorf("the \"// Caught by:\" line names no test")
 	}
-	return summary, caughtBy, true, nil
+	return summary, caught, true, nil
+}
+
+// parseCatch reads one entry of a Caught by line.
+func parseCatch(s string) (catch, error) {
+	if m := vetRE.FindStringSubmatch(s); m != nil {
+		return catch{Vet: m[1]}, nil
+	}
+	m := catchRE.FindStringSubmatch(s)
+	if m == nil {
+		return catch{}, fmt.Errorf("the Caught by line names %q, which is neither a test nor go vet; write \"// Caught by: TestA, TestB (leak), go vet (lostcancel)\"", s)
+	}
+	c := catch{Test: m[1], Verdict: grade.Fail}
+	if m[2] != "" {
+		c.Verdict = grade.TestStatus(m[2])
+		if !slices.Contains(kinds, c.Verdict) {
+			return catch{}, fmt.Errorf("%s: unknown verdict (%s); write one of %s, or nothing for a failed assertion", m[1], m[2], kindList())
+		}
+	}
+	return c, nil
+}
+
+func kindList() string {
+	var s []string
+	for _, k := range kinds[1:] {
+		s = append(s, "("+string(k)+")")
+	}
+	return strings.Join(s, ", ")
 }
 
 // batchMistakes groups mistakes so one `go test` run can carry many: batch

@@ -4,6 +4,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/wherewaiting/workshop/checker/internal/grade"
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 )
 
 func TestParseHeader(t *testing.T) {
@@ -11,7 +14,7 @@ func TestParseHeader(t *testing.T) {
 		name    string
 		src     string
 		summary string
-		caught  []string
+		caught  []catch
 		found   bool
 		err     string
 	}{
@@ -19,19 +22,30 @@ func TestParseHeader(t *testing.T) {
 			name:    "good",
 			src:     "// Mistake: the result channel is unbuffered, so an abandoned worker blocks forever.\n// Caught by: TestA, TestB\n\npackage x\n",
 			summary: "the result channel is unbuffered, so an abandoned worker blocks forever.",
-			caught:  []string{"TestA", "TestB"}, found: true,
+			caught:  []catch{{Test: "TestA", Verdict: grade.Fail}, {Test: "TestB", Verdict: grade.Fail}}, found: true,
 		},
 		{
 			name:    "among other comments, with a trailing period",
 			src:     "// Copyright note.\n\n// Mistake: forgot ctx.Done().\n// It waits forever.\n// Caught by: TestA.\npackage x\n",
-			summary: "forgot ctx.Done().", caught: []string{"TestA"}, found: true,
+			summary: "forgot ctx.Done().", caught: []catch{{Test: "TestA", Verdict: grade.Fail}}, found: true,
 		},
+		{
+			name:    "kinds and go vet",
+			src:     "// Mistake: leaks.\n// Caught by: TestA (leak), TestB (race), TestC (hang), TestD (crash), TestE (fail), go vet (lostcancel)\npackage x\n",
+			summary: "leaks.",
+			caught: []catch{
+				{Test: "TestA", Verdict: grade.Leak}, {Test: "TestB", Verdict: grade.Race}, {Test: "TestC", Verdict: grade.Hang},
+				{Test: "TestD", Verdict: grade.Crash}, {Test: "TestE", Verdict: grade.Fail}, {Vet: "lostcancel"},
+			},
+			found: true,
+		},
+		{name: "unknown kind", src: "// Mistake: something.\n// Caught by: TestA (slow)\npackage x\n", found: true, err: "unknown verdict (slow)"},
 		{name: "no header", src: "// Package x does things.\npackage x\n"},
 		{name: "after the package clause", src: "package x\n\n// Mistake: late.\n// Caught by: TestA\n"},
 		{name: "no caught by", src: "// Mistake: something.\npackage x\n", found: true, err: "no \"// Caught by"},
 		{name: "no mistake", src: "// Caught by: TestA\npackage x\n", found: true, err: "no \"// Mistake"},
 		{name: "empty caught by", src: "// Mistake: something.\n// Caught by:\npackage x\n", found: true, err: "names no test"},
-		{name: "not a test name", src: "// Mistake: something.\n// Caught by: TestA and TestB\npackage x\n", found: true, err: "not a test name"},
+		{name: "not a test name", src: "// Mistake: something.\n// Caught by: TestA and TestB\npackage x\n", found: true, err: "neither a test nor go vet"},
 		{name: "empty mistake", src: "// Mistake:\n// Caught by: TestA\npackage x\n", found: true, err: "is empty"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -85,8 +99,8 @@ func TestLoadMistakeChecksNameFilesHeaderAndTests(t *testing.T) {
 				if got != "" {
 					t.Errorf("got problems %q, want none", got)
 				}
-				if !slices.Equal(mk.Files, []string{"echo.go", "twice.go"}) || !slices.Equal(mk.CaughtBy, []string{"TestEcho"}) {
-					t.Errorf("got files %q caught by %q, want both files, caught by TestEcho", mk.Files, mk.CaughtBy)
+				if !slices.Equal(mk.Files, []string{"echo.go", "twice.go"}) || !slices.Equal(mk.tests(), []string{"TestEcho"}) {
+					t.Errorf("got files %q caught by %q, want both files, caught by TestEcho", mk.Files, mk.tests())
 				}
 				return
 			}
@@ -98,8 +112,8 @@ func TestLoadMistakeChecksNameFilesHeaderAndTests(t *testing.T) {
 }
 
 func TestBatchMistakesPutsTheKthMistakeOfEachLessonTogether(t *testing.T) {
-	a, b, c := &lesson{}, &lesson{}, &lesson{}
-	mk := func(l *lesson, name string) *mistake { return &mistake{Lesson: l, Name: name} }
+	a, b, c := &lesson.Lesson{}, &lesson.Lesson{}, &lesson.Lesson{}
+	mk := func(l *lesson.Lesson, name string) *mistake { return &mistake{Lesson: l, Name: name} }
 	byLesson := [][]*mistake{
 		{mk(a, "a1"), mk(a, "a2"), mk(a, "a3")},
 		{},
@@ -109,7 +123,7 @@ func TestBatchMistakesPutsTheKthMistakeOfEachLessonTogether(t *testing.T) {
 	var got [][]string
 	for _, batch := range batchMistakes(byLesson) {
 		var names []string
-		seen := map[*lesson]bool{}
+		seen := map[*lesson.Lesson]bool{}
 		for _, m := range batch {
 			if seen[m.Lesson] {
 				t.Errorf("a batch holds two mistakes of one lesson: %s", m.Name)

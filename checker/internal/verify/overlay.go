@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"github.com/wherewaiting/workshop/checker/internal/splice"
 )
 
@@ -25,21 +26,21 @@ type overlay map[string]string
 // spliced in (package splice), written under tmp at the mistake's own
 // relative path, so output that names it reads as the mistake's file.
 // Every key and value is checked to exist, so a typo fails loudly.
-func solutionOverlay(l *lesson, m *mistake, tmp string) (overlay, error) {
+func solutionOverlay(l *lesson.Lesson, m *mistake, tmp string) (overlay, error) {
 	if len(l.StarterFiles) == 0 {
 		return nil, fmt.Errorf("%s has no non-test .go file to replace", l.Dir())
 	}
 	o := overlay{}
 	for _, f := range l.StarterFiles {
-		o[l.abs(l.Dir(), f)] = l.abs(l.SolutionDir(), f)
+		o[l.Abs(l.Dir(), f)] = l.Abs(l.SolutionDir(), f)
 	}
 	if m != nil {
 		for _, f := range m.Files {
-			key := l.abs(l.Dir(), f)
+			key := l.Abs(l.Dir(), f)
 			if _, ok := o[key]; !ok {
-				return nil, fmt.Errorf("mistake file %s has no lesson file of the same name in %s", filepath.Join(m.relDir(), f), l.Dir())
+				return nil, fmt.Errorf("mistake file %s/%s has no lesson file of the same name in %s", m.relDir(), f, l.Dir())
 			}
-			spliced, err := spliceMistake(o[key], filepath.Join(m.dir(), f), filepath.Join(tmp, m.relDir(), f))
+			spliced, err := spliceMistake(o[key], filepath.Join(m.dir(), f), filepath.Join(tmp, filepath.FromSlash(m.relDir()), f))
 			if err != nil {
 				return nil, err
 			}
@@ -112,6 +113,9 @@ func (o overlay) keys() []string {
 func (o overlay) write(dir, name string) (string, error) {
 	data, err := json.MarshalIndent(struct{ Replace overlay }{o}, "", "\t")
 	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
 	path := filepath.Join(dir, name)

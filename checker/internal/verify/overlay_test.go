@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 func TestSolutionOverlayUsesAbsolutePathsOfSolutionFiles(t *testing.T) {
@@ -15,8 +17,8 @@ func TestSolutionOverlayUsesAbsolutePathsOfSolutionFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := overlay{
-		filepath.Join(l.root, "lessons", "01-echo", "echo.go"):  filepath.Join(l.root, "solutions", "01-echo", "echo.go"),
-		filepath.Join(l.root, "lessons", "01-echo", "twice.go"): filepath.Join(l.root, "solutions", "01-echo", "twice.go"),
+		filepath.Join(l.Root, "lessons", "01-echo", "echo.go"):  filepath.Join(l.Root, "solutions", "01-echo", "echo.go"),
+		filepath.Join(l.Root, "lessons", "01-echo", "twice.go"): filepath.Join(l.Root, "solutions", "01-echo", "twice.go"),
 	}
 	if len(o) != len(want) {
 		t.Fatalf("got %v, want %v", o, want)
@@ -45,21 +47,21 @@ func TestSolutionOverlayPutsTheSplicedMistakeInPlace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	spliced := o[l.abs("lessons", "01-echo", "twice.go")]
+	spliced := o[l.Abs("lessons/01-echo/twice.go")]
 	if want := filepath.Join(tmp, "solutions", "01-echo", "testdata", "mistakes", "wrong", "twice.go"); spliced != want {
 		t.Errorf("twice.go: got %q, want the spliced file %q", spliced, want)
 	}
 	if src, err := os.ReadFile(spliced); err != nil || !strings.Contains(string(src), `return "wrong"`) || strings.Contains(string(src), `return "right"`) {
 		t.Errorf("spliced twice.go = %q, %v; want the mistake's Twice in place of the solution's", src, err)
 	}
-	if got, want := o[l.abs("lessons", "01-echo", "echo.go")], l.abs("solutions", "01-echo", "echo.go"); got != want {
+	if got, want := o[l.Abs("lessons/01-echo/echo.go")], l.Abs("solutions/01-echo/echo.go"); got != want {
 		t.Errorf("echo.go: got %q, want the solution's file %q", got, want)
 	}
 }
 
 func TestSolutionOverlayRefusesMissingFiles(t *testing.T) {
 	l := smallLesson(t, nil)
-	if err := os.Remove(l.abs("solutions", "01-echo", "twice.go")); err != nil {
+	if err := os.Remove(l.Abs("solutions/01-echo/twice.go")); err != nil {
 		t.Fatal(err)
 	}
 	_, err := solutionOverlay(l, nil, t.TempDir())
@@ -77,7 +79,7 @@ func TestSolutionOverlayRefusesMissingFiles(t *testing.T) {
 
 func TestOverlayValidateRefusesRelativePaths(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string]string{"a.go": "package a\n"})
+	testkit.Write(t, dir, map[string]string{"a.go": "package a\n"})
 	o := overlay{"lessons/01-echo/echo.go": filepath.Join(dir, "a.go")}
 	if err := o.validate(); err == nil || !strings.Contains(err.Error(), "not absolute") {
 		t.Errorf("got %v, want an error about a relative path", err)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
 )
 
@@ -22,6 +23,18 @@ var requiredHeadings = []string{
 	"## The three questions",
 	"## Further reading",
 }
+
+// readmeCheck, exerciseCheck and todoCheck are the README checks of a lesson.
+func readmeCheck(l *lesson.Lesson) []string {
+	if !l.HasReadme {
+		return []string{"cannot read " + l.Dir() + "/README.md; the exercise checks need it too"}
+	}
+	return readmeProblems(l.Readme, l.Number)
+}
+
+func exerciseCheck(l *lesson.Lesson) []string { return exerciseProblems(l.Readme.Exercises, l.Tests) }
+
+func todoCheck(l *lesson.Lesson) []string { return todoProblems(l.Readme.Exercises, l.TODOs) }
 
 // readmeProblems checks a README against the lesson conventions: the
 // headings in order, a sequence diagram, collapsed hints, sources to read,

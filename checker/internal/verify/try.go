@@ -6,12 +6,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/wherewaiting/workshop/checker/internal/gotest"
-	"github.com/wherewaiting/workshop/checker/internal/repo"
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 )
 
 // Try runs one lesson's tests against its solution, or against one of its
@@ -23,15 +22,13 @@ import (
 //
 // The error is go test's exit status when the tests failed, or why they
 // could not run.
-func Try(ctx context.Context, root string, l repo.Lesson, mistakeName string, flags []string, stdout, stderr io.Writer) error {
-	les := loadLesson(root, l)
+func Try(ctx context.Context, l *lesson.Lesson, mistakeName string, flags []string, stdout, stderr io.Writer) error {
 	var m *mistake
 	if mistakeName != "" {
-		if !slices.Contains(les.MistakeDirs, mistakeName) {
-			return fmt.Errorf("no mistake %q in %s; it has: %s", mistakeName,
-				filepath.Join(l.SolutionDir(), "testdata", "mistakes"), strings.Join(les.MistakeDirs, ", "))
+		if !slices.Contains(l.Mistakes, mistakeName) {
+			return fmt.Errorf("no mistake %q in %s; it has: %s", mistakeName, l.MistakesDir(), strings.Join(l.Mistakes, ", "))
 		}
-		found, problems := loadMistake(les, mistakeName)
+		found, problems := loadMistake(l, mistakeName)
 		if len(problems) > 0 {
 			return fmt.Errorf("mistake %s of %s: %s", mistakeName, l.Name(), strings.Join(problems, "; "))
 		}
@@ -42,7 +39,7 @@ func Try(ctx context.Context, root string, l repo.Lesson, mistakeName string, fl
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	o, err := solutionOverlay(les, m, tmp)
+	o, err := solutionOverlay(l, m, tmp)
 	if err != nil {
 		return err
 	}
@@ -55,15 +52,20 @@ func Try(ctx context.Context, root string, l repo.Lesson, mistakeName string, fl
 	if m != nil {
 		what = "mistake " + m.relDir()
 	}
+	args := []string{"test", "-race", "-overlay", path}
+	if l.Draft {
+		// A draft builds only with its tag; its author works on it here.
+		args = append(args, "-tags="+lesson.DraftTag)
+		what += " (a draft: -tags=" + lesson.DraftTag + ")"
+	}
+	args = append(append(args, flags...), l.Pattern())
 	fmt.Fprintf(stderr, "testing %s with its %s (go test -race -overlay …)\n", l.Dir(), what)
-	args := append([]string{"test", "-race", "-overlay", path}, flags...)
-	args = append(args, "./"+filepath.ToSlash(l.Dir())+"/")
 	goPath, err := gotest.Find()
 	if err != nil {
 		return err
 	}
 	cmd := exec.CommandContext(ctx, goPath, args...)
-	cmd.Dir = root
+	cmd.Dir = l.Root
 	cmd.Env = gotest.Request{}.Env()
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	return cmd.Run()

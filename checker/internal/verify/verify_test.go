@@ -3,13 +3,15 @@ package verify
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/wherewaiting/workshop/checker/internal/ansi"
 	"github.com/wherewaiting/workshop/checker/internal/manifest"
+	"github.com/wherewaiting/workshop/checker/internal/testjson"
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 func TestReporterPrintsOneLinePerCheckAndCounts(t *testing.T) {
@@ -32,7 +34,7 @@ func TestReporterColoursMarksOnlyWhenAsked(t *testing.T) {
 	r.check("a", nil)
 	r.check("b", []string{"why"})
 	got := buf.String()
-	if !strings.Contains(got, green+"✓"+reset+" a\n") || !strings.Contains(got, red+"✗"+reset+" b\n") {
+	if !strings.Contains(got, ansi.Green+"✓"+ansi.Reset+" a\n") || !strings.Contains(got, ansi.Red+"✗"+ansi.Reset+" b\n") {
 		t.Errorf("got %q, want a green ✓ and a red ✗", got)
 	}
 }
@@ -60,6 +62,13 @@ func TestExcerptDropsNoiseAndCounts(t *testing.T) {
 	}
 }
 
+// runOn runs verify on the workshop at root, with the manifest given.
+func runOn(root string, manifest []byte) (out string, passed, failed int) {
+	var buf bytes.Buffer
+	passed, failed = Run(context.Background(), Config{Root: root, Manifest: manifest, Out: &buf})
+	return buf.String(), passed, failed
+}
+
 func TestRunOnAFolderWithoutLessonsSaysSo(t *testing.T) {
 	var buf bytes.Buffer
 	passed, failed := Run(context.Background(), Config{Root: t.TempDir(), Out: &buf})
@@ -77,14 +86,16 @@ func TestRunOnAFolderWithoutLessonsSaysSo(t *testing.T) {
 
 // The fixture under testdata/fixture is a tiny workshop of its own (module
 // github.com/wherewaiting/workshop, standard library only): one lesson with
-// a starter, tests, a solution, three mistakes (one fails, one panics so
-// that its second test needs a re-run, one leaks in a synctest bubble), a
-// README, a deck and a support package.
+// a starter, tests, a solution, four mistakes (one fails, one panics so
+// that its second test needs a re-run, one leaks in a synctest bubble, one
+// only go vet's lostcancel reports), a README, a deck and a support package.
 func fixtureRoot(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("runs go test on the fixture workshop")
 	}
+	// These tests mostly wait for go test processes: they run side by side.
+	t.Parallel()
 	root, err := filepath.Abs(filepath.Join("testdata", "fixture"))
 	if err != nil {
 		t.Fatal(err)
@@ -103,44 +114,43 @@ func manifestOf(t *testing.T, root string) []byte {
 
 func TestRunPassesEveryCheckOnTheFixture(t *testing.T) {
 	root := fixtureRoot(t)
-	var buf bytes.Buffer
-	passed, failed := Run(context.Background(), Config{Root: root, Manifest: manifestOf(t, root), Out: &buf})
-	out := buf.String()
+	out, passed, failed := runOn(root, manifestOf(t, root))
 	if failed != 0 {
 		t.Fatalf("got %d failed checks, want none:\n%s", failed, out)
 	}
-	for _, want := range []string{
+	testkit.Contains(t, out,
 		"PASS support internal/shout: tests pass\n",
 		"PASS 01-echo: every test checks for leaks (goleak) and runs on virtual time (synctest)\n",
 		"PASS 01-echo: starter compiles, its tests fail, nothing hangs\n",
 		"PASS 01-echo: every exercise has a test that fails on the starter\n",
 		"PASS 01-echo: solution passes every test under -race, 3 times, without leaks\n",
 		"PASS 01-echo: mistake empty-echo is caught by TestEchoReturnsItsInput, TestTwiceRepeatsItsInput\n",
-		"PASS 01-echo: mistake leaky-echo is caught by TestEchoReturnsItsInput\n",
-		"PASS 01-echo: mistake panicking-echo is caught by TestEchoReturnsItsInput, TestTwiceRepeatsItsInput\n",
+		"PASS 01-echo: mistake cancel-dropped is caught by go vet (lostcancel)\n",
+		"PASS 01-echo: mistake leaky-echo is caught by TestEchoReturnsItsInput (leak)\n",
+		"PASS 01-echo: mistake panicking-echo is caught by TestEchoReturnsItsInput (crash), TestTwiceRepeatsItsInput (crash)\n",
 		"PASS deck slides/01-echo.slide parses, its files exist, 8–18 slides\n",
 		"PASS checker/manifest.txt is current\n",
 		"PASS every folder in lessons/ and solutions/ is a lesson NN-slug\n",
 		"· building and running 1 starters",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("got\n%s\nwant a line %q", out, want)
-		}
-	}
-	if !strings.HasSuffix(out, "\n17 passed, 0 failed\n") || passed != 17 {
-		t.Errorf("got %d passed and output ending %q, want 17 and the line \"17 passed, 0 failed\"", passed, out[max(0, len(out)-40):])
+	)
+	if !strings.HasSuffix(out, "\n18 passed, 0 failed\n") || passed != 18 {
+		t.Errorf("got %d passed and output ending %q, want 18 and the line \"18 passed, 0 failed\"", passed, out[max(0, len(out)-40):])
 	}
 }
 
 func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
-	root := copyTree(t, fixtureRoot(t))
+	root := testkit.Copy(t, fixtureRoot(t))
 	shipped := manifestOf(t, root)
 	const mistakes = "solutions/01-echo/testdata/mistakes/"
-	writeTree(t, root, map[string]string{
+	testkit.Write(t, root, map[string]string{
 		// A solution that misses an exercise.
 		"solutions/01-echo/echo.go": "// Package echo is wrong.\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string {\n\treturn s\n}\n\n// Twice returns s once.\nfunc Twice(s string) string { return s }\n",
 		// A mistake no test catches.
 		mistakes + "harmless/echo.go": "// Mistake: none really.\n// Caught by: TestEchoReturnsItsInput\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string { return s }\n\n// Twice returns s twice.\nfunc Twice(s string) string { return s + s }\n",
+		// A mistake whose header names the wrong verdict: it leaks.
+		mistakes + "wrong-kind/echo.go": "// Mistake: Echo leaves a goroutine blocked, which the header calls a race.\n// Caught by: TestEchoReturnsItsInput (race)\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string {\n\tnever := make(chan struct{})\n\tgo func() { <-never }()\n\treturn s\n}\n",
+		// A mistake that names an analyzer go vet does not report.
+		mistakes + "vet-silent/echo.go": "// Mistake: Echo returns nothing, which the header says go vet reports.\n// Caught by: go vet (lostcancel)\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string { return \"\" }\n",
 		// A mistake that does not compile.
 		mistakes + "broken-build/echo.go": "// Mistake: does not build.\n// Caught by: TestEchoReturnsItsInput\npackage echo\n\n// Echo returns s.\nfunc Echo(s string) string { return 1 }\n\n// Twice returns s twice.\nfunc Twice(s string) string { return s + s }\n",
 		// An added test file, so the manifest is stale; its test neither
@@ -152,75 +162,78 @@ func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeTree(t, root, map[string]string{"lessons/01-echo/README.md": strings.ReplaceAll(string(data), "<details>", "<p>")})
+	testkit.Write(t, root, map[string]string{"lessons/01-echo/README.md": strings.ReplaceAll(string(data), "<details>", "<p>")})
 
-	var buf bytes.Buffer
-	_, failed := Run(context.Background(), Config{Root: root, Manifest: shipped, Out: &buf})
-	out := buf.String()
-	for _, want := range []string{
+	out, _, failed := runOn(root, shipped)
+	testkit.Contains(t, out,
 		"FAIL 01-echo: README has the required sections\n    no <details> block under ## Hints\n",
 		"FAIL 01-echo: solution passes every test under -race, 3 times, without leaks\n    TestTwiceRepeatsItsInput failed:\n",
-		"FAIL 01-echo: mistake harmless is caught by TestEchoReturnsItsInput\n    TestEchoReturnsItsInput passed with the mistake applied; it does not catch it (" + mistakes + "harmless)\n    the mistake: none really.\n",
-		"FAIL 01-echo: mistake broken-build is caught by TestEchoReturnsItsInput\n    it does not compile or vet, so it proves nothing; a mistake must build:\n    " + mistakes + "broken-build/echo.go:6:",
-		"FAIL 01-echo: every test checks for leaks (goleak) and runs on virtual time (synctest)\n" +
-			"    TestUnchecked (lessons/01-echo/extra_test.go:5): does not start with `defer goleak.VerifyNone(t)`\n" +
+		"FAIL 01-echo: mistake harmless is caught by TestEchoReturnsItsInput\n    TestEchoReturnsItsInput passed with the mistake applied; it does not catch it ("+mistakes+"harmless)\n    the mistake: none really.\n",
+		"FAIL 01-echo: mistake broken-build is caught by TestEchoReturnsItsInput\n    it does not compile, so it proves nothing; a mistake must build:\n    "+mistakes+"broken-build/echo.go:6:",
+		"FAIL 01-echo: mistake wrong-kind is caught by TestEchoReturnsItsInput (race)\n    TestEchoReturnsItsInput: a learner sees \"leak\", the header says \"race\": the test ended while a goroutine it started was still blocked\n",
+		"FAIL 01-echo: mistake vet-silent is caught by go vet (lostcancel)\n    go vet reports no lostcancel finding (it reports nothing)\n",
+		"FAIL 01-echo: every test checks for leaks (goleak) and runs on virtual time (synctest)\n"+
+			"    TestUnchecked (lessons/01-echo/extra_test.go:5): does not start with `defer goleak.VerifyNone(t)`\n"+
 			"    TestUnchecked (lessons/01-echo/extra_test.go:5): does not run its body in `synctest.Test`\n",
 		"FAIL 01-echo: README exercises name every test exactly once\n",
 		"FAIL checker/manifest.txt is current\n    the manifest is stale: run `go run ./checker manifest`",
 		"+ ",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("got\n%s\nwant %q", out, want)
-		}
-	}
-	if failed != 7 {
-		t.Errorf("got %d failed checks, want 7:\n%s", failed, out)
+	)
+	if failed != 9 {
+		t.Errorf("got %d failed checks, want 9:\n%s", failed, out)
 	}
 	if strings.Contains(out, root) {
 		t.Errorf("got the absolute root in the output, want paths relative to it:\n%s", out)
 	}
 }
 
-// copyTree copies a folder into a temporary one, so a test can break it.
-func copyTree(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
+func TestRunChecksADraftOnlyForWhatItCanPromise(t *testing.T) {
+	root := testkit.Copy(t, fixtureRoot(t))
+	shipped := manifestOf(t, root)
+	const tag = "//go:build draft\n\n"
+	testkit.Write(t, root, map[string]string{
+		// A draft: no README, no deck, one mistake; it compiles with its tag.
+		"lessons/02-draft/draft.go":      tag + "// Package draft is half built.\npackage draft\n\n// Half is not done.\nfunc Half() int { return 0 }\n",
+		"lessons/02-draft/draft_test.go": tag + "package draft\n\nimport \"testing\"\n\nfunc TestHalf(t *testing.T) { Half() }\n",
+		"solutions/02-draft/draft.go":    tag + "// Package draft is half built.\npackage draft\n\n// Half is done.\nfunc Half() int { return 1 }\n",
+		// A draft whose test file lacks the tag, and whose solution does not compile.
+		"lessons/03-broken/broken.go":      tag + "package broken\n",
+		"lessons/03-broken/broken_test.go": "package broken\n",
+		"solutions/03-broken/broken.go":    tag + "package broken\n\nfunc F() int { return \"\" }\n",
 	})
-	if err != nil {
-		t.Fatal(err)
+	out, _, failed := runOn(root, shipped)
+	testkit.Contains(t, out,
+		"PASS 02-draft (draft): every .go file carries //go:build draft\n",
+		"PASS 02-draft (draft): compiles with -tags draft, its tests and its solution\n",
+		"FAIL 03-broken (draft): every .go file carries //go:build draft\n    lessons/03-broken/broken_test.go has no //go:build draft line",
+		"FAIL 03-broken (draft): compiles with -tags draft, its tests and its solution\n    solutions/03-broken does not compile or vet:\n",
+		"PASS every folder in lessons/ and solutions/ is a lesson NN-slug\n",
+		"PASS checker/manifest.txt is current\n",
+		"· building and running 1 starters",
+	)
+	if strings.Contains(out, "02-draft: ") {
+		t.Errorf("a draft got the checks of a whole lesson:\n%s", out)
 	}
-	return dst
+	if failed != 2 {
+		t.Errorf("got %d failed checks, want 2:\n%s", failed, out)
+	}
 }
 
 func TestFailedRunPicksOneRunOfARepeatedTest(t *testing.T) {
-	out := []string{
-		"=== RUN   TestX\n", "--- PASS: TestX (0.00s)\n",
-		"=== RUN   TestX\n", "    x_test.go:9: second run failed\n", "--- FAIL: TestX (0.00s)\n",
-		"=== RUN   TestX\n", "    x_test.go:9: third run failed\n", "--- FAIL: TestX (0.00s)\n",
+	out := func(test, line string) testjson.Event {
+		return testjson.Event{Action: "output", Package: pkgA, Test: test, Output: line}
 	}
-	got := strings.Join(failedRun(out, "TestX"), "")
-	if want := "=== RUN   TestX\n    x_test.go:9: second run failed\n--- FAIL: TestX (0.00s)\n"; got != want {
-		t.Errorf("got %q, want %q", got, want)
+	r := stream(t,
+		ev("run", pkgA, "TestX"), out("TestX", "--- PASS: TestX (0.00s)\n"), ev("pass", pkgA, "TestX"),
+		ev("run", pkgA, "TestX"), out("TestX", "    x_test.go:9: second run failed\n"), ev("fail", pkgA, "TestX"),
+		ev("run", pkgA, "TestX"), out("TestX", "    x_test.go:9: third run failed\n"), ev("fail", pkgA, "TestX"),
+		ev("run", pkgA, "TestY"), ev("pass", pkgA, "TestY"),
+		ev("run", pkgA, "TestY"), out("TestY", "panic: boom\n"),
+	)
+	if got := strings.Join(failedRun(r.Package(pkgA).Test("TestX")), ""); got != "    x_test.go:9: second run failed\n" {
+		t.Errorf("got %q, want the second run's output", got)
 	}
-	crash := []string{"=== RUN   TestX\n", "--- PASS: TestX (0.00s)\n", "=== RUN   TestX\n", "panic: boom\n"}
-	if got := strings.Join(failedRun(crash, "TestX"), ""); got != "=== RUN   TestX\npanic: boom\n" {
+	if got := strings.Join(failedRun(r.Package(pkgA).Test("TestY")), ""); got != "panic: boom\n" {
 		t.Errorf("crash: got %q, want the last run", got)
 	}
 }

@@ -1,5 +1,5 @@
 // Mistake: declares the mutex inside Visit, so every call locks a fresh mutex of its own; nobody ever waits for anybody, and the visits still race.
-// Caught by: TestEveryVisitIsCounted, TestTotalCanBeReadWhileVisitorsArrive
+// Caught by: TestEveryVisitIsCounted (race), TestTotalCanBeReadWhileVisitorsArrive (race)
 
 package warmup
 

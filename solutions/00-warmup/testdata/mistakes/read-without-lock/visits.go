@@ -1,5 +1,5 @@
 // Mistake: locks the mutex in Visit but reads n without it in Total ("it is only a read"); a read racing with a write is still a data race.
-// Caught by: TestTotalCanBeReadWhileVisitorsArrive
+// Caught by: TestTotalCanBeReadWhileVisitorsArrive (race)
 
 package warmup
 

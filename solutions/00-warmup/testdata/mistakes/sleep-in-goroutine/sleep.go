@@ -1,5 +1,5 @@
 // Mistake: moves time.Sleep into a goroutine and selects on its done channel; the caller returns on time, but the sleeping goroutine cannot be stopped and waits out the full d for nobody.
-// Caught by: TestSleepStopsTheMomentTheContextIsCancelled, TestSleepGivesUpAtTheDeadline, TestSleepReturnsAtOnceWhenTheContextIsAlreadyDone
+// Caught by: TestSleepStopsTheMomentTheContextIsCancelled (leak), TestSleepGivesUpAtTheDeadline (leak), TestSleepReturnsAtOnceWhenTheContextIsAlreadyDone (leak)
 
 package warmup
 

@@ -1,5 +1,5 @@
 // Mistake: the result channel is unbuffered, so when the caller has already left, the goroutine blocks forever on its send: one leaked goroutine per abandoned query (the test's bubble reports it and the test binary stops).
-// Caught by: TestHandleGivesUpExactlyAtTheDeadline, TestDeadlineErrorNamesTheStep, TestHandleStopsWaitingTheMomentTheClientCancels, TestTheErrorSaysWhoseLimitRanOut, TestCallerIsNotHeldByADatabaseThatIgnoresItsContext, TestQueryTimeoutFreesTheCallerFromAHangingDatabase
+// Caught by: TestHandleGivesUpExactlyAtTheDeadline (leak), TestDeadlineErrorNamesTheStep (leak), TestHandleStopsWaitingTheMomentTheClientCancels (leak), TestTheErrorSaysWhoseLimitRanOut (leak), TestCallerIsNotHeldByADatabaseThatIgnoresItsContext (leak), TestQueryTimeoutFreesTheCallerFromAHangingDatabase (leak)
 
 package deadlines
 

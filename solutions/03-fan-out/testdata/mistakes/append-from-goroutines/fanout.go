@@ -1,5 +1,5 @@
 // Mistake: the answers are appended to one slice from every goroutine without a lock: a data race on the slice (answers can be lost), and the order is the order of arrival, not of the keys.
-// Caught by: TestLookupKeepsAtMostLimitQueriesInFlight, TestLookupReturnsAnswersInKeyOrder
+// Caught by: TestLookupKeepsAtMostLimitQueriesInFlight (race), TestLookupReturnsAnswersInKeyOrder
 
 package fanout
 

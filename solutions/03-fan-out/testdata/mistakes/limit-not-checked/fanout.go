@@ -1,5 +1,5 @@
 // Mistake: the limit goes straight to SetLimit unchecked: a limit of -1 silently means no limit at all, and 0 means no goroutine may ever start, so the first Go waits forever and so does the caller.
-// Caught by: TestLookupRefusesALimitBelowOne
+// Caught by: TestLookupRefusesALimitBelowOne (leak)
 
 package fanout
 

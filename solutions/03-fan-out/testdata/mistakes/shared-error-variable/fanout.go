@@ -1,5 +1,5 @@
 // Mistake: the sequential code is turned into goroutines as it was, so all three closures assign the one err variable declared above them: a data race (each field is written by one goroutine only, but err is written by all three).
-// Caught by: TestHandleWaitsForTheSlowestBackendNotTheSum
+// Caught by: TestHandleWaitsForTheSlowestBackendNotTheSum (race)
 
 package fanout
 

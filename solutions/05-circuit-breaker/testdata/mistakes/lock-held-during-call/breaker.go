@@ -1,5 +1,5 @@
 // Mistake: Call takes the lock at the top and releases it with defer, so the lock is held while op runs: callers take turns at the dependency, and in a synctest bubble the goroutines waiting for the sync.Mutex are not durably blocked, so the clock stops and the test hangs.
-// Caught by: TestCallsRunSideBySideThroughAClosedBreaker
+// Caught by: TestCallsRunSideBySideThroughAClosedBreaker (hang)
 
 package breaker
 

@@ -1,5 +1,5 @@
 // Mistake: The worker starts a goroutine for every job it takes, so that a slow job does not hold up the others: nothing waits in the queue any more, all the work lands on the dependency at once, and Close no longer waits for it.
-// Caught by: TestJobsRunOneAtATimeInSubmissionOrder, TestAFullQueueRefusesAtOnce, TestCloseFinishesTheQueuedJobsThenStopsTheWorker
+// Caught by: TestJobsRunOneAtATimeInSubmissionOrder, TestAFullQueueRefusesAtOnce, TestCloseFinishesTheQueuedJobsThenStopsTheWorker (leak)
 
 package handoff
 

@@ -1,5 +1,5 @@
 // Mistake: Submit counts jobs with a plain s.last++ before it takes the lock ("it is only an int"): callers submitting at once race on the counter and may get the same ID, so one job's status overwrites another's.
-// Caught by: TestEverySubmitGetsItsOwnID
+// Caught by: TestEverySubmitGetsItsOwnID (race)
 
 package handoff
 

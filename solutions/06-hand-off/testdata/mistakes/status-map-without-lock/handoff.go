@@ -1,5 +1,5 @@
 // Mistake: The status map is read and written without the lock ("the worker is the only writer"): Submit and the worker write it while Status reads it, a data race that -race reports and that can crash the program with "concurrent map read and map write".
-// Caught by: TestStatusIsSafeToReadWhileTheWorkerWrites
+// Caught by: TestStatusIsSafeToReadWhileTheWorkerWrites (race)
 
 package handoff
 

@@ -1,5 +1,5 @@
 // Mistake: Close only marks the service closed: the worker is never told that no more jobs will come, so it waits on the queue for ever, a goroutine leaked with every Service, and Close returns before the queued jobs are done.
-// Caught by: TestCloseFinishesTheQueuedJobsThenStopsTheWorker
+// Caught by: TestCloseFinishesTheQueuedJobsThenStopsTheWorker (leak)
 
 package handoff
 

@@ -1,5 +1,5 @@
 // Mistake: Shutdown sets a closed flag and closes the queue at once, and Submit checks the flag before it sends, so a Submit that passed the check (say, waiting for room in a full queue) sends on a closed channel and panics.
-// Caught by: TestASubmitWaitingForRoomIsRefusedWhenShutdownBegins, TestSubmitsRacingShutdownAreEitherAcceptedAndDoneOrRefused
+// Caught by: TestASubmitWaitingForRoomIsRefusedWhenShutdownBegins, TestSubmitsRacingShutdownAreEitherAcceptedAndDoneOrRefused (race)
 
 package pool
 

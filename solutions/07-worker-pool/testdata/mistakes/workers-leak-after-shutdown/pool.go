@@ -1,5 +1,5 @@
 // Mistake: Shutdown waits on a WaitGroup of accepted jobs and never closes the queue, so once the last job is done the workers wait on the queue for ever: goroutines are not garbage collected, and every pool leaks its workers.
-// Caught by: TestShutdownReturnsTheMomentTheLastAcceptedJobIsDone, TestShutdownGivesUpExactlyAtItsDeadline
+// Caught by: TestShutdownReturnsTheMomentTheLastAcceptedJobIsDone (leak), TestShutdownGivesUpExactlyAtItsDeadline (leak)
 
 package pool
 

@@ -1,5 +1,5 @@
 // Mistake: when SubmitWait gives up, it releases the job's cost "to give the room back", but a failed Acquire took nothing: the semaphore panics ("released more than held"), or, when it does not, it hands out room that other jobs hold.
-// Caught by: TestSubmitWaitThatGivesUpLeavesTheRoomAsItWas
+// Caught by: TestSubmitWaitThatGivesUpLeavesTheRoomAsItWas (crash)
 
 package backpressure
 

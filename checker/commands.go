@@ -1,0 +1,320 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/wherewaiting/workshop/checker/internal/gotest"
+	"github.com/wherewaiting/workshop/checker/internal/grading"
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
+	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
+	"github.com/wherewaiting/workshop/checker/internal/manifest"
+	"github.com/wherewaiting/workshop/checker/internal/progress"
+	"github.com/wherewaiting/workshop/checker/internal/report"
+	"github.com/wherewaiting/workshop/checker/internal/verify"
+)
+
+// workshop is the repository the checker runs in and its lessons, drafts
+// included.
+type workshop struct {
+	root    string
+	lessons []*lesson.Lesson
+}
+
+func findWorkshop() (workshop, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return workshop{}, err
+	}
+	root, err := lesson.Root(cwd)
+	if err != nil {
+		return workshop{}, err
+	}
+	lessons, err := lesson.LoadAll(root)
+	if err != nil {
+		if _, statErr := os.Stat(filepath.Join(root, "lessons")); !errors.Is(statErr, os.ErrNotExist) {
+			return workshop{}, err
+		}
+		lessons = nil // no lesson written yet: every lesson is coming soon
+	}
+	return workshop{root: root, lessons: lessons}, nil
+}
+
+// published are the lessons a learner sees: drafts are left out.
+func (ws workshop) published() []*lesson.Lesson {
+	var out []*lesson.Lesson
+	for _, l := range ws.lessons {
+		if !l.Draft {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// ids lists the lessons' IDs.
+func ids(lessons []*lesson.Lesson) []lesson.ID {
+	out := make([]lesson.ID, len(lessons))
+	for i, l := range lessons {
+		out[i] = l.ID
+	}
+	return out
+}
+
+// runGrade is the learner's command: every lesson, or one in detail.
+func runGrade(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flagSet("checker", stderr)
+	jsonOut := fs.Bool("json", false, "print one JSON document instead of text")
+	noColor := fs.Bool("no-color", false, "no colours (also when NO_COLOR is set or the output is not a terminal)")
+	positional, code, done := parse(fs, args)
+	if done {
+		return code
+	}
+	if len(positional) > 1 {
+		return tooMany(fs, "one lesson at a time, got "+strings.Join(positional, " "))
+	}
+	out := newOutput(stdout, stderr, *jsonOut, *noColor)
+	ws, err := findWorkshop()
+	if err != nil {
+		return out.errorf("%v", err)
+	}
+	if len(positional) == 0 {
+		return gradeAll(ctx, out, ws)
+	}
+	return gradeOne(ctx, out, ws, positional[0])
+}
+
+func gradeAll(ctx context.Context, out output, ws workshop) int {
+	lessons := ws.published()
+	res, err := gradeLessons(ctx, out, ws, lessons)
+	if err != nil {
+		return out.errorf("%v", err)
+	}
+	entries := report.Entries(res.Lessons, firstTODOs(lessons))
+	opt := report.Options{Color: out.color, RaceChecked: res.RaceChecked, CdToRoot: cdToRoot(ws.root)}
+	if out.json {
+		if err := report.JSON(out.stdout, entries, opt); err != nil {
+			return out.errorf("%v", err)
+		}
+		return exitOK
+	}
+	report.Summary(out.stdout, entries, opt)
+	return exitOK
+}
+
+func gradeOne(ctx context.Context, out output, ws workshop, arg string) int {
+	lessons := ws.published()
+	id, found, err := lesson.Match(ids(lessons), arg)
+	if err != nil {
+		fmt.Fprintf(out.stderr, "checker: %v\nRun `go run ./checker -h` for help.\n", err)
+		return exitUsage
+	}
+	opt := report.Options{Color: out.color, RaceChecked: true, CdToRoot: cdToRoot(ws.root)}
+	var e report.Entry
+	if !found {
+		e = report.Entry{Number: id.Number, Slug: id.Slug, Title: lesson.PlannedTitle(id.Number)}
+	} else {
+		var l *lesson.Lesson
+		for _, x := range lessons {
+			if x.ID == id {
+				l = x
+			}
+		}
+		res, err := gradeLessons(ctx, out, ws, []*lesson.Lesson{l})
+		if err != nil {
+			return out.errorf("%v", err)
+		}
+		opt.RaceChecked = res.RaceChecked
+		for _, x := range report.Entries(res.Lessons, firstTODOs([]*lesson.Lesson{l})) {
+			if x.Result != nil {
+				e = x
+			}
+		}
+	}
+	if out.json {
+		if err := report.JSON(out.stdout, []report.Entry{e}, opt); err != nil {
+			return out.errorf("%v", err)
+		}
+		return exitOK
+	}
+	report.Detail(out.stdout, e, opt)
+	return exitOK
+}
+
+// gradeLessons grades lessons the learner's way, with a progress line.
+func gradeLessons(ctx context.Context, out output, ws workshop, lessons []*lesson.Lesson) (grading.Result, error) {
+	shipped, err := manifest.Parse(embeddedManifest)
+	if err != nil {
+		return grading.Result{}, fmt.Errorf("the checker's own manifest is broken (%v): run `go run ./checker manifest`", err)
+	}
+	if len(lessons) == 0 {
+		return grading.Result{RaceChecked: true}, nil
+	}
+	current, err := manifest.Compute(ws.root)
+	if err != nil {
+		return grading.Result{}, fmt.Errorf("reading the lessons: %v", err)
+	}
+	goPath, err := gotest.Find()
+	if err != nil {
+		return grading.Result{}, err
+	}
+	runner := gotest.Go{Path: goPath, Dir: ws.root}
+
+	what := fmt.Sprintf("testing %d lessons", len(lessons))
+	if len(lessons) == 1 {
+		what = "testing " + lessons[0].Name()
+	}
+	var progressOut io.Writer = out.stderr
+	if out.json && !out.tty {
+		progressOut = io.Discard // a machine reads stdout; keep its logs quiet
+	}
+	bar := progress.Start(progressOut, out.tty, what, len(lessons))
+	defer bar.Stop()
+	return grading.Run(ctx, lessons, grading.Options{
+		Runner:  runner,
+		Race:    runner.RaceAvailable(ctx),
+		Shipped: shipped,
+		Current: current,
+		OnEvent: bar.Event,
+		Note:    bar.Note,
+	})
+}
+
+// firstTODOs finds the first TODO mark of each lesson, for "start here".
+func firstTODOs(lessons []*lesson.Lesson) map[string]*lessonsrc.TODO {
+	out := map[string]*lessonsrc.TODO{}
+	for _, l := range lessons {
+		if len(l.TODOs) > 0 {
+			out[l.Name()] = &l.TODOs[0]
+		}
+	}
+	return out
+}
+
+func writeManifest(args []string, stdout, stderr io.Writer) int {
+	fs := flagSet("manifest", stderr)
+	positional, code, done := parse(fs, args)
+	if done {
+		return code
+	}
+	if len(positional) > 0 {
+		return tooMany(fs, "manifest takes no argument, got "+strings.Join(positional, " "))
+	}
+	out := newOutput(stdout, stderr, false, true)
+	ws, err := findWorkshop()
+	if err != nil {
+		return out.errorf("%v", err)
+	}
+	m, err := manifest.Compute(ws.root)
+	if err != nil && len(ws.lessons) > 0 {
+		return out.errorf("reading the lessons: %v", err)
+	}
+	// The file on disk, not the embedded copy, holds the history to keep:
+	// the same file unless someone edited it since the checker was built.
+	file := filepath.Join(ws.root, "checker", "manifest.txt")
+	prev := manifest.New()
+	if data, err := os.ReadFile(file); err == nil {
+		if prev, err = manifest.Parse(data); err != nil {
+			return out.errorf("checker/manifest.txt does not parse, and its earlier releases must not be lost: %v", err)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return out.errorf("%v", err)
+	}
+	m = m.Keep(prev)
+	if err := os.WriteFile(file, m.Bytes(), 0o644); err != nil {
+		return out.errorf("%v", err)
+	}
+	earlier := 0
+	for _, sums := range m.Earlier {
+		earlier += len(sums)
+	}
+	fmt.Fprintf(out.stdout, "wrote checker/manifest.txt: %d test files and %d starter files in %d lessons, and %d earlier versions of test files\n", len(m.Tests), len(m.Starters), len(ws.published()), earlier)
+	return exitOK
+}
+
+func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flagSet("verify", stderr)
+	noColor := fs.Bool("no-color", false, "no colours (also when NO_COLOR is set or the output is not a terminal)")
+	count := fs.Int("count", 0, fmt.Sprintf("how many times each solution's tests run (0: %d)", verify.DefaultCount))
+	positional, code, done := parse(fs, args)
+	if done {
+		return code
+	}
+	if len(positional) > 0 {
+		return tooMany(fs, "verify checks the whole workshop and takes no lesson, got "+strings.Join(positional, " "))
+	}
+	out := newOutput(stdout, stderr, false, *noColor)
+	ws, err := findWorkshop()
+	if err != nil {
+		return out.errorf("%v", err)
+	}
+	_, failed := verify.Run(ctx, verify.Config{
+		Root:     ws.root,
+		Manifest: embeddedManifest,
+		Out:      out.stdout,
+		Color:    out.color,
+		Count:    *count,
+	})
+	if failed > 0 {
+		return exitError
+	}
+	return exitOK
+}
+
+// runTry runs `try NN [MISTAKE] [go test flags]`. Drafts count: their
+// author works on them with it.
+func runTry(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	out := output{stdout: stdout, stderr: stderr}
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintln(stderr, "checker: try needs a lesson: go run ./checker try NN [MISTAKE] [go test flags]")
+		return exitUsage
+	}
+	ws, err := findWorkshop()
+	if err != nil {
+		return out.errorf("%v", err)
+	}
+	id, found, err := lesson.Match(ids(ws.lessons), args[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "checker: %v\n", err)
+		return exitUsage
+	}
+	if !found {
+		return out.errorf("lesson %s is not written yet", id.Name())
+	}
+	mistake, flags := "", args[1:]
+	if len(flags) > 0 && !strings.HasPrefix(flags[0], "-") {
+		mistake, flags = flags[0], flags[1:]
+	}
+	err = verify.Try(ctx, lesson.Load(ws.root, id), mistake, flags, stdout, stderr)
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &exit):
+		return exitError // go test said why
+	default:
+		return out.errorf("%v", err)
+	}
+}
+
+// cdToRoot is the way from the current folder to the workshop's root, or
+// "" when the checker already runs there.
+func cdToRoot(root string) string {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	rel, err := filepath.Rel(cwd, root)
+	if err != nil || rel == "." {
+		return ""
+	}
+	if len(rel) > len(root) {
+		return root
+	}
+	return rel
+}

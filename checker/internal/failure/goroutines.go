@@ -1,0 +1,189 @@
+package failure
+
+import (
+	"fmt"
+	"strings"
+)
+
+// firstLearner returns the first frame in the learner's files, or nil.
+func (p stackParser) firstLearner(frames []Frame) *Frame {
+	for _, f := range frames {
+		if p.ctx.IsLearner(f) {
+			return &f
+		}
+	}
+	return nil
+}
+
+// firstTest returns the first frame in the lesson's test files, or nil.
+func (p stackParser) firstTest(frames []Frame) *Frame {
+	for _, f := range frames {
+		if p.ctx.IsLessonTest(f) {
+			return &f
+		}
+	}
+	return nil
+}
+
+// lessonFrames renders the frames that are in the lesson's folder, the
+// ones a learner can act on, as indented lines.
+func (p stackParser) lessonFrames(frames []Frame, max int) []string {
+	var out []string
+	for _, f := range frames {
+		if p.ctx.IsLearner(f) || p.ctx.IsLessonTest(f) {
+			if len(out) == max {
+				out = append(out, "  …")
+				break
+			}
+			out = append(out, fmt.Sprintf("  %s  %s", f.Location(), f.Func))
+		}
+	}
+	return out
+}
+
+// interesting keeps the goroutines that run lesson code (the learner's or
+// the tests'), learner's first; the runtime's and testing's own goroutines
+// are noise.
+func (p stackParser) interesting(gs []Goroutine, bubbleOnly bool) []Goroutine {
+	var learner, tests []Goroutine
+	for _, g := range gs {
+		if bubbleOnly && !g.InBubble() {
+			continue
+		}
+		switch {
+		case p.firstLearner(g.Frames) != nil:
+			learner = append(learner, g)
+		case p.firstTest(g.Frames) != nil:
+			tests = append(tests, g)
+		case g.CreatedBy != nil && (p.ctx.IsLearner(*g.CreatedBy) || p.ctx.IsLessonTest(*g.CreatedBy)):
+			tests = append(tests, g)
+		}
+	}
+	if len(learner) > 0 {
+		// The test's own goroutines (waiting in synctest.Run or
+		// t.Run) only say that the test waits for the learner's code.
+		return learner
+	}
+	return tests
+}
+
+// where picks the frame to name for a goroutine: the learner's, else the
+// test's, else where it was started.
+func (p stackParser) where(g Goroutine) *Frame {
+	if f := p.firstLearner(g.Frames); f != nil {
+		return f
+	}
+	if g.CreatedBy != nil && p.ctx.IsLearner(*g.CreatedBy) {
+		return g.CreatedBy
+	}
+	if f := p.firstTest(g.Frames); f != nil {
+		return f
+	}
+	if len(g.Frames) > 0 {
+		return &g.Frames[0]
+	}
+	return g.CreatedBy
+}
+
+// describe renders a goroutine as a header and its lesson frames.
+func (p stackParser) describe(g Goroutine) []string {
+	out := []string{fmt.Sprintf("goroutine %d, blocked in %s:", g.ID, g.WaitingOn())}
+	frames := p.lessonFrames(g.Frames, 6)
+	if len(frames) == 0 && len(g.Frames) > 0 {
+		frames = []string{fmt.Sprintf("  %s  %s", g.Frames[0].Location(), g.Frames[0].Func)}
+	}
+	out = append(out, frames...)
+	if c := g.CreatedBy; c != nil && (p.ctx.IsLearner(*c) || p.ctx.IsLessonTest(*c)) {
+		out = append(out, fmt.Sprintf("  started at %s  %s", c.Location(), c.Func))
+	}
+	return out
+}
+
+// maxBlocked is how many stuck goroutines a report describes; the rest
+// are only counted, since the first few say what the learner must fix.
+const maxBlocked = 3
+
+// addBlocked adds the stuck goroutines gs to r: the first one ends the
+// headline, and the first maxBlocked are described in the details. It
+// returns the first goroutine, for the caller to pick the lines to point
+// at, or nil when there is none.
+func (p stackParser) addBlocked(r *Report, gs []Goroutine) *Goroutine {
+	if len(gs) == 0 {
+		return nil
+	}
+	r.Headline += ": " + p.blockedSentence(gs[0])
+	for i, g := range gs {
+		if i == maxBlocked {
+			r.Details = append(r.Details, fmt.Sprintf("(and %d more goroutines)", len(gs)-maxBlocked))
+			break
+		}
+		r.Details = append(r.Details, p.describe(g)...)
+	}
+	return &gs[0]
+}
+
+func (p stackParser) blockedSentence(g Goroutine) string {
+	w := p.where(g)
+	if w == nil {
+		return fmt.Sprintf("a goroutine is blocked in %s", g.WaitingOn())
+	}
+	return fmt.Sprintf("%s is blocked in %s at %s", w.Func, g.WaitingOn(), w.Location())
+}
+
+func (p stackParser) timeout(lines []string) Report {
+	r := Report{Kind: Timeout}
+	var after string
+	for i, l := range lines {
+		if rest, ok := strings.CutPrefix(l, timeoutMarker); ok {
+			after = clean(rest)
+			lines = lines[i:]
+			break
+		}
+	}
+	gs := p.interesting(p.goroutines(lines), false)
+	r.Headline = fmt.Sprintf("still waiting after %s (the test should take milliseconds)", after)
+	if g := p.addBlocked(&r, gs); g != nil {
+		r.Where = p.firstLearner(g.Frames)
+		r.TestLine = p.firstTest(g.Frames)
+	}
+	return r
+}
+
+func (p stackParser) bubble(lines []string, kind Kind) Report {
+	r := Report{Kind: kind}
+	gs := p.interesting(p.goroutines(lines), true)
+	if kind == BubbleBlocked {
+		r.Headline = "every goroutine in the test's bubble is blocked, so none can ever wake up"
+	} else {
+		r.Headline = "the test ended while a goroutine it started was still blocked"
+	}
+	if g := p.addBlocked(&r, gs); g != nil {
+		r.Where = p.where(*g)
+		r.TestLine = p.firstTest(g.Frames)
+	}
+	return r
+}
+
+func (p stackParser) leak(lines []string) Report {
+	r := Report{Kind: Leak}
+	start := 0
+	for i, l := range lines {
+		if strings.Contains(l, leakMarker) {
+			start = i
+			if f, ok := testLogLine(l); ok {
+				r.TestLine = p.testFrame(f)
+			}
+			break
+		}
+	}
+	gs := p.goroutines(lines[start:])
+	if in := p.interesting(gs, false); len(in) > 0 {
+		gs = in
+	}
+	r.Headline = "a goroutine was still running when the test ended"
+	r.Details = append(r.Details, fmt.Sprintf("goleak found %d goroutine(s) still running after the test:", len(gs)))
+	if g := p.addBlocked(&r, gs); g != nil {
+		r.Where = p.where(*g)
+	}
+	return r
+}

@@ -1,0 +1,184 @@
+package recorded
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/wherewaiting/workshop/checker/internal/gotest"
+)
+
+// runs are the go test invocations the streams come from, by name: every
+// lesson but 13 at once (so their events interleave as in a learner's
+// run), lesson 13 alone, and single tests as the checker re-runs them
+// after a crash. The 20 s timeout is what lesson 06 waits for.
+var runs = map[string][]string{
+	"all": {"-timeout", "20s",
+		"./lessons/01-pass/", "./lessons/02-fail/", "./lessons/03-nocompile/", "./lessons/04-vet/",
+		"./lessons/05-panic/", "./lessons/06-hang/", "./lessons/07-exit/", "./lessons/08-race/",
+		"./lessons/09-leak/", "./lessons/10-leakmain/", "./lessons/11-bubbleleak/", "./lessons/12-bubbleblocked/"},
+	"exitone":        {"-timeout", "20s", "./lessons/13-exitone/"},
+	"solo-value":     {"-timeout", "20s", "-run", "^TestFetchReturnsTheValue$", "./lessons/10-leakmain/"},
+	"solo-givesup":   {"-timeout", "20s", "-run", "^TestFetchGivesUp$", "./lessons/10-leakmain/"},
+	"solo-neverruns": {"-timeout", "20s", "-run", "^TestNeverRuns$", "./lessons/05-panic/"},
+}
+
+// Streams lists every file of testdata/streams: the run it comes from and
+// the lesson folder kept from it ("" for the whole run).
+var Streams = []struct{ File, Run, Dir string }{
+	{"interleaved", "all", ""},
+	{"pass", "all", "01-pass"},
+	{"fail", "all", "02-fail"},
+	{"compile-error", "all", "03-nocompile"},
+	{"vet-error", "all", "04-vet"},
+	{"panic", "all", "05-panic"},
+	{"hang", "all", "06-hang"},
+	{"exit0", "all", "07-exit"},
+	{"race", "all", "08-race"},
+	{"leak", "all", "09-leak"},
+	{"leak-testmain", "all", "10-leakmain"},
+	{"bubble-leak", "all", "11-bubbleleak"},
+	{"bubble-blocked", "all", "12-bubbleblocked"},
+	{"exit1", "exitone", ""},
+	{"leak-testmain-solo-value", "solo-value", ""},
+	{"leak-testmain-solo-givesup", "solo-givesup", ""},
+	{"panic-solo-neverruns", "solo-neverruns", ""},
+}
+
+// Record runs go test -json -race in the fixture workshop at dir, every
+// run at once, and returns each stream of Streams, normalised, by file
+// name. goroot is the Go installation's root, as stack traces print it.
+func Record(ctx context.Context, goPath, dir, goroot string) (map[string][]byte, error) {
+	var (
+		g   errgroup.Group
+		mu  sync.Mutex
+		raw = map[string][]byte{}
+	)
+	for name, args := range runs {
+		g.Go(func() error {
+			cmd := exec.CommandContext(ctx, goPath, append([]string{"test", "-json", "-race", "-count=1"}, args...)...)
+			cmd.Dir = dir
+			cmd.Env = gotest.Request{}.Env()
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			// go test fails: that is the point of these lessons. A run
+			// that printed no event at all is what went wrong.
+			if err := cmd.Run(); err != nil && stdout.Len() == 0 {
+				return fmt.Errorf("go test %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			raw[name] = stdout.Bytes()
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for _, s := range Streams {
+		data := raw[s.Run]
+		if s.Dir != "" {
+			data = only(data, s.Dir)
+		}
+		files[s.File] = Normalize(data, dir, goroot)
+	}
+	return files, nil
+}
+
+// Normalize rewrites what varies from one run to the next, line by line
+// of a stream: event times go, elapsed times become 0, the fixture's
+// folder becomes Root and goroot /usr/local/go, hexadecimal numbers
+// (addresses, +0x offsets) become 0x0, goroutine IDs are numbered by
+// first appearance within each package, and log timestamps are fixed.
+func Normalize(stream []byte, dir, goroot string) []byte {
+	ids := map[string]map[string]int{} // package → goroutine ID → new ID
+	var out bytes.Buffer
+	for _, line := range strings.SplitAfter(string(stream), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		line = timeRE.ReplaceAllString(line, "")
+		line = elapsedRE.ReplaceAllString(line, `"Elapsed":0`)
+		if dir != "" {
+			line = strings.ReplaceAll(line, dir, Root)
+		}
+		if goroot != "" && goroot != "/usr/local/go" {
+			line = strings.ReplaceAll(line, goroot, "/usr/local/go")
+		}
+		line = hexRE.ReplaceAllString(line, "0x0")
+		line = passTimeRE.ReplaceAllString(line, "${1}(0.00s)")
+		line = pkgTimeRE.ReplaceAllString(line, `${1}\t0.000s\n`)
+		line = logTimeRE.ReplaceAllString(line, "2026/01/02 10:00:00 ")
+		pkg := packageOf(line)
+		if ids[pkg] == nil {
+			ids[pkg] = map[string]int{}
+		}
+		line = goroutineRE.ReplaceAllStringFunc(line, func(s string) string {
+			m := goroutineRE.FindStringSubmatch(s)
+			n, ok := ids[pkg][m[2]]
+			if !ok {
+				n = len(ids[pkg]) + 1
+				ids[pkg][m[2]] = n
+			}
+			return m[1] + strconv.Itoa(n)
+		})
+		out.WriteString(line)
+		if !strings.HasSuffix(line, "\n") {
+			out.WriteByte('\n')
+		}
+	}
+	return out.Bytes()
+}
+
+var (
+	timeRE      = regexp.MustCompile(`"Time":"[^"]*",`)
+	elapsedRE   = regexp.MustCompile(`"Elapsed":[0-9.eE+-]+`)
+	hexRE       = regexp.MustCompile(`0x[0-9a-f]+\??`)
+	passTimeRE  = regexp.MustCompile(`(--- (?:PASS|FAIL|SKIP): \S+ )\(\d+\.\d+s\)`)
+	pkgTimeRE   = regexp.MustCompile(`((?:ok  |FAIL)\\t\S+)\\t\d+\.\d+s\\n`)
+	logTimeRE   = regexp.MustCompile(`\d{4}/\d\d/\d\d \d\d:\d\d:\d\d `)
+	goroutineRE = regexp.MustCompile(`([Gg]oroutine )(\d+)`)
+)
+
+// packageOf is the package a line of a stream is about.
+func packageOf(line string) string {
+	var e struct{ Package, ImportPath string }
+	if json.Unmarshal([]byte(line), &e) != nil {
+		return ""
+	}
+	if e.Package != "" {
+		return e.Package
+	}
+	pkg, _, _ := strings.Cut(e.ImportPath, " ")
+	return pkg
+}
+
+// only keeps the lines of a stream about the package of the lesson folder dir.
+func only(stream []byte, dir string) []byte {
+	var out bytes.Buffer
+	for _, line := range strings.SplitAfter(string(stream), "\n") {
+		if line != "" && packageOf(line) == ImportPath(dir) {
+			out.WriteString(line)
+		}
+	}
+	return out.Bytes()
+}
+
+// Grouped orders a stream's lines by package, keeping their order within
+// each: the events of several packages interleave differently in every
+// run, and nothing else about them does.
+func Grouped(stream []byte) []byte {
+	lines := strings.SplitAfter(string(stream), "\n")
+	sort.SliceStable(lines, func(i, j int) bool { return packageOf(lines[i]) < packageOf(lines[j]) })
+	return []byte(strings.Join(lines, ""))
+}

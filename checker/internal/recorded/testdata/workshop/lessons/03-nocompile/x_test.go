@@ -1,0 +1,5 @@
+package nocompile
+
+import "testing"
+
+func TestF(t *testing.T) { F() }

@@ -1,0 +1,5 @@
+package vet
+
+import "testing"
+
+func TestSay(t *testing.T) { Say("you") }

@@ -1,0 +1,50 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/wherewaiting/workshop/checker/internal/grade"
+	"github.com/wherewaiting/workshop/checker/internal/manifest"
+	"github.com/wherewaiting/workshop/checker/internal/recorded"
+)
+
+// recordedEntries grades every lesson of the recorded run of all lessons,
+// as `go run ./checker` would before it re-runs crashed tests alone.
+func recordedEntries(t *testing.T) []Entry {
+	run := recorded.Stream(t, "interleaved")
+	var results []grade.Lesson
+	for _, dir := range []string{
+		"01-pass", "02-fail", "03-nocompile", "04-vet", "05-panic", "06-hang",
+		"07-exit", "08-race", "09-leak", "10-leakmain", "11-bubbleleak", "12-bubbleblocked",
+	} {
+		l := recorded.Lesson(t, dir)
+		results = append(results, grade.Grade(grade.Input{
+			Lesson:  l,
+			Package: run.Package(l.ImportPath()),
+			Diff:    manifest.Diff{Known: true},
+		}))
+	}
+	return Entries(results, nil)
+}
+
+// The text a learner reads, for every way a lesson can fail: compare with
+// testdata/*.golden, or rewrite them with go test -update.
+func TestSummaryAndDetailOfRecordedLessons(t *testing.T) {
+	entries := recordedEntries(t)
+	opt := Options{RaceChecked: true}
+	var summary bytes.Buffer
+	Summary(&summary, entries, opt)
+	recorded.Golden(t, "summary.golden", summary.Bytes())
+
+	var detail bytes.Buffer
+	for _, e := range entries {
+		if e.Result == nil {
+			continue
+		}
+		fmt.Fprintf(&detail, "━━━ go run ./checker %s\n", e.Number)
+		Detail(&detail, e, opt)
+	}
+	recorded.Golden(t, "detail.golden", detail.Bytes())
+}
