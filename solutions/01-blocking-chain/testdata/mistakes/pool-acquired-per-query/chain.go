@@ -10,6 +10,9 @@ func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	s.enter()
 	defer s.leave() // deferred, so a failed request leaves the gauge too
 
+	if err := ctx.Err(); err != nil {
+		return Page{}, fmt.Errorf("user %s: %w", userID, err)
+	}
 	user, err := s.query(ctx, "user:"+userID)
 	if err != nil {
 		return Page{}, fmt.Errorf("user %s: %w", userID, err)
