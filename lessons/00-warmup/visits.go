@@ -4,9 +4,9 @@ package warmup
 // at once, so Visit and Total may be called concurrently. The zero value is
 // ready to use and counts from 0.
 type Counter struct {
-	// TODO(3): n is read and written by many goroutines with nothing that
-	// makes them take turns: a data race. Guard it with a sync.Mutex (or
-	// make it a sync/atomic integer), in Visit AND in Total.
+	// TODO(3): n is read and written by many goroutines, and nothing orders
+	// their accesses: a data race. Guard it with a sync.Mutex (or make it a
+	// sync/atomic integer), in Visit AND in Total.
 	n int
 }
 

@@ -46,7 +46,8 @@ func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	// TODO(2): count this request in on the way in, and out on every way out.
 
 	// TODO(3): take a connection from the pool before the first query, give it
-	// back after the last one, and stop waiting for one when ctx is done.
+	// back after the last one, and stop waiting for one when ctx is done. A
+	// request whose ctx is already done takes none.
 
 	// TODO(1): this asks for the user only. Then ask for "orders:" + the user
 	// answer, and say which step failed: "user 42: ..." or

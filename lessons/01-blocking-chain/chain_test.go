@@ -304,6 +304,38 @@ func TestACallerQueuedForAConnectionGivesUpWhenItsContextEnds(t *testing.T) {
 	})
 }
 
+func TestACallerWhoseContextHasEndedNeverTakesAConnection(t *testing.T) {
+	// A free connection and a context that has already ended are both ready
+	// at once, and a select picks one of them at random ("a uniform
+	// pseudo-random selection", says the Go spec). Code that goes straight
+	// to the select takes the connection, and queries for nobody, in half
+	// the rounds: 100 independent rounds, each asserting, catch it with
+	// probability 1 − 2^-100.
+	const rounds = 100
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
+		for round := range rounds {
+			tl := timeline.New()
+			database := newDatabase(tl, backend.Latency(time.Second))
+			svc := chain.NewService(db{database}, 3)
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel() // the client gave up before its request got in
+
+			r := handleOne(t, ctx, svc, tl, "42")
+
+			require.ErrorIs(t, r.err, context.Canceled,
+				"round %d of %d: the client had cancelled before Handle began, so Handle should return an error "+
+					"wrapping context.Canceled\n%s", round+1, rounds, tl)
+			require.Zero(t, database.Calls(),
+				"round %d of %d: the client had cancelled before Handle began, yet Handle took a free connection "+
+					"and sent %d queries for nobody. A free connection and a done context are both ready at once, "+
+					"and a select picks one at random: check ctx.Err() before you wait for a connection\n%s",
+				round+1, rounds, database.Calls(), tl)
+		}
+	})
+}
+
 // db adapts the simulated backend to the Database the service asks.
 type db struct{ *backend.Backend }
 

@@ -16,8 +16,8 @@ import (
 var ErrQueryTimeout = errors.New("query timeout")
 
 // Database answers queries; the real one is across a network, so every query
-// waits. A well-behaved Database stops when ctx is done, but the service must
-// not rely on that.
+// waits. A well-behaved Database stops waiting when ctx is done, but this
+// service must not rely on that: some drivers ignore their context.
 type Database interface {
 	Query(ctx context.Context, q string) (string, error)
 }
@@ -36,8 +36,11 @@ type Service struct {
 
 // NewService returns a service that asks db and lets no query wait longer
 // than queryTimeout, nor longer than its caller's deadline, whichever comes
-// first. queryTimeout must be positive.
+// first. queryTimeout must be positive: NewService panics otherwise.
 func NewService(db Database, queryTimeout time.Duration) *Service {
+	// TODO(1): a query timeout that is not positive makes every query fail
+	// at once, as if the database were down. Panic, so that a bad setting
+	// shows when the service starts, not in the first request.
 	return &Service{db: db, queryTimeout: queryTimeout}
 }
 
@@ -76,7 +79,10 @@ func (s *Service) query(ctx context.Context, q string) (string, error) {
 	// as well as errors.Is(err, context.DeadlineExceeded). Give the timeout
 	// a cause (context.WithTimeoutCause), and when the query ends because
 	// its context is done, return ctx.Err() together with context.Cause of
-	// that context.
+	// that context. Decide that from the context, not from the database's
+	// error: a database that keeps the deadline itself fails in its own
+	// words ("i/o timeout") at the same instant, and its timer can beat
+	// ctx's. And send no query once the caller's deadline has come.
 	qctx, cancel := context.WithTimeout(context.Background(), s.queryTimeout)
 	defer cancel()
 

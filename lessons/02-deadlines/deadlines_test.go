@@ -2,7 +2,10 @@ package deadlines_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
+	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -157,6 +160,46 @@ func assertLeft(t *testing.T, tl *timeline.Timeline, got arrival, want time.Dura
 		got.query, got.left, want, why, tl)
 }
 
+// rounds is how many times the tests below play one race. When two things
+// happen at the same virtual instant (the database's answer and the
+// deadline), which of them a select sees first is up to the scheduler, so
+// one round proves little. Each wrong answer these tests look for loses at
+// least 22% of the rounds in every setting measured (1,000 rounds each,
+// with and without -race, GOMAXPROCS 1 to 8; each test gives its figures),
+// so 200 independent rounds, each asserting, catch it with probability
+// above 1 − 0.78^200 > 1 − 2^-70: in practice, every time.
+const rounds = 200
+
+// A socketDriver is a database driver that never watches ctx.Done().
+// Instead it copies ctx's deadline onto its connection, as drivers built on
+// net.Conn do with SetDeadline, and when that deadline passes it fails with
+// the connection's own error, "read tcp: i/o timeout", which does not wrap
+// ctx.Err(). It fails at the very instant the deadline passes: the instant
+// ctx's own timer fires too. (A gRPC client is alike: its DeadlineExceeded
+// status is not context.DeadlineExceeded for errors.Is.)
+type socketDriver struct {
+	tl      *timeline.Timeline
+	latency time.Duration // how long a query takes when no deadline stops it
+}
+
+func (d socketDriver) Query(ctx context.Context, q string) (string, error) {
+	defer d.tl.Begin("database")()
+	work := time.NewTimer(d.latency)
+	defer work.Stop()
+	var passed <-chan time.Time // nil, never ready, when ctx has no deadline
+	if deadline, ok := ctx.Deadline(); ok {
+		socket := time.NewTimer(time.Until(deadline))
+		defer socket.Stop()
+		passed = socket.C
+	}
+	select {
+	case <-work.C:
+		return "Ada", nil
+	case <-passed:
+		return "", &net.OpError{Op: "read", Net: "tcp", Err: os.ErrDeadlineExceeded}
+	}
+}
+
 // Exercise 1: the deadline travels down the chain.
 
 func TestOrdersQueryGetsWhatIsLeftOfTheBudget(t *testing.T) {
@@ -227,6 +270,24 @@ func TestQueryTimeoutBoundsEveryQueryWithoutAClientDeadline(t *testing.T) {
 		assertLeft(t, tl, seen[1], 10*time.Second,
 			"each query gets its own 10s: start the query timeout per query, not once per request")
 	})
+}
+
+func TestNewServiceRefusesAQueryTimeoutThatIsNotPositive(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, queryTimeout := range []time.Duration{0, -time.Second} {
+		t.Run(fmt.Sprintf("query timeout %v", queryTimeout), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
+				db := newDB(timeline.New(), backend.Latency(time.Second))
+
+				assert.Panics(t, func() { deadlines.NewService(db, queryTimeout) },
+					"NewService(db, %v) returned a service; it should panic. With a query timeout that is not "+
+						"positive every query fails at once, as if the database were down: a bad setting is a bug "+
+						"to find when the service starts, not in the first request (lesson 01 panics on a pool of 0 "+
+						"for the same reason)", queryTimeout)
+			})
+		})
+	}
 }
 
 // Exercise 2: give up exactly at the deadline, and say where.
@@ -376,6 +437,127 @@ func TestTheErrorSaysWhoseLimitRanOut(t *testing.T) {
 			})
 		})
 	}
+}
+
+func TestTheErrorSaysWhoseLimitRanOutWhenTheDatabaseTimesOutToo(t *testing.T) {
+	// The database keeps the deadline itself and fails, in its own words, at
+	// the instant the query's context ends: the service then has the
+	// database's error and a done context at the same time. Code that lets
+	// whichever came first decide loses "timeout" and "whose" in 48–52% of
+	// the rounds; code that asks only ctx.Err(), which the database can beat
+	// by an instant, in 24–26% under -race and about 49% without it.
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
+		defer letEverythingFinish()
+		for round := range rounds {
+			// Even rounds: the service's 2s query timeout ends first.
+			// Odd rounds: the client's 1s deadline does.
+			ourLimit := round%2 == 0
+			budget, whose := time.Second, "the client's 1s deadline ran out before the 2s query timeout"
+			if ourLimit {
+				budget, whose = 10*time.Second, "the service's own 2s query timeout ran out while the client still had 8s"
+			}
+			tl := timeline.New()
+			svc := deadlines.NewService(socketDriver{tl: tl, latency: 5 * time.Second}, 2*time.Second)
+			ctx, cancel := context.WithTimeout(t.Context(), budget)
+
+			_, waited, err := visit(t, ctx, tl, svc)
+			cancel()
+			picture := fmt.Sprintf("client's budget %v, query timeout 2s, a database that times out by itself\n"+
+				"error: %v\n%s", budget, err, tl)
+			if round == 0 {
+				timeline.Keep(t, "database-times-out-too", picture)
+			}
+
+			want := min(budget, 2*time.Second)
+			require.Equal(t, want, waited,
+				"round %d of %d: the client waited %v; %s, so Handle should give up at exactly %v\n%s",
+				round+1, rounds, waited, whose, want, picture)
+			require.ErrorIs(t, err, context.DeadlineExceeded,
+				"round %d of %d: %s, and at that same instant the database gave up too, with an error of its own "+
+					"(%q) that does not wrap context.DeadlineExceeded. Both were ready at once, and your code let "+
+					"the database's error through: callers can no longer tell a timeout from any other failure. "+
+					"Decide from the query's context, not from which came first: when the query fails and its "+
+					"context is done, or its deadline has come (ctx.Deadline(); the database's timer can beat "+
+					"ctx's by an instant), return ctx.Err() with its cause\n%s",
+				round+1, rounds, whose, "read tcp: i/o timeout", picture)
+			if ourLimit {
+				require.ErrorIs(t, err, deadlines.ErrQueryTimeout,
+					"round %d of %d: %s, and the database gave up at the same instant in its own words; the error "+
+						"must still say it was our limit (errors.Is(err, ErrQueryTimeout)): take it from "+
+						"context.Cause of the query's context, whichever came first\n%s",
+					round+1, rounds, whose, picture)
+			} else {
+				require.NotErrorIs(t, err, deadlines.ErrQueryTimeout,
+					"round %d of %d: %s: the query timeout did not fire, so the error must not blame it\n%s",
+					round+1, rounds, whose, picture)
+			}
+		}
+	})
+}
+
+func TestADatabaseErrorBeforeTheDeadlineIsNotCalledATimeout(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
+		defer letEverythingFinish()
+		refused := errors.New("connection refused")
+		tl := timeline.New()
+		db := newDB(tl, backend.Latency(time.Second), backend.FailWith(refused))
+		svc := deadlines.NewService(db, 10*time.Second)
+		ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+		defer cancel()
+
+		_, waited, err := visit(t, ctx, tl, svc)
+
+		require.ErrorIs(t, err, refused,
+			"the database refused the user query at 1s, long before any deadline: the caller should get "+
+				"that error, wrapped with %%w\n%s", tl)
+		assert.Equal(t, time.Second, waited,
+			"the client waited %v; the database failed at 1s, so Handle should return at 1s, not wait "+
+				"for a deadline\n%s", waited, tl)
+		assert.NotErrorIs(t, err, context.DeadlineExceeded,
+			"got %q: nobody's deadline had come when the database failed at 1s, so this is no timeout. "+
+				"Treat a failure as the context's only when the context is done or its deadline has come\n%s", err, tl)
+		assert.NotErrorIs(t, err, deadlines.ErrQueryTimeout,
+			"got %q: the 10s query timeout did not fire, so the error must not blame it\n%s", err, tl)
+	})
+}
+
+func TestNoQueryIsSentOnceTheDeadlineHasCome(t *testing.T) {
+	// The user query answers at 1s, the instant the client's deadline
+	// passes. Code that sends the orders query without checking the time
+	// left sends it, for nobody, in 45–53% of the rounds; code that checks
+	// only ctx.Err(), which the answer can beat by an instant, in 22–28%
+	// under -race and about 50% without it.
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
+		defer letEverythingFinish()
+		for round := range rounds {
+			tl := timeline.New()
+			db := newDB(tl, backend.Latency(time.Second))
+			svc := deadlines.NewService(db, 10*time.Second)
+			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+
+			_, waited, err := visit(t, ctx, tl, svc)
+			cancel()
+			synctest.Wait() // a query sent for nobody has reached the database by now
+
+			require.Equal(t, time.Second, waited,
+				"round %d of %d: the client waited %v; its deadline was 1s\n%s", round+1, rounds, waited, tl)
+			require.ErrorIs(t, err, context.DeadlineExceeded,
+				"round %d of %d: the client's 1s ran out, so it should get an error wrapping "+
+					"context.DeadlineExceeded\n%s", round+1, rounds, tl)
+			require.Equal(t, 1, db.Calls(),
+				"round %d of %d: the user query answered at 1s, the very instant the client's deadline came, and "+
+					"then the orders query was sent anyway: %d queries reached the database, want 1. Nobody waits "+
+					"for that answer any more. Before you send a query, check that there is time left: the "+
+					"context is not done, and its deadline (ctx.Deadline()) has not come, since it can come an "+
+					"instant before ctx.Done() is closed\n%s", round+1, rounds, db.Calls(), tl)
+		}
+	})
 }
 
 // Exercise 3: a database that does not listen must not hold the caller.

@@ -1,9 +1,10 @@
 // Package fanout builds one answer from several backends that do not need
 // each other's answers, so it asks them all at once: the caller waits for
 // the slowest, not for the sum. When one of them fails, the others are told
-// to stop, because nobody will read their answers. And when there are many
-// questions for one backend, at most a few are asked at a time, so the
-// backend is not flooded.
+// to stop, because nobody will read their answers. And when one call has
+// many questions for one backend, it asks at most a few at a time, so that
+// the call cannot flood the backend on its own. (Many calls at once need a
+// limit they share as well: one per call adds up.)
 package fanout
 
 import (

@@ -7,11 +7,11 @@ import "sync"
 // ready to use and counts from 0.
 type Counter struct {
 	// mu makes visitors take turns on n: each waits, briefly, for the one
-	// holding it. Readers take turns too: a read that overlaps a write is a
-	// data race, for which the memory model promises only that the read
-	// returns some value written before it or at the same time, an old
-	// total perhaps. With the lock, each Unlock happens before the next
-	// Lock, so Total sees every visit that held the lock before it did.
+	// holding it. Readers take turns too: a read racing a write is a data
+	// race, a bug and not merely a stale number: the program may be stopped
+	// for it, and even for an int the reader is not promised ever to see a
+	// new visit. With the lock, each Unlock happens before the next Lock,
+	// so Total sees every visit that held the lock before it did.
 	mu sync.Mutex
 	n  int
 }

@@ -59,13 +59,20 @@ func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	s.enter()
 	defer s.leave() // deferred, so a failed request leaves the gauge too
 
+	// Checked first: with a connection free, both cases below are ready,
+	// and a select picks one at random. A caller who has gone takes none.
+	if err := ctx.Err(); err != nil {
+		return Page{}, fmt.Errorf("user %s: %w", userID, err)
+	}
 	select {
 	case s.pool <- struct{}{}: // a free connection
 	case <-ctx.Done(): // the caller stopped waiting while queued
 		return Page{}, fmt.Errorf("user %s: waiting for a connection: %w", userID, ctx.Err())
 	}
-	// One connection for both queries: giving it back in between would send
-	// this request to the back of the queue with half its work done.
+	// One connection for both queries, as the exercise asks. Giving it back
+	// in between would interleave requests: with 7 callers and 3
+	// connections the mean wait rises (4s instead of 3.4s) and the first
+	// pages come later, though the last comes sooner (5s instead of 6s).
 	defer func() { <-s.pool }()
 
 	user, err := s.db.Query(ctx, "user:"+userID)

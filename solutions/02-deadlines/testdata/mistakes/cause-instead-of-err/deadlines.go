@@ -1,5 +1,5 @@
 // Mistake: the query returns context.Cause(ctx) alone, so when the query timeout fires the error says "query timeout" but no longer wraps context.DeadlineExceeded, and callers that check for a timeout with errors.Is miss it.
-// Caught by: TestTheErrorSaysWhoseLimitRanOut, TestQueryTimeoutFreesTheCallerFromAHangingDatabase
+// Caught by: TestTheErrorSaysWhoseLimitRanOut, TestTheErrorSaysWhoseLimitRanOutWhenTheDatabaseTimesOutToo, TestQueryTimeoutFreesTheCallerFromAHangingDatabase
 
 package deadlines
 

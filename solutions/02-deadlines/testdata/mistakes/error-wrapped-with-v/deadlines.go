@@ -1,5 +1,5 @@
 // Mistake: the step is added with %v instead of %w, so the message reads well but errors.Is(err, context.DeadlineExceeded) is false and callers cannot tell a timeout from any other failure.
-// Caught by: TestHandleGivesUpExactlyAtTheDeadline, TestDeadlineErrorNamesTheStep, TestHandleStopsWaitingTheMomentTheClientCancels, TestTheErrorSaysWhoseLimitRanOut, TestCallerIsNotHeldByADatabaseThatIgnoresItsContext, TestQueryTimeoutFreesTheCallerFromAHangingDatabase
+// Caught by: TestHandleGivesUpExactlyAtTheDeadline, TestDeadlineErrorNamesTheStep, TestHandleStopsWaitingTheMomentTheClientCancels, TestTheErrorSaysWhoseLimitRanOut, TestTheErrorSaysWhoseLimitRanOutWhenTheDatabaseTimesOutToo, TestADatabaseErrorBeforeTheDeadlineIsNotCalledATimeout, TestNoQueryIsSentOnceTheDeadlineHasCome, TestCallerIsNotHeldByADatabaseThatIgnoresItsContext, TestQueryTimeoutFreesTheCallerFromAHangingDatabase
 
 package deadlines
 
