@@ -93,6 +93,10 @@ var (
 	mistakeLineRE  = regexp.MustCompile(`^//\s*Mistake:\s*(.*)$`)
 	caughtByLineRE = regexp.MustCompile(`^//\s*Caught by:\s*(.*)$`)
 	testIdentRE    = regexp.MustCompile(`^Test[A-Z0-9_]\w*$`)
+	// verdictKindRE is the verdict a test name may carry, "TestA (race)";
+	// none means the test fails on an assertion. It is read and dropped:
+	// the tests named must not pass, whatever the kind.
+	verdictKindRE = regexp.MustCompile(`\s*\((?:fail|leak|race|hang|crash)\)$`)
 )
 
 // parseHeader reads the comment lines a Go file starts with (before the
@@ -117,6 +121,7 @@ func parseHeader(src string) (summary string, caughtBy []string, found bool, err
 			haveCaught = true
 			for _, f := range strings.Split(m[1], ",") {
 				f = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(f), "."))
+				f = verdictKindRE.ReplaceAllString(f, "")
 				if f == "" {
 					continue
 				}
