@@ -443,10 +443,21 @@ func TestAHundredConcurrentDuplicatesRunTheEffectOnce(t *testing.T) {
 
 		// A client retried, a message was redelivered, a user clicked twice:
 		// a hundred callers ask for the same charge at the same instant.
+		// They start together, with no synctest.Wait between them, so that
+		// a look at the key and its reservation in two critical sections
+		// (or a read outside the lock) shows.
+		gate := make(chan struct{})
 		var outs []<-chan outcome
 		for range duplicates {
-			outs = append(outs, goOnce(t.Context(), s, "order-1", charging(charges, "order-1", time.Second), start))
+			out := make(chan outcome, 1)
+			go func() {
+				<-gate
+				result, err := s.Once(t.Context(), "order-1", charging(charges, "order-1", time.Second))
+				out <- outcome{result: result, err: err, at: time.Since(start)}
+			}()
+			outs = append(outs, out)
 		}
+		close(gate)
 		var got []outcome
 		for i, c := range outs {
 			got = append(got, await(t, c, fmt.Sprintf("duplicate %d", i+1)))
@@ -942,28 +953,25 @@ func TestNothingIsLostAtAnyInstant(t *testing.T) {
 func TestManyWorkersShareTheQueueWithoutARace(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		const workers, rounds = 8, 25
+		const workers, rounds, looks = 6, 100, 500
 		q := delivery.NewQueue(delivery.Config{Lease: time.Minute, MaxDeliver: 2})
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		var broken []string
-		// No synctest.Wait between the workers' calls: they really overlap,
-		// so that a read of the queue's state outside its lock, or a look
-		// and a change in two critical sections, shows under -race.
+		// Workers and two onlookers start together and really overlap: no
+		// synctest.Wait between their calls, and the onlookers do nothing
+		// but look, so that a read of the queue's state outside its lock,
+		// or a look and a change in two critical sections, shows under
+		// -race.
+		gate := make(chan struct{})
 		for w := range workers {
 			wg.Go(func() {
+				<-gate
 				for i := range rounds {
 					q.Put(fmt.Sprintf("w%d-%d", w, i))
 					ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 					d, err := q.Receive(ctx)
 					cancel()
-					st := q.Stats()
-					_ = q.DeadLetters()
-					if !balanced(st) {
-						mu.Lock()
-						broken = append(broken, fmt.Sprintf("%+v", placesOf(st)))
-						mu.Unlock()
-					}
 					if err != nil {
 						continue // a message that went to the dead letters used up a receive
 					}
@@ -976,6 +984,25 @@ func TestManyWorkersShareTheQueueWithoutARace(t *testing.T) {
 				}
 			})
 		}
+		wg.Go(func() {
+			<-gate
+			for range looks {
+				if st := q.Stats(); !balanced(st) {
+					mu.Lock()
+					broken = append(broken, fmt.Sprintf("%+v", placesOf(st)))
+					mu.Unlock()
+				}
+				runtime.Gosched() // let the workers in between: a yield, not a synchronisation
+			}
+		})
+		wg.Go(func() {
+			<-gate
+			for range looks {
+				_ = q.DeadLetters()
+				runtime.Gosched()
+			}
+		})
+		close(gate)
 		wg.Wait()
 
 		st := q.Stats()

@@ -251,3 +251,43 @@ func TestForgetStartsAFreshReadAfterAWrite(t *testing.T) {
 		assert.Equal(t, 2, db.Calls(), "two reads: the one before the write, and the one after")
 	})
 }
+
+func TestReadsAndForgetsOverlapWithoutARace(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		const keys, callers = 5, 100
+		start := time.Now()
+		db := backend.New("database", backend.Latency(time.Second))
+		r := delivery.NewReader(loadFrom(db), 5*time.Second)
+
+		// Readers and writers of five keys start together, with no
+		// synctest.Wait between them: whatever the Reader keeps beside
+		// its group must be safe for all of them at once.
+		gate := make(chan struct{})
+		var reads []<-chan read
+		for i := range callers {
+			key := fmt.Sprintf("user:%d", i%keys)
+			out := make(chan read, 1)
+			go func() {
+				<-gate
+				v, err := r.Get(t.Context(), key)
+				out <- read{value: v, err: err, at: time.Since(start)}
+			}()
+			reads = append(reads, out)
+			go func() {
+				<-gate
+				r.Forget(key)
+			}()
+		}
+		close(gate)
+		got := collect(t, reads)
+
+		for i, g := range got {
+			require.NoError(t, g.err, "caller %d", i+1)
+			require.Equal(t, fmt.Sprintf("database: user:%d", i%keys), g.value, "caller %d should get its own key's value", i+1)
+			require.Equal(t, time.Second, g.at, "caller %d: every read takes 1s, from 0s", i+1)
+		}
+		assert.GreaterOrEqual(t, db.Calls(), keys, "each of the %d keys needs one read at least", keys)
+		assert.LessOrEqual(t, db.Calls(), callers, "never more reads than callers")
+	})
+}
