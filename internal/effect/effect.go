@@ -120,8 +120,8 @@ func (s *Store) Log() []Entry {
 
 // Table draws the log, one line an entry, with times measured from origin:
 //
-//	1.5s  charge #1 for order-7
-//	6s    refused: order-7 with token 1 (stale)
+//	6s      charge #1 for order-7 (token 2)
+//	8s      refused: order-7 with token 1 (stale)
 func (s *Store) Table(origin time.Time) string {
 	log := s.Log()
 	if len(log) == 0 {

@@ -2,6 +2,7 @@ package delivery_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -191,9 +192,10 @@ func TestACrashAfterTheEffectMakesItHappenTwice(t *testing.T) {
 		at(r.start, 100*time.Millisecond)
 		r.goWorker("b", plans)
 
-		at(r.start, 10*time.Second)
+		at(r.start, 4*time.Second)
 		picture := r.picture()
 		timeline.Keep(t, "at-least-once", picture)
+		at(r.start, time.Minute)
 
 		require.True(t, a.died, "worker a should have died in its first handling\n%s", picture)
 		assert.Equal(t, 2, r.charges.Count("order-1"),
@@ -290,10 +292,18 @@ func goReceiveVia(r *rig, name string) <-chan received {
 	done := make(chan struct{})
 	r.mu.Lock()
 	r.workers = append(r.workers, &worker{name: name, cancel: cancel, done: done})
+	r.idle[name] = time.Now()
 	r.mu.Unlock()
 	go func() {
 		defer close(done)
 		d, err := r.q.Receive(ctx)
+		r.mu.Lock()
+		if err == nil {
+			r.tl.Add(name+" waits", r.idle[name], time.Now())
+			r.tl.Add(fmt.Sprintf("%s: %s try %d, acks", name, d.Body, d.Attempt), time.Now(), time.Now())
+		}
+		delete(r.idle, name)
+		r.mu.Unlock()
 		out <- received{d: d, err: err, at: since(r.start)}
 		if err == nil {
 			_ = r.q.Ack(d)
@@ -777,26 +787,40 @@ func TestAnOwnerThatWasOnlySlowCannotWriteOverTheOneThatTookOver(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				start := time.Now()
+				tl := timeline.New()
 				charges := effect.New("charge")
 				s := delivery.NewStore(5 * time.Second)
 
-				slow := goOnce(t.Context(), s, "order-1", tc.late(charges), start) // 8s: longer than its 5s hold
+				// 8s of work: longer than its 5s hold.
+				slow := goOnce(t.Context(), s, "order-1", drawnEffect(tl, "  its effect", tc.late(charges)), start)
 				at(start, time.Second)
-				fast := goOnce(t.Context(), s, "order-1", charging(charges, "order-1", time.Second), start)
+				fast := goOnce(t.Context(), s, "order-1", drawnEffect(tl, "  its effect", charging(charges, "order-1", time.Second)), start)
 				f := await(t, fast, "the owner that took over")
 				sl := await(t, slow, "the slow owner")
+				// Each caller's Once, with the effects that ran under it.
+				rows := []timeline.Span{{Who: "slow owner's Once: " + short(sl), Start: start, End: start.Add(sl.at)}}
+				var dup []timeline.Span
+				for _, e := range tl.Spans() {
+					if e.Start.Before(start.Add(time.Second)) {
+						rows = append(rows, e)
+					} else {
+						dup = append(dup, e)
+					}
+				}
+				rows = append(rows, timeline.Span{Who: "duplicate's Once: " + short(f), Start: start.Add(time.Second), End: start.Add(f.at)})
+				picture := timeline.Render(start, time.Now(), append(rows, dup...)) + "the card:\n" + charges.Table(start)
 				at(start, 9*time.Second)
 				later := await(t, goOnce(t.Context(), s, "order-1", charging(charges, "order-1", time.Second), start), "a later call")
-				picture := charges.Table(start)
 				if tc.name == "its charge is refused by the fenced resource" {
 					timeline.Keep(t, "fencing", picture)
 				}
 
-				require.NoError(t, f.err, "the duplicate took over at 5s and charged")
-				assert.Equal(t, 6*time.Second, f.at, "the duplicate takes over when the slow owner's hold ends (5s) and charges by 6s")
+				require.NoError(t, f.err, "the duplicate took over at 5s and charged\n%s", picture)
+				assert.Equal(t, 6*time.Second, f.at,
+					"the duplicate takes over when the slow owner's hold ends (5s) and charges by 6s\n%s", picture)
 				assert.ErrorIs(t, sl.err, delivery.ErrLeaseLost,
 					"the slow owner's hold ended at 5s and its key was taken over; when its effect ended at 8s, its "+
-						"Once should fail with ErrLeaseLost, whatever its effect returned (got %q, %v)", sl.result, sl.err)
+						"Once should fail with ErrLeaseLost, whatever its effect returned (got %q, %v)\n%s", sl.result, sl.err, picture)
 				require.NoError(t, later.err)
 				assert.Equal(t, f.result, later.result,
 					"a call at 9s should get the receipt of the owner that took over: the slow owner, back at 8s, must "+
@@ -807,6 +831,26 @@ func TestAnOwnerThatWasOnlySlowCannotWriteOverTheOneThatTookOver(t *testing.T) {
 			})
 		})
 	}
+}
+
+// drawnEffect wraps e so that each run of it is a span on tl, named with
+// the token it got.
+func drawnEffect(tl *timeline.Timeline, name string, e delivery.Effect) delivery.Effect {
+	return func(ctx context.Context, token delivery.Token) (string, error) {
+		defer tl.Begin(fmt.Sprintf("%s, token %d", name, token))()
+		return e(ctx, token)
+	}
+}
+
+// short says in a few words what a Once returned.
+func short(o outcome) string {
+	switch {
+	case errors.Is(o.err, delivery.ErrLeaseLost):
+		return "ErrLeaseLost"
+	case o.err != nil:
+		return "error"
+	}
+	return fmt.Sprintf("%q", o.result)
 }
 
 // Exercise 5: dead letters. A message that fails every time stops going
@@ -834,11 +878,12 @@ func TestAPoisonMessageGoesToTheDeadLettersAfterMaxDeliverTries(t *testing.T) {
 				at(r.start, deadAt)
 				then := r.q.Stats()
 				r.q.Put("order-2")
-				at(r.start, time.Minute)
+				at(r.start, deadAt+time.Second)
 				picture := r.picture()
 				if maxDeliver == 3 {
 					timeline.Keep(t, "poison", picture)
 				}
+				at(r.start, time.Minute)
 
 				assert.Equal(t, int32(maxDeliver), tries.Load(),
 					"the poison message fails every time: with MaxDeliver %d it should be tried %d times, then set "+

@@ -121,12 +121,14 @@ type rig struct {
 
 	mu      sync.Mutex
 	workers []*worker
+	idle    map[string]time.Time // since when each live, idle worker has waited for a message
 }
 
 // newRig makes a queue with cfg inside the bubble. When the test ends it
 // stops every worker and waits for them.
 func newRig(t *testing.T, cfg delivery.Config) *rig {
-	r := &rig{t: t, start: time.Now(), q: delivery.NewQueue(cfg), charges: effect.New("charge"), tl: timeline.New()}
+	r := &rig{t: t, start: time.Now(), q: delivery.NewQueue(cfg), charges: effect.New("charge"), tl: timeline.New(),
+		idle: map[string]time.Time{}}
 	t.Cleanup(r.stopAll)
 	return r
 }
@@ -153,6 +155,7 @@ func (r *rig) goConsume(name string, h delivery.Handler) *worker {
 	w := &worker{name: name, cancel: cancel, done: make(chan struct{})}
 	r.mu.Lock()
 	r.workers = append(r.workers, w)
+	r.idle[name] = time.Now()
 	r.mu.Unlock()
 	go func() {
 		returned := false
@@ -168,13 +171,26 @@ func (r *rig) goConsume(name string, h delivery.Handler) *worker {
 }
 
 // drawn wraps h so that every handling is a span on the timeline, named
-// after the worker, the message and the attempt, and how it ended.
+// after the worker, the message and the attempt, and how it ended, and so
+// is the worker's wait for a message before it.
 func (r *rig) drawn(name string, h delivery.Handler) delivery.Handler {
 	return func(ctx context.Context, d delivery.Delivery) error {
 		began := time.Now()
+		r.mu.Lock()
+		if since, ok := r.idle[name]; ok && began.After(since) {
+			r.tl.Add(name+" waits", since, began)
+		}
+		delete(r.idle, name)
+		r.mu.Unlock()
 		how := "died"
 		defer func() {
-			r.tl.Add(fmt.Sprintf("%s: %s try %d, %s", name, d.ID, d.Attempt, how), began, time.Now())
+			now := time.Now()
+			r.tl.Add(fmt.Sprintf("%s: %s try %d, %s", name, d.Body, d.Attempt, how), began, now)
+			if how != "died" {
+				r.mu.Lock()
+				r.idle[name] = now
+				r.mu.Unlock()
+			}
 		}()
 		err := h(ctx, d)
 		switch {
@@ -254,8 +270,19 @@ func (r *rig) stopAll() {
 	synctest.Wait()
 }
 
-// picture draws what the workers did, and the charges, up to now.
-func (r *rig) picture() string { return r.tl.String() }
+// picture draws what the workers did, and the charges, up to now, with
+// the workers still waiting for a message.
+func (r *rig) picture() string {
+	spans := r.tl.Spans()
+	r.mu.Lock()
+	var waiting []timeline.Span
+	for name, since := range r.idle {
+		waiting = append(waiting, timeline.Span{Who: name + " waits", Start: since})
+	}
+	r.mu.Unlock()
+	slices.SortFunc(waiting, func(a, b timeline.Span) int { return strings.Compare(a.Who, b.Who) })
+	return timeline.Render(r.tl.Origin(), time.Now(), append(spans, waiting...))
+}
 
 // stats is a Stats with only the places a message can be, for diffs that
 // read well.
