@@ -656,10 +656,10 @@ type crashPoint struct {
 }
 
 var crashPoints = []crashPoint{
-	{"before the reservation", 1, "nothing was done; the redelivery does it"},
-	{"after the reservation, before the charge", 1, "the redelivery takes the reservation over when its hold ends"},
-	{"after the charge, before the receipt is stored", 2, "the window: the store cannot know the charge happened"},
-	{"after the receipt is stored, before the ack", 1, "the redelivery finds the key done and gets the receipt"},
+	{"before reserving", 1, "nothing done: the redelivery does it"},
+	{"reserved, not charged", 1, "taken over when the hold ends"},
+	{"charged, receipt not stored", 2, "the window: nobody knows it charged"},
+	{"receipt stored, not acked", 1, "the redelivery gets the receipt"},
 }
 
 func TestACrashAtEachPointChargesAsOftenAsTheTableSays(t *testing.T) {
@@ -705,7 +705,8 @@ func TestACrashAtEachPointChargesAsOftenAsTheTableSays(t *testing.T) {
 				rows = append(rows, []string{cp.name, fmt.Sprint(r.charges.Count("order-1")), fmt.Sprint(st.Acked), cp.why})
 				mu.Unlock()
 				assert.Equal(t, cp.charges, r.charges.Count("order-1"),
-					"worker a died %s: the card should be charged %d time(s) in the end (%s); it was charged %d times\n%s",
+					"worker a died (%s): the card should be charged %d time(s) in the end (%s); it was charged %d times. "+
+						"The steps: receive, reserve the key, charge, store the receipt, ack\n%s",
 					cp.name, cp.charges, cp.why, r.charges.Count("order-1"), r.picture())
 				assert.Equal(t, stats{Accepted: 1, Acked: 1}, placesOf(st),
 					"worker b handles the redelivery and acks it\n%s", r.picture())

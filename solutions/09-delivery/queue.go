@@ -255,7 +255,8 @@ func (q *Queue) Nack(d Delivery, cause error) error {
 func (q *Queue) held(d Delivery) (*message, error) {
 	m, ok := q.leased[d.ID]
 	if !ok || m.token != d.Token {
-		return nil, fmt.Errorf("%w: delivery %d of %s (token %d) no longer holds it", ErrLeaseLost, d.Attempt, d.ID, d.Token)
+		return nil, fmt.Errorf("%w: delivery %d of %s (token %d) no longer holds it",
+			ErrLeaseLost, d.Attempt, d.ID, d.Token)
 	}
 	return m, nil
 }
@@ -276,7 +277,8 @@ func (q *Queue) settle(now time.Time) {
 	})
 	for _, m := range ended {
 		delete(q.leased, m.id)
-		q.requeue(m, fmt.Errorf("%w: delivery %d of %s was not acked within %v", ErrLeaseExpired, m.deliveries, m.id, q.cfg.Lease))
+		q.requeue(m, fmt.Errorf("%w: delivery %d of %s was not acked within %v",
+			ErrLeaseExpired, m.deliveries, m.id, q.cfg.Lease))
 	}
 }
 
@@ -284,7 +286,8 @@ func (q *Queue) settle(now time.Time) {
 // the dead letters after its last delivery. q.mu must be held.
 func (q *Queue) requeue(m *message, cause error) {
 	if q.cfg.MaxDeliver > 0 && m.deliveries >= q.cfg.MaxDeliver {
-		q.dead = append(q.dead, DeadLetter{ID: m.id, Body: m.body, Deliveries: m.deliveries, Err: cause})
+		q.dead = append(q.dead,
+			DeadLetter{ID: m.id, Body: m.body, Deliveries: m.deliveries, Err: cause})
 		return
 	}
 	q.ready = append(q.ready, m)

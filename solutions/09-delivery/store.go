@@ -74,7 +74,8 @@ func (s *Store) Once(ctx context.Context, key string, effect Effect) (string, er
 			// Free, or its owner's hold has ended: take it, in the same
 			// critical section as the look, or two callers could both.
 			s.tokens++
-			r = &reservation{owner: s.tokens, expires: now.Add(s.hold), settled: make(chan struct{})}
+			r = &reservation{owner: s.tokens, expires: now.Add(s.hold),
+				settled: make(chan struct{})}
 			s.keys[key] = r
 			s.mu.Unlock()
 			return s.run(ctx, key, r.owner, effect)
