@@ -172,6 +172,19 @@ func TestAReceiveThatGivesUpTakesNothing(t *testing.T) {
 	})
 }
 
+func TestALeaseMustBePositive(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		for _, lease := range []time.Duration{0, -time.Second} {
+			assert.Panics(t, func() { delivery.NewQueue(delivery.Config{Lease: lease}) },
+				"a lease of %v would end as it begins: every message would be visible again at the instant it was "+
+					"received, for every worker at once. NewQueue should refuse it (panic)", lease)
+		}
+		assert.NotPanics(t, func() { delivery.NewQueue(delivery.Config{Lease: time.Nanosecond}) },
+			"a lease of 1ns is short, but it is a lease")
+	})
+}
+
 // Exercise 2: the worker's side. Ack after the work, renew while it lasts,
 // give the message back when the work fails or stops.
 
@@ -550,6 +563,18 @@ func TestAFailedEffectGivesTheKeyUpForARetry(t *testing.T) {
 			})
 		})
 	}
+}
+
+func TestAHoldMustBePositive(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		for _, hold := range []time.Duration{0, -time.Second} {
+			assert.Panics(t, func() { delivery.NewStore(hold) },
+				"a hold of %v would end as it begins: every duplicate would take the key over from an owner still "+
+					"at work, and run the effect again. NewStore should refuse it (panic)", hold)
+		}
+		assert.NotPanics(t, func() { delivery.NewStore(time.Nanosecond) }, "a hold of 1ns is short, but it is a hold")
+	})
 }
 
 // paused is an effect whose owner stops at the start and never comes back

@@ -23,6 +23,9 @@ type Reader struct {
 // timeout, which must be positive: it runs for all of its callers, so none
 // of their deadlines can end it.
 func NewReader(load Load, timeout time.Duration) *Reader {
+	if timeout <= 0 {
+		panic("delivery: a Reader's timeout must be positive")
+	}
 	return &Reader{load: load, timeout: timeout}
 }
 

@@ -252,6 +252,19 @@ func TestForgetStartsAFreshReadAfterAWrite(t *testing.T) {
 	})
 }
 
+func TestASharedReadNeedsATimeout(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		db := backend.New("database")
+		for _, timeout := range []time.Duration{0, -time.Second} {
+			assert.Panics(t, func() { delivery.NewReader(loadFrom(db), timeout) },
+				"a shared read with a timeout of %v would give up before it began, for every caller: NewReader "+
+					"should refuse it (panic)", timeout)
+		}
+		assert.NotPanics(t, func() { delivery.NewReader(loadFrom(db), time.Nanosecond) })
+	})
+}
+
 func TestReadsAndForgetsOverlapWithoutARace(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
