@@ -1029,7 +1029,7 @@ func TestManyWorkersShareTheQueueWithoutARace(t *testing.T) {
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		var broken []string
-		// Workers and two onlookers start together and really overlap: no
+		// Workers and three onlookers start together and really overlap: no
 		// synctest.Wait between their calls, and the onlookers do nothing
 		// but look, so that a read of the queue's state outside its lock,
 		// or a look and a change in two critical sections, shows under
@@ -1044,6 +1044,7 @@ func TestManyWorkersShareTheQueueWithoutARace(t *testing.T) {
 					d, err := q.Receive(ctx)
 					cancel()
 					if err != nil {
+						runtime.Gosched()
 						continue // a message that went to the dead letters used up a receive
 					}
 					_ = q.Renew(d)
@@ -1052,20 +1053,23 @@ func TestManyWorkersShareTheQueueWithoutARace(t *testing.T) {
 					} else {
 						_ = q.Nack(d, errFailed)
 					}
+					runtime.Gosched() // let the others in: everyone takes turns, all along
 				}
 			})
 		}
-		wg.Go(func() {
-			<-gate
-			for range looks {
-				if st := q.Stats(); !balanced(st) {
-					mu.Lock()
-					broken = append(broken, fmt.Sprintf("%+v", placesOf(st)))
-					mu.Unlock()
+		for range 2 {
+			wg.Go(func() {
+				<-gate
+				for range looks {
+					if st := q.Stats(); !balanced(st) {
+						mu.Lock()
+						broken = append(broken, fmt.Sprintf("%+v", placesOf(st)))
+						mu.Unlock()
+					}
+					runtime.Gosched() // let the workers in between: a yield, not a synchronisation
 				}
-				runtime.Gosched() // let the workers in between: a yield, not a synchronisation
-			}
-		})
+			})
+		}
 		wg.Go(func() {
 			<-gate
 			for range looks {
