@@ -1,0 +1,322 @@
+package delivery_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/wherewaiting/workshop/internal/effect"
+	"github.com/wherewaiting/workshop/internal/timeline"
+	delivery "github.com/wherewaiting/workshop/lessons/09-delivery"
+)
+
+// patience is how much virtual time a test waits for something before it
+// calls it stuck. It costs nothing: virtual time passes instantly.
+const patience = 10 * time.Minute
+
+// errFailed is what a handler returns when its plan says the job fails.
+var errFailed = errors.New("the payment provider said no")
+
+// at sleeps until d after start, then lets everything due at that instant
+// happen before the test looks.
+func at(start time.Time, d time.Duration) {
+	time.Sleep(time.Until(start.Add(d)))
+	synctest.Wait()
+}
+
+// A received is what one Receive returned, and when.
+type received struct {
+	d   delivery.Delivery
+	err error
+	at  time.Duration // after the test's start
+}
+
+// goReceive calls Receive in a goroutine of its own, as a worker would;
+// the answer arrives on the returned channel.
+func goReceive(ctx context.Context, q *delivery.Queue, start time.Time) <-chan received {
+	out := make(chan received, 1)
+	go func() {
+		d, err := q.Receive(ctx)
+		out <- received{d: d, err: err, at: time.Since(start)}
+	}()
+	return out
+}
+
+// tryGet returns what arrived on c, if anything has.
+func tryGet(c <-chan received) (received, bool) {
+	select {
+	case r := <-c:
+		return r, true
+	default:
+		return received{}, false
+	}
+}
+
+// awaitReceived waits for what arrives on c, for at most patience.
+func awaitReceived(c <-chan received) (received, bool) {
+	select {
+	case r := <-c:
+		return r, true
+	case <-time.After(patience):
+		return received{}, false
+	}
+}
+
+// mustReceive calls Receive and insists that it answers at once.
+func mustReceive(t *testing.T, q *delivery.Queue, start time.Time) delivery.Delivery {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	c := goReceive(ctx, q, start)
+	synctest.Wait()
+	r, ok := tryGet(c)
+	if !ok {
+		cancel()
+		<-c
+		t.Fatalf("at %v Receive waited, although a message was visible: it should lease it at once", time.Since(start))
+	}
+	if r.err != nil {
+		t.Fatalf("at %v Receive: %v; a message was visible", time.Since(start), r.err)
+	}
+	return r.d
+}
+
+// since is how long after start the clock reads now.
+func since(start time.Time) time.Duration { return time.Since(start) }
+
+// plan says what a worker does with one delivery: work for a while, maybe
+// charge the card for the message, then end one way or another.
+type plan struct {
+	work   time.Duration // before the charge (or before the end, with no charge)
+	charge bool          // apply the effect for the message's body
+	end    ending
+}
+
+// ending is how a worker's handling of a delivery ends.
+type ending int
+
+const (
+	succeed ending = iota // the handler returns nil
+	fail                  // the handler returns errFailed
+	die                   // the worker's goroutine ends there (runtime.Goexit): no ack, no nack, nothing
+	hold                  // the handler waits until its context is done, and returns ctx.Err()
+)
+
+// A rig is a queue worked by Consume workers, whose handlers follow a plan
+// and charge a card (an effect.Store) when the plan says so. It records
+// every handling on a timeline.
+type rig struct {
+	t       *testing.T
+	start   time.Time
+	q       *delivery.Queue
+	charges *effect.Store
+	tl      *timeline.Timeline
+
+	mu      sync.Mutex
+	workers []*worker
+	idle    map[string]time.Time // since when each live, idle worker has waited for a message
+}
+
+// newRig makes a queue with cfg inside the bubble. When the test ends it
+// stops every worker and waits for them.
+func newRig(t *testing.T, cfg delivery.Config) *rig {
+	r := &rig{t: t, start: time.Now(), q: delivery.NewQueue(cfg), charges: effect.New("charge"), tl: timeline.New(),
+		idle: map[string]time.Time{}}
+	t.Cleanup(r.stopAll)
+	return r
+}
+
+// A worker is one goroutine running Consume.
+type worker struct {
+	name   string
+	cancel context.CancelFunc
+	done   chan struct{} // closed when the goroutine has ended
+	err    error         // what Consume returned; read it after done
+	died   bool          // the goroutine ended inside a handler, not by returning from Consume
+	ended  time.Duration // when the goroutine ended, after the start
+}
+
+// goWorker starts a worker called name whose handler follows plans.
+func (r *rig) goWorker(name string, plans func(d delivery.Delivery) plan) *worker {
+	return r.goConsume(name, r.planned(name, plans))
+}
+
+// goConsume starts a worker called name that runs Consume with h, drawn on
+// the timeline.
+func (r *rig) goConsume(name string, h delivery.Handler) *worker {
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &worker{name: name, cancel: cancel, done: make(chan struct{})}
+	r.mu.Lock()
+	r.workers = append(r.workers, w)
+	r.idle[name] = time.Now()
+	r.mu.Unlock()
+	go func() {
+		returned := false
+		defer func() {
+			w.died = !returned
+			w.ended = since(r.start)
+			close(w.done)
+		}()
+		w.err = delivery.Consume(ctx, r.q, r.drawn(name, h))
+		returned = true
+	}()
+	return w
+}
+
+// drawn wraps h so that every handling is a span on the timeline, named
+// after the worker, the message and the attempt, and how it ended, and so
+// is the worker's wait for a message before it.
+func (r *rig) drawn(name string, h delivery.Handler) delivery.Handler {
+	return func(ctx context.Context, d delivery.Delivery) error {
+		began := time.Now()
+		r.mu.Lock()
+		if since, ok := r.idle[name]; ok && began.After(since) {
+			r.tl.Add(name+" waits", since, began)
+		}
+		delete(r.idle, name)
+		r.mu.Unlock()
+		how := "died"
+		defer func() {
+			now := time.Now()
+			r.tl.Add(fmt.Sprintf("%s: %s try %d, %s", name, d.Body, d.Attempt, how), began, now)
+			if how != "died" {
+				r.mu.Lock()
+				r.idle[name] = now
+				r.mu.Unlock()
+			}
+		}()
+		err := h(ctx, d)
+		switch {
+		case err == nil:
+			how = "done"
+		case ctx.Err() != nil:
+			how = "stopped"
+		default:
+			how = "failed"
+		}
+		return err
+	}
+}
+
+// planned is a handler that follows plans.
+func (r *rig) planned(name string, plans func(d delivery.Delivery) plan) delivery.Handler {
+	return func(ctx context.Context, d delivery.Delivery) error {
+		p := plans(d)
+		if err := sleep(ctx, p.work); err != nil {
+			return err
+		}
+		if p.charge {
+			r.charge(d.Body)
+		}
+		switch p.end {
+		case fail:
+			return fmt.Errorf("%s, try %d: %w", d.Body, d.Attempt, errFailed)
+		case die:
+			runtime.Goexit()
+		case hold:
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		return nil
+	}
+}
+
+// charge makes the effect happen for key and draws it on the timeline.
+func (r *rig) charge(key string) string {
+	receipt := r.charges.Apply(key)
+	now := time.Now()
+	r.tl.Add("  "+receipt, now, now)
+	return receipt
+}
+
+// sleep waits d, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// stopAll stops every worker still running and waits for it, for at most
+// patience.
+func (r *rig) stopAll() {
+	r.mu.Lock()
+	workers := slices.Clone(r.workers)
+	r.mu.Unlock()
+	for _, w := range workers {
+		w.cancel()
+	}
+	giveUp := time.After(patience)
+	for _, w := range workers {
+		select {
+		case <-w.done:
+		case <-giveUp:
+			r.t.Errorf("worker %s was still running %v after its context was cancelled: Consume should return "+
+				"ctx.Err() once ctx is done\n%s", w.name, patience, r.tl)
+			return
+		}
+	}
+	synctest.Wait()
+}
+
+// picture draws what the workers did, and the charges, up to now, with
+// the workers still waiting for a message.
+func (r *rig) picture() string {
+	spans := r.tl.Spans()
+	r.mu.Lock()
+	var waiting []timeline.Span
+	for name, since := range r.idle {
+		waiting = append(waiting, timeline.Span{Who: name + " waits", Start: since})
+	}
+	r.mu.Unlock()
+	slices.SortFunc(waiting, func(a, b timeline.Span) int { return strings.Compare(a.Who, b.Who) })
+	return timeline.Render(r.tl.Origin(), time.Now(), append(spans, waiting...))
+}
+
+// stats is a Stats with only the places a message can be, for diffs that
+// read well.
+type stats struct {
+	Accepted, Queued, Leased, Acked, DeadLettered int
+}
+
+func placesOf(s delivery.Stats) stats {
+	return stats{Accepted: s.Accepted, Queued: s.Queued, Leased: s.Leased, Acked: s.Acked, DeadLettered: s.DeadLettered}
+}
+
+// balanced reports whether every message Put is in exactly one place.
+func balanced(s delivery.Stats) bool {
+	return s.Accepted == s.Queued+s.Leased+s.Acked+s.DeadLettered
+}
+
+// table draws rows of cells as aligned columns.
+func table(rows [][]string) string {
+	widths := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, c := range row {
+			widths[i] = max(widths[i], len([]rune(c)))
+		}
+	}
+	var b strings.Builder
+	for _, row := range rows {
+		for i, c := range row {
+			if i == len(row)-1 {
+				b.WriteString(c)
+				break
+			}
+			b.WriteString(c + strings.Repeat(" ", widths[i]-len([]rune(c))+2))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}

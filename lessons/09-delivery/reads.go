@@ -1,0 +1,50 @@
+package delivery
+
+import (
+	"context"
+	"time"
+)
+
+// A Load reads one key from a slow dependency.
+type Load func(ctx context.Context, key string) (string, error)
+
+// A Reader coalesces duplicate reads: while a read of a key is in flight,
+// callers asking for the same key wait for it and share its answer, value
+// or error, instead of calling the dependency again. It is not a cache:
+// once the read ends, the next caller starts a new one. It is safe for
+// concurrent use.
+type Reader struct {
+	load    Load
+	timeout time.Duration
+	// TODO(6): a singleflight.Group (golang.org/x/sync/singleflight).
+}
+
+// NewReader returns a reader that loads with load. Every shared read gets
+// timeout, which must be positive: it runs for all of its callers, so none
+// of their deadlines can end it.
+func NewReader(load Load, timeout time.Duration) *Reader {
+	if timeout <= 0 {
+		panic("delivery: a Reader's timeout must be positive")
+	}
+	return &Reader{load: load, timeout: timeout}
+}
+
+// Get returns the value of key: from a read already in flight, or from a
+// new one that later callers can join. Get waits no longer than ctx: then
+// it returns ctx.Err(), and the read goes on for the others.
+func (r *Reader) Get(ctx context.Context, key string) (string, error) {
+	// TODO(6): as shipped, every caller reads for itself: a thousand
+	// callers of one cold key are a thousand calls. Share one read per
+	// key with the group's DoChan, and wait for its answer in a select
+	// with ctx.Done(). The shared read must not run on this caller's ctx
+	// alone (if this caller gives up, everyone who joined would fail with
+	// it): give it context.WithoutCancel(ctx) with r.timeout of its own.
+	return r.load(ctx, key)
+}
+
+// Forget makes the next Get of key start a new read, even while one is in
+// flight: call it after a write, when the read in flight may return what
+// was there before.
+func (r *Reader) Forget(key string) {
+	// TODO(6): tell the group to forget key.
+}
