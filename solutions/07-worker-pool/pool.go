@@ -305,18 +305,19 @@ func (p *Pool) Shutdown(ctx context.Context) (Report, error) {
 
 	select {
 	case <-p.drained:
+		p.cancel() // nothing runs any more; release the context
+		return p.report(), nil
 	case <-ctx.Done():
-		p.giveUp()
 	}
-	p.cancel() // nothing we wait for runs any more; release the context
+	p.giveUp()
 	r := p.report()
 	// The error says that something was left, not which case the select
 	// took: when both are ready it picks one at random, and the workers of
 	// an idle pool return only just after the queue is closed.
-	if len(r.Unfinished) > 0 {
-		return r, ctx.Err()
+	if len(r.Unfinished) == 0 {
+		return r, nil
 	}
-	return r, nil
+	return r, ctx.Err()
 }
 
 // giveUp is Shutdown's way out once its ctx has ended: from now on no
