@@ -111,7 +111,9 @@ type Config struct {
 	Grace time.Duration
 	// Retention is how long a finished job's status is kept, from the
 	// moment it finished (done, failed or unfinished); then Status answers
-	// ErrUnknownJob. 0 means DefaultRetention.
+	// ErrUnknownJob. It bounds a status's age, not how many are held
+	// (about the rate of jobs times the retention). 0 means
+	// DefaultRetention.
 	Retention time.Duration
 }
 
