@@ -436,7 +436,8 @@ func TestShutdownWaitsForCancelledWorkNoLongerThanTheGrace(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		// job 1's database call takes 10s and never looks at its context.
-		r := newRig(t, pool.Config{Workers: 1, QueueSize: 10, Grace: time.Second}, backend.Latency(10*time.Second))
+		// The Config sets no Grace: the default, 1s.
+		r := newRig(t, pool.Config{Workers: 1, QueueSize: 10}, backend.Latency(10*time.Second))
 		defer r.finish()
 		ids := r.submitAll([]string{"job 1 ignores its context", "job 2"})
 		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
@@ -446,8 +447,9 @@ func TestShutdownWaitsForCancelledWorkNoLongerThanTheGrace(t *testing.T) {
 
 		assert.Equal(t, 4*time.Second, got.waited,
 			"Shutdown returned after %v. Its context ended at 3s; it cancelled job 1, whose Work goes on regardless "+
-				"until 10s. The grace (1s) bounds the wait for it: Shutdown should return at exactly 3s + 1s = 4s, "+
-				"not sooner (the cancelled jobs get their grace) and not later (the process has to stop in time)\n%s",
+				"until 10s. The grace bounds the wait for it (the Config sets none: DefaultGrace, 1s): Shutdown should "+
+				"return at exactly 3s + 1s = 4s, not sooner (the cancelled jobs get their grace) and not later (the "+
+				"process has to stop in time)\n%s",
 			got.waited, r.picture())
 		require.ErrorIs(t, got.err, context.DeadlineExceeded, "jobs were left unfinished\n%s", r.picture())
 		assert.Equal(t, ids, got.report.Unfinished,

@@ -571,41 +571,47 @@ func TestShutdownWithNothingLeftReturnsNilEvenIfItsContextHasEnded(t *testing.T)
 func TestShutdownGivesCancelledWorkAGraceAndReportsHowItEnded(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		// Two workers, jobs of 10s. Cancelled, commit-a takes 200ms to
-		// commit its write and returns its result; deaf-b never looks at
-		// its context. c waits in the queue.
-		r := newRig(t, backpressure.Config{Workers: 2, QueueSize: 5, ServiceTime: 10 * time.Second, Grace: time.Second},
+		// Three workers, jobs of 10s. Cancelled, deaf-a goes on (it never
+		// looks at its context); commit-b takes 200ms to commit its write
+		// and returns its result; c stops at once. d waits in the queue.
+		// The Config sets no Grace: the default, 1s.
+		r := newRig(t, backpressure.Config{Workers: 3, QueueSize: 5, ServiceTime: 10 * time.Second},
 			each(10*time.Second))
-		ids := []backpressure.JobID{r.mustOffer(job("commit-a")), r.mustOffer(job("deaf-b")), r.mustOffer(job("c"))}
+		var ids []backpressure.JobID
+		for _, name := range []string{"deaf-a", "commit-b", "c", "d"} {
+			ids = append(ids, r.mustOffer(job(name)))
+		}
 		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 		defer cancel()
 
 		got := r.awaitShutdown(t, r.goShutdown(ctx))
-		committed := r.endedAt("commit-a")
-		picture := fmt.Sprintf("Shutdown(ctx with 3s, Grace 1s) returned after %v.\ndone: %d, unfinished: %v\n%s",
+		committed := r.endedAt("commit-b")
+		picture := fmt.Sprintf("Shutdown(ctx with 3s, default Grace 1s) returned after %v.\ndone: %d, unfinished: %v\n%s",
 			got.waited, got.report.Stats.Done, got.report.Unfinished, r)
 		timeline.Keep(t, "shutdown-grace", picture)
 
 		assert.Equal(t, 4*time.Second, got.waited,
 			"Shutdown returned after %v. Its context ended at 3s: it should cancel the running jobs and wait for "+
-				"their Work to return, but no longer than the 1s grace. deaf-b ignores the cancel and runs until "+
-				"10s, so Shutdown should return at exactly 3s + 1s = 4s\n%s", got.waited, picture)
+				"their Work to return, but no longer than the grace (the Config sets none: DefaultGrace, 1s). deaf-a "+
+				"ignores the cancel and runs until 10s, so Shutdown should return at exactly 3s + 1s = 4s\n%s",
+			got.waited, picture)
 		require.ErrorIs(t, got.err, context.DeadlineExceeded, "jobs were left unfinished\n%s", picture)
 		assert.Equal(t, 3*time.Second+commitTime, committed,
-			"commit-a's work should be cancelled at 3s and return its result 200ms later\n%s", picture)
+			"commit-b's work should be cancelled at 3s and return its result 200ms later\n%s", picture)
 		assert.Equal(t, 1, got.report.Stats.Done,
-			"commit-a returned its result within the grace, at 3.2s: the report should count it done, not "+
+			"commit-b returned its result within the grace, at 3.2s: the report should count it done, not "+
 				"unfinished: its write happened\n%s", picture)
-		assert.Equal(t, ids[1:], got.report.Unfinished,
-			"deaf-b did not return within the grace and c never started: both are unfinished, in the order they "+
-				"were accepted\n%s", picture)
+		assert.Equal(t, []backpressure.JobID{ids[0], ids[2], ids[3]}, got.report.Unfinished,
+			"deaf-a did not return within the grace, c stopped at the cancel (at 3s, before the others were "+
+				"marked), and d never started: all three are unfinished, named in the order they were accepted, "+
+				"not in the order they ended\n%s", picture)
 		letEverythingFinish()
-		assert.Equal(t, []string{"done", "unfinished", "unfinished"}, r.states(ids),
-			"after everything settled, each job's Status agrees with the report: deaf-b's Work returned at 10s, "+
+		assert.Equal(t, []string{"unfinished", "done", "unfinished", "unfinished"}, r.states(ids),
+			"after everything settled, each job's Status agrees with the report: deaf-a's Work returned at 10s, "+
 				"after the report was given, and stays unfinished\n%s", picture)
-		assert.Equal(t, []string{"commit-a", "deaf-b"}, r.ran(), "c must never start after Shutdown gave up\n%s", picture)
+		assert.Equal(t, []string{"deaf-a", "commit-b", "c"}, r.ran(), "d must never start after Shutdown gave up\n%s", picture)
 		if !t.Failed() {
-			t.Logf("cancelled at 3s, commit-a committed within the grace; deaf-b outlived it:\n%s", picture)
+			t.Logf("cancelled at 3s, commit-b committed within the grace; deaf-a outlived it:\n%s", picture)
 		}
 	})
 }

@@ -402,7 +402,10 @@ func (p *Pool) forget(now time.Time) {
 func (p *Pool) worker(ctx context.Context) {
 	for j := range p.queue {
 		if !p.start(j) {
-			continue // Shutdown has given up: nothing starts any more
+			// Shutdown has given up: nothing starts any more. (A break
+			// would do the same: once start says no, it says no to every
+			// later job, and Shutdown marks them all Unfinished.)
+			continue
 		}
 		// Two deadlines bound the work: the job's own timeout, from now,
 		// and Shutdown's, through ctx.
