@@ -16,7 +16,12 @@ import (
 	"time"
 )
 
-// Work is the slow part: what used to run while the caller waited.
+// Work is the slow part: what used to run while the caller waited. It must
+// return soon after ctx is done (its Timeout has passed): that is the only
+// way the service can stop it. A goroutine cannot be stopped from outside,
+// so a Work that ignores ctx (a call with no deadline of its own, a loop
+// that never looks) holds the one worker, and every job queued behind it,
+// until it returns on its own.
 type Work func(ctx context.Context, input string) (string, error)
 
 // A JobID names one submitted job. It is what the caller takes away from
@@ -66,8 +71,9 @@ var ErrUnknownJob = errors.New("unknown job")
 
 // ErrQueueFull is returned (wrapped) by Submit, at once, when the queue has
 // no room left: the service refuses the job rather than make its caller wait.
-// Over HTTP it is 503 Service Unavailable (the service is full, whoever
-// asks), not 429, which is for one client over its own quota.
+// Over HTTP this service answers 503 Service Unavailable: it cannot take the
+// work now, whoever asks. (429 Too Many Requests says the client sent too
+// many; lesson 08 weighs the two.)
 var ErrQueueFull = errors.New("queue is full")
 
 // ErrClosed is returned by Submit after Close.
@@ -79,12 +85,15 @@ type Config struct {
 	// doing is not in the queue).
 	QueueSize int
 	// Timeout bounds each job's work, from the moment the worker starts
-	// it: a dependency that hangs holds the worker no longer than this.
-	// 0 means DefaultTimeout.
+	// it: a dependency that hangs holds the worker no longer than this, as
+	// long as the Work returns when its ctx is done. 0 means
+	// DefaultTimeout.
 	Timeout time.Duration
 	// Retention is how long a finished job's status is kept, from the
 	// moment it finished; after that, Status answers ErrUnknownJob, and
-	// the memory it took is freed. 0 means DefaultRetention.
+	// the memory it took is freed. It bounds a status's age, not how many
+	// are held: that grows with the rate of jobs times the retention.
+	// 0 means DefaultRetention.
 	Retention time.Duration
 }
 
@@ -98,7 +107,9 @@ const DefaultRetention = 24 * time.Hour
 //
 // What it accepts lives in memory only: if the process stops, the queued
 // jobs and every status are gone. And the IDs are numbers in sequence, so
-// anyone can guess the next one and read a job that is not theirs.
+// anyone can guess the next one and read a job that is not theirs; after a
+// restart the count starts again at job-1, and a client still asking about
+// the old job-7 is told about someone else's.
 type Service struct {
 	work Work
 	cfg  Config
@@ -190,7 +201,9 @@ func (s *Service) Tracked() int {
 
 // Close stops taking jobs, lets the worker finish the jobs already in the
 // queue, and returns once the worker has exited. Calling it again waits in
-// the same way.
+// the same way. It has no deadline: it waits as long as the queue takes,
+// up to (QueueSize + 1) × Timeout, and longer for a Work that ignores its
+// ctx. Lesson 07's Shutdown takes a context for that.
 func (s *Service) Close() {
 	// TODO(1): once New starts a worker, it must stop when the service
 	// closes, or it waits for jobs for ever (and a test ends with "blocked

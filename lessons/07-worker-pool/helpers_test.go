@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -24,6 +25,20 @@ const patience = 10 * time.Minute
 // errBroken is the error of every job whose input says "fails".
 var errBroken = errors.New("the input is broken")
 
+// commitTime is how long a job whose input says "commits" takes, once its
+// context has ended, to finish the write it is in the middle of.
+const commitTime = 200 * time.Millisecond
+
+// oneProcessor makes the goroutines of the test take turns on a single
+// processor until the returned function is called. A goroutine that wakes
+// another then runs on until it blocks, so an interleaving that several
+// processors produce only now and then happens on every run. Call it
+// outside the bubble: defer oneProcessor()().
+func oneProcessor() (restore func()) {
+	before := runtime.GOMAXPROCS(1)
+	return func() { runtime.GOMAXPROCS(before) }
+}
+
 // errPanicked marks a Submit or Shutdown that panicked; the test reports it
 // instead of crashing.
 var errPanicked = errors.New("panicked")
@@ -38,6 +53,9 @@ type rig struct {
 	db    *backend.Backend
 	pool  *pool.Pool
 	ended chan string // the input of each job whose Work has returned
+	// onWork, if set before the first Submit, is called by each job's Work
+	// as it starts, with the job's input.
+	onWork func(input string)
 
 	mu        sync.Mutex
 	submitted map[string]time.Time // when each job was handed to Submit
@@ -70,6 +88,10 @@ func newRig(t *testing.T, cfg pool.Config, opts ...backend.Option) *rig {
 
 // work is the pool's Work: it draws the job on the timeline and calls the
 // database. A job whose input contains "fails" fails once the call is done.
+// One whose input contains "ignores its context" calls the database with a
+// context that is never done, as a driver that never looks at it would.
+// One whose input contains "commits" is in the middle of a write when its
+// context ends: it takes 200ms more to commit it, then returns its result.
 func (r *rig) work(ctx context.Context, input string) (string, error) {
 	now := time.Now()
 	r.mu.Lock()
@@ -79,8 +101,19 @@ func (r *rig) work(ctx context.Context, input string) (string, error) {
 	if ok && now.After(queued) {
 		r.tl.Add(input+" queued", queued, now)
 	}
+	if r.onWork != nil {
+		r.onWork(input)
+	}
 	end := r.tl.Begin(input + " working")
-	out, err := r.db.Call(ctx, input)
+	callCtx := ctx
+	if strings.Contains(input, "ignores its context") {
+		callCtx = context.WithoutCancel(ctx)
+	}
+	out, err := r.db.Call(callCtx, input)
+	if err != nil && ctx.Err() != nil && strings.Contains(input, "commits") {
+		time.Sleep(commitTime)
+		out, err = "committed "+input, nil
+	}
 	end()
 	r.mu.Lock()
 	r.finished[input] = time.Now()

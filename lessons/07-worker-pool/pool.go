@@ -14,8 +14,10 @@ import (
 	"time"
 )
 
-// Work does one job. It should return soon after ctx is done: that is how
-// Shutdown cancels the jobs it can no longer wait for.
+// Work does one job. It must return soon after ctx is done: that is how
+// Shutdown stops the jobs it can no longer wait for. Nothing else can: a
+// goroutine cannot be stopped from outside, so a Work that ignores ctx
+// keeps its worker (and its goroutine) until it returns on its own.
 type Work func(ctx context.Context, input string) (string, error)
 
 // JobID names an accepted job.
@@ -35,8 +37,8 @@ const (
 	// Failed jobs finished with an error.
 	Failed
 	// Unfinished jobs were accepted but given up on when Shutdown's
-	// deadline passed: queued ones were never started, running ones were
-	// cancelled.
+	// deadline passed: queued ones were never started; running ones were
+	// cancelled, and did not return a result within the grace.
 	Unfinished
 )
 
@@ -82,8 +84,11 @@ type Report struct {
 	//
 	// Unfinished is not "never happened": a running job's work was
 	// cancelled, but it may have done its side effect (written the row,
-	// sent the mail) before it noticed. Submit one again only if its work
-	// is idempotent (lesson 09).
+	// sent the mail) before it noticed, or after the grace ran out. Submit
+	// one again only if its work is idempotent (lesson 09). And the report
+	// lives in this process's memory, which is about to end: write it
+	// somewhere that outlives the process, or let a durable queue deliver
+	// the unfinished jobs again.
 	Unfinished []JobID
 }
 
@@ -97,14 +102,26 @@ type Config struct {
 	// Timeout bounds each job's work, from the moment a worker starts it.
 	// 0 means DefaultTimeout.
 	Timeout time.Duration
+	// Grace is how long Shutdown, once its ctx has ended and it has
+	// cancelled the running jobs, still waits for their Work to return, so
+	// that the report says how they really ended: a job whose Work returns
+	// its result within the grace is done, not unfinished. Shutdown can
+	// take its ctx's time plus Grace: both must fit in the time the process
+	// is given to stop. 0 means DefaultGrace.
+	Grace time.Duration
 	// Retention is how long a finished job's status is kept, from the
 	// moment it finished (done, failed or unfinished); then Status answers
-	// ErrUnknownJob. 0 means DefaultRetention.
+	// ErrUnknownJob. It bounds a status's age, not how many are held
+	// (about the rate of jobs times the retention). 0 means
+	// DefaultRetention.
 	Retention time.Duration
 }
 
 // DefaultTimeout is the Timeout of a Config that sets none.
 const DefaultTimeout = time.Minute
+
+// DefaultGrace is the Grace of a Config that sets none.
+const DefaultGrace = time.Second
 
 // DefaultRetention is the Retention of a Config that sets none.
 const DefaultRetention = 24 * time.Hour
@@ -119,13 +136,17 @@ type Pool struct {
 	// TODO(2): a way for Shutdown to tell a Submit that is waiting for room
 	// in a full queue to give up, and a way to know when every worker has
 	// returned.
-	// TODO(3): a context for the Work calls that Shutdown can cancel.
+	// TODO(3): a way to cancel the context the Work calls run under (keep
+	// its CancelFunc here, and hand the context itself to the workers), and
+	// a way for the workers to know that Shutdown has given up.
 
-	mu       sync.Mutex // guards what follows; never hold it while waiting
-	seq      int
-	jobs     map[JobID]*job
-	finished []finished // in the order the jobs finished: see end and forget
-	tally    Report     // how the jobs ended, counted as they end
+	mu         sync.Mutex // guards what follows; never hold it while waiting
+	seq        int
+	jobs       map[JobID]*job
+	finished   []finished // in the order the jobs finished: see end and forget
+	done       int        // how many jobs ended done, counted as they end
+	failed     int        // how many ended failed
+	unfinished []*job     // the jobs Shutdown gave up on
 }
 
 // finished is a job that has finished, and when.
@@ -151,6 +172,9 @@ func New(work Work, cfg Config) *Pool {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
+	if cfg.Grace <= 0 {
+		cfg.Grace = DefaultGrace
+	}
 	if cfg.Retention <= 0 {
 		cfg.Retention = DefaultRetention
 	}
@@ -163,18 +187,26 @@ func New(work Work, cfg Config) *Pool {
 	// TODO(1): this starts one worker, whatever cfg.Workers says, so every
 	// job waits for all the jobs before it. Start cfg.Workers of them: that
 	// many jobs run at once, and never more.
-	go p.worker()
+	//
+	// TODO(3): context.Background() can never be cancelled, so Shutdown
+	// cannot stop the jobs at its deadline. Make a context it can cancel.
+	go p.worker(context.Background())
 	return p
 }
 
 // Submit puts a job in the queue and returns its ID. While the queue is
 // full, it waits for room; once Shutdown has begun, it returns ErrClosed at
 // once, whether it was waiting or not.
+//
+// A call that can wait should take a context, so that its caller can stop
+// waiting: this one has only Shutdown to end its wait, which is lesson
+// 08's starting point (SubmitWait takes a ctx).
 func (p *Pool) Submit(input string) (JobID, error) {
 	// TODO(2): once Shutdown has begun, return ErrClosed at once, and make
-	// a Submit that is waiting for room give up when Shutdown begins.
-	// Never hold mu while waiting, and never send on a channel that
-	// Shutdown may close: a send on a closed channel panics.
+	// a Submit that is waiting for room give up when Shutdown begins (and
+	// take the job it refuses out of the map again). Never hold mu while
+	// waiting, and never send on a channel that Shutdown may close: a send
+	// on a closed channel panics.
 	p.mu.Lock()
 	p.forget(time.Now())
 	p.seq++
@@ -184,13 +216,13 @@ func (p *Pool) Submit(input string) (JobID, error) {
 		input:  input,
 		status: Status{State: Accepted},
 	}
+	// Known before it is handed over: the moment it is in the queue, a
+	// worker may start it, finish it, and start its retention, and Status
+	// must know it all along.
+	p.jobs[j.id] = j
 	p.mu.Unlock()
 
 	p.queue <- j // waits while the queue is full
-
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.jobs[j.id] = j
 	return j.id, nil
 }
 
@@ -210,21 +242,24 @@ func (p *Pool) Status(id JobID) (Status, error) {
 // workers finish every accepted job, queued or running, and returns when
 // the last one is done, with a Report and nil.
 //
-// If ctx ends first, Shutdown stops waiting: it cancels the context of the
-// jobs still running, makes sure no queued job starts, and returns at once
-// with a Report naming every job that did not finish, and ctx.Err(). The
-// workers return as soon as their Work does.
+// If ctx ends first, Shutdown gives up: no queued job starts any more, the
+// running ones are cancelled through their context and get cfg.Grace to
+// return, and then Shutdown returns a Report naming every job that did not
+// finish, with ctx.Err(). If every job did finish, it returns nil, whatever
+// ctx says. The workers return as soon as their Work does.
 func (p *Pool) Shutdown(ctx context.Context) (Report, error) {
 	// TODO(2): this closes the queue and returns at once. The workers do
 	// finish the queued jobs, but nobody waits for them, and a Submit that
 	// sends after the close panics. Stop intake without closing a channel
 	// a Submit may still send on, then wait until every worker has
 	// returned.
-	// TODO(3): wait no longer than ctx. When it ends, cancel the running
-	// jobs, make sure no queued job starts, mark every job that did not
-	// finish Unfinished (with end, in the order they were accepted, so that
-	// the report names them and their retention starts), and return the
-	// Report with ctx.Err().
+	// TODO(3): wait no longer than ctx. When it ends, give up: from then on
+	// no queued job starts; cancel the running jobs, and wait up to
+	// cfg.Grace for their Work to return (one that returns its result in
+	// that time is done); then mark every job that did not finish
+	// Unfinished, with end, so that the report names them and their
+	// retention starts. Return ctx.Err() only if something was left
+	// unfinished.
 	close(p.queue)
 	return p.report(), nil
 }
@@ -243,8 +278,12 @@ func (p *Pool) Tracked() int {
 func (p *Pool) report() Report {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	r := p.tally
-	r.Unfinished = slices.Clone(r.Unfinished)
+	left := slices.Clone(p.unfinished)
+	slices.SortFunc(left, func(a, b *job) int { return a.seq - b.seq }) // the order they were accepted
+	r := Report{Done: p.done, Failed: p.failed}
+	for _, j := range left {
+		r.Unfinished = append(r.Unfinished, j.id)
+	}
 	return r
 }
 
@@ -254,11 +293,11 @@ func (p *Pool) end(j *job, st Status) {
 	j.status = st
 	switch st.State {
 	case Done:
-		p.tally.Done++
+		p.done++
 	case Failed:
-		p.tally.Failed++
+		p.failed++
 	case Unfinished:
-		p.tally.Unfinished = append(p.tally.Unfinished, j.id)
+		p.unfinished = append(p.unfinished, j)
 	}
 	p.finished = append(p.finished, finished{id: j.id, at: time.Now()})
 }
@@ -273,15 +312,14 @@ func (p *Pool) forget(now time.Time) {
 }
 
 // worker does jobs from the queue, one at a time, until the queue is closed
-// and empty.
-func (p *Pool) worker() {
+// and empty. ctx is the parent of every job's context.
+func (p *Pool) worker(ctx context.Context) {
 	for j := range p.queue {
 		p.start(j)
-		// TODO(3): the jobs run with a context nobody but the timeout can
-		// cancel, so Shutdown cannot stop them at its deadline. Keep the
-		// timeout: only its parent changes.
-		ctx, cancel := context.WithTimeout(context.Background(), p.cfg.Timeout)
-		result, err := p.work(ctx, j.input)
+		// TODO(3): once Shutdown has given up, a job taken from the queue
+		// must not start.
+		jobCtx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+		result, err := p.work(jobCtx, j.input)
 		cancel()
 		p.finish(j, result, err)
 	}
@@ -296,6 +334,9 @@ func (p *Pool) start(j *job) {
 
 // finish records how j ended.
 func (p *Pool) finish(j *job, result string, err error) {
+	// TODO(3): after Shutdown has given up, an error is the cancellation
+	// (the job did not fail, Shutdown stopped it: it is unfinished); and a
+	// job Shutdown has already reported unfinished stays so.
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err != nil {

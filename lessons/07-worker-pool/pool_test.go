@@ -232,6 +232,45 @@ func TestSubmitsRacingShutdownAreEitherAcceptedAndDoneOrRefused(t *testing.T) {
 	})
 }
 
+func TestStatusKnowsAJobFromTheMomentAWorkerCanTakeIt(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer oneProcessor()() // the worker runs on after it takes a job, as it often does
+	synctest.Test(t, func(t *testing.T) {
+		// No queue at all: each Submit waits until the one worker takes the
+		// job from its hands, and the worker starts it at once.
+		r := newRig(t, pool.Config{Workers: 1, QueueSize: 0}, backend.Latency(time.Second))
+		defer r.finish()
+		seen := make(chan string, 10)
+		r.onWork = func(input string) {
+			seen <- fmt.Sprintf("%s started: the pool tracked %d", input, r.pool.Tracked())
+		}
+
+		var got []string
+		for _, in := range jobs(3) {
+			answer := r.goSubmit(in)
+			select {
+			case s := <-seen:
+				got = append(got, s)
+			case <-time.After(patience):
+				t.Fatalf("%s was never started\n%s", in, r.picture())
+			}
+			s := r.await(answer)
+			require.NoError(t, s.err, "Submit(%q): before Shutdown, every job should be accepted\n%s", in, r.picture())
+		}
+
+		assert.Equal(t, []string{
+			"job 1 started: the pool tracked 1",
+			"job 2 started: the pool tracked 2",
+			"job 3 started: the pool tracked 3",
+		}, got,
+			"how many statuses the pool held (Tracked) at the moment each job's Work started, one job at a time: the "+
+				"jobs done before it, and the job itself. A job the pool does not track while it runs is a job whose "+
+				"Status says \"unknown\", and whose retention may be over before it is even recorded. The moment a "+
+				"job is in the queue a worker may take it: record it in the map before the send, under the lock "+
+				"(and take it out again if Submit returns ErrClosed)\n%s", r.picture())
+	})
+}
+
 // Exercise 3: the deadline.
 
 func TestShutdownGivesUpExactlyAtItsDeadline(t *testing.T) {
@@ -327,6 +366,98 @@ func TestEveryAcceptedJobEndsDoneFailedOrUnfinished(t *testing.T) {
 			"after everything settled, each job's Status should agree with the report: a job cancelled at the "+
 				"deadline stays unfinished when its Work returns the cancellation error (it did not fail: we gave up "+
 				"on it), and a queued job never starts\n%s", r.picture())
+	})
+}
+
+func TestShutdownWithNothingLeftReturnsNilEvenIfItsContextHasEnded(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer oneProcessor()() // Shutdown runs on after it closes the queue, as it often does
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, pool.Config{Workers: 2, QueueSize: 10}, backend.Latency(time.Second))
+		defer r.finish()
+		r.submitAll([]string{"job 1", "job 2"})
+		r.waitForWork(2) // both done at 1s: the pool is idle
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel() // the operator's context has ended already
+
+		got := r.shutdown(ctx)
+
+		assert.NoError(t, got.err,
+			"both jobs were done at 1s and nothing was left when Shutdown began: it gave up on nothing, so it "+
+				"should return nil, whatever its context says (report: %+v). A select picks at random among the "+
+				"cases that are ready, and the workers of an idle pool return only just after the queue is closed: "+
+				"let the error say that something was left unfinished, not which case won\n%s",
+			got.report, r.picture())
+		assert.Empty(t, got.report.Unfinished, "nothing was left unfinished")
+		assert.Equal(t, 2, got.report.Done, "the report counts the 2 jobs done")
+		assert.Zero(t, got.waited, "with nothing left to wait for, Shutdown should return at once; it took %v", got.waited)
+	})
+}
+
+func TestAJobThatFinishesWithinTheGraceIsReportedDone(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// job 1 is in the middle of a 5s write when Shutdown gives up at
+		// 3s: cancelled, it takes 200ms to commit, and returns its result.
+		r := newRig(t, pool.Config{Workers: 1, QueueSize: 10, Grace: time.Second}, backend.Latency(5*time.Second))
+		defer r.finish()
+		ids := r.submitAll([]string{"job 1 commits", "job 2"})
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		defer cancel()
+
+		got := r.shutdown(ctx)
+		picture := fmt.Sprintf("Shutdown(ctx with 3s, Grace 1s) returned after %v: %v\ndone: %d, unfinished: %v\n\n%s",
+			got.waited, got.err, got.report.Done, got.report.Unfinished, r.picture())
+		timeline.Keep(t, "shutdown-grace", picture)
+
+		assert.Equal(t, 3*time.Second+commitTime, got.waited,
+			"Shutdown returned after %v. At 3s its context ended: it should cancel job 1 and then wait, up to the "+
+				"1s grace, for its Work to return, so that the report says how job 1 really ended. Job 1 committed "+
+				"its write and returned at 3.2s, the last Work to return: Shutdown should return then, not at 3s "+
+				"(it would report a job that did its work as unfinished) and not at 4s (nothing is left to wait "+
+				"for)\n%s", got.waited, picture)
+		require.ErrorIs(t, got.err, context.DeadlineExceeded,
+			"job 2 never started: something was left, so Shutdown returns ctx.Err()\n%s", picture)
+		assert.Equal(t, 1, got.report.Done,
+			"job 1's Work returned its result within the grace: the report should count it done\n%s", picture)
+		assert.Equal(t, ids[1:], got.report.Unfinished,
+			"only job 2, queued when Shutdown gave up and never started, is unfinished\n%s", picture)
+		r.at(time.Minute)
+		assert.Equal(t, []string{"done", "unfinished"}, r.states(ids),
+			"each job's Status agrees with the report: job 1 done, job 2 unfinished\n%s", picture)
+		assert.Equal(t, 1, r.db.Calls(), "job 2 must never start after Shutdown gave up\n%s", picture)
+		if !t.Failed() {
+			t.Logf("cancelled at 3s, job 1 committed within the grace and is reported done:\n%s", picture)
+		}
+	})
+}
+
+func TestShutdownWaitsForCancelledWorkNoLongerThanTheGrace(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// job 1's database call takes 10s and never looks at its context.
+		// The Config sets no Grace: the default, 1s.
+		r := newRig(t, pool.Config{Workers: 1, QueueSize: 10}, backend.Latency(10*time.Second))
+		defer r.finish()
+		ids := r.submitAll([]string{"job 1 ignores its context", "job 2"})
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		defer cancel()
+
+		got := r.shutdown(ctx)
+
+		assert.Equal(t, 4*time.Second, got.waited,
+			"Shutdown returned after %v. Its context ended at 3s; it cancelled job 1, whose Work goes on regardless "+
+				"until 10s. The grace bounds the wait for it (the Config sets none: DefaultGrace, 1s): Shutdown should "+
+				"return at exactly 3s + 1s = 4s, not sooner (the cancelled jobs get their grace) and not later (the "+
+				"process has to stop in time)\n%s",
+			got.waited, r.picture())
+		require.ErrorIs(t, got.err, context.DeadlineExceeded, "jobs were left unfinished\n%s", r.picture())
+		assert.Equal(t, ids, got.report.Unfinished,
+			"job 1 did not return within the grace, and job 2 never started: both are unfinished\n%s", r.picture())
+		r.at(time.Minute)
+		assert.Equal(t, []string{"unfinished", "unfinished"}, r.states(ids),
+			"job 1's Work returned at 10s, after the report was given: its status stays unfinished, as reported. "+
+				"(Its side effect may well have happened: that is why resubmitting needs idempotency)\n%s", r.picture())
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -98,6 +99,47 @@ func TestQueueFullErrorSaysHowLongTheQueuedWorkTakesToDrain(t *testing.T) {
 			})
 		})
 	}
+}
+
+func TestNewRefusesAConfigWithoutAServiceTime(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		cfg := backpressure.Config{Workers: 1, QueueSize: 2} // no ServiceTime
+		work := func(ctx context.Context, input string) (string, error) {
+			select {
+			case <-time.After(time.Second):
+				return input, nil
+			case <-ctx.Done():
+				return "", ctx.Err()
+			}
+		}
+		var q *backpressure.Queue
+		refused := func() (v any) {
+			defer func() { v = recover() }()
+			q = backpressure.New(work, cfg)
+			return nil
+		}()
+		told := "nothing: it was never full"
+		if q != nil { // New took it: see what a client turned away is told, then stop the queue
+			_, _ = q.Submit(job("first"))
+			synctest.Wait() // the worker takes first
+			for _, name := range []string{"a", "b", "c"} {
+				if _, err := q.Submit(job(name)); err != nil {
+					told = err.Error()
+				}
+			}
+			if _, err := q.Shutdown(t.Context()); err != nil {
+				t.Errorf("Shutdown: %v", err)
+			}
+		}
+
+		require.NotNil(t, refused,
+			"New accepted a Config with no ServiceTime, and a client turned away by the full queue was told %q. "+
+				"Wait is Depth × ServiceTime ÷ Workers: with ServiceTime 0 it says \"retry after 0s\" to every client "+
+				"turned away, so backpressure becomes a tight retry loop. New should refuse such a Config at once "+
+				"(panic, as it does for a QueueSize below 1): a mistake in the config shows at start-up, not as a "+
+				"retry storm under load", told)
+	})
 }
 
 func TestTheQueueNeverHoldsMoreThanItsCapacity(t *testing.T) {
@@ -502,6 +544,78 @@ func TestShutdownNamesEveryJobItGaveUpOn(t *testing.T) {
 	})
 }
 
+func TestShutdownWithNothingLeftReturnsNilEvenIfItsContextHasEnded(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	defer oneProcessor()() // Shutdown runs on after it closes the queue, as it often does
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 2, QueueSize: 5, ServiceTime: time.Second}, each(time.Second))
+		r.mustOffer(job("a"))
+		r.mustOffer(job("b"))
+		at(r.start, 2*time.Second) // both done at 1s: the queue is idle
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel() // the operator's context has ended already
+
+		got := r.awaitShutdown(t, r.goShutdown(ctx))
+
+		assert.NoError(t, got.err,
+			"a and b were done at 1s and nothing was left when Shutdown began: it gave up on nothing, so it should "+
+				"return nil, whatever its context says (unfinished: %v). A select picks at random among the cases "+
+				"that are ready, and the workers of an idle queue return only just after the channel is closed: let "+
+				"the error say that something was left unfinished, not which case won\n%s", got.report.Unfinished, r)
+		assert.Empty(t, got.report.Unfinished, "nothing was left unfinished")
+		assert.Equal(t, 2, got.report.Stats.Done, "the report counts the 2 jobs done")
+		assert.Zero(t, got.waited, "with nothing left to wait for, Shutdown should return at once; it took %v", got.waited)
+	})
+}
+
+func TestShutdownGivesCancelledWorkAGraceAndReportsHowItEnded(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// Three workers, jobs of 10s. Cancelled, deaf-a goes on (it never
+		// looks at its context); commit-b takes 200ms to commit its write
+		// and returns its result; c stops at once. d waits in the queue.
+		// The Config sets no Grace: the default, 1s.
+		r := newRig(t, backpressure.Config{Workers: 3, QueueSize: 5, ServiceTime: 10 * time.Second},
+			each(10*time.Second))
+		var ids []backpressure.JobID
+		for _, name := range []string{"deaf-a", "commit-b", "c", "d"} {
+			ids = append(ids, r.mustOffer(job(name)))
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		defer cancel()
+
+		got := r.awaitShutdown(t, r.goShutdown(ctx))
+		committed := r.endedAt("commit-b")
+		picture := fmt.Sprintf("Shutdown(ctx with 3s, default Grace 1s) returned after %v.\ndone: %d, unfinished: %v\n%s",
+			got.waited, got.report.Stats.Done, got.report.Unfinished, r)
+		timeline.Keep(t, "shutdown-grace", picture)
+
+		assert.Equal(t, 4*time.Second, got.waited,
+			"Shutdown returned after %v. Its context ended at 3s: it should cancel the running jobs and wait for "+
+				"their Work to return, but no longer than the grace (the Config sets none: DefaultGrace, 1s). deaf-a "+
+				"ignores the cancel and runs until 10s, so Shutdown should return at exactly 3s + 1s = 4s\n%s",
+			got.waited, picture)
+		require.ErrorIs(t, got.err, context.DeadlineExceeded, "jobs were left unfinished\n%s", picture)
+		assert.Equal(t, 3*time.Second+commitTime, committed,
+			"commit-b's work should be cancelled at 3s and return its result 200ms later\n%s", picture)
+		assert.Equal(t, 1, got.report.Stats.Done,
+			"commit-b returned its result within the grace, at 3.2s: the report should count it done, not "+
+				"unfinished: its write happened\n%s", picture)
+		assert.Equal(t, []backpressure.JobID{ids[0], ids[2], ids[3]}, got.report.Unfinished,
+			"deaf-a did not return within the grace, c stopped at the cancel (at 3s, before the others were "+
+				"marked), and d never started: all three are unfinished, named in the order they were accepted, "+
+				"not in the order they ended\n%s", picture)
+		letEverythingFinish()
+		assert.Equal(t, []string{"unfinished", "done", "unfinished", "unfinished"}, r.states(ids),
+			"after everything settled, each job's Status agrees with the report: deaf-a's Work returned at 10s, "+
+				"after the report was given, and stays unfinished\n%s", picture)
+		assert.Equal(t, []string{"deaf-a", "commit-b", "c"}, r.ran(), "d must never start after Shutdown gave up\n%s", picture)
+		if !t.Failed() {
+			t.Logf("cancelled at 3s, commit-b committed within the grace; deaf-a outlived it:\n%s", picture)
+		}
+	})
+}
+
 func TestAJobWithoutADeadlineIsStillStoppedAtTheTimeout(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
@@ -612,16 +726,18 @@ func TestAtTwiceTheCapacityNoJobWaitsLongerThanTheQueueTakesToDrain(t *testing.T
 		figures := fmt.Sprintf(
 			"the longest wait in the queue:      %v (Stats.MaxWait: %v)\n"+
 				"the longest from accepted to done:  %v\n"+
-				"the bound: Q × S ÷ c = 10 places × 100ms ÷ 1 worker = 1s.\n"+
-				"First in, first out: a job that joins a full queue waits for the 9\n"+
-				"ahead of it and the one at work, and no longer, however long the\n"+
-				"overload lasts. (Little's law is about means: it bounds no single wait.)\n",
+				"Q × S ÷ c = 10 places × 100ms ÷ 1 worker = 1s: first in, first out,\n"+
+				"a job that joins a full queue waits for the 9 ahead of it and the one\n"+
+				"at work, however long the overload lasts, while each takes 100ms.\n"+
+				"A queue bounds how many wait; what bounds how long is their work time.\n"+
+				"(Little's law is about means: it bounds no single wait.)\n",
 			longest, o.stats.MaxWait, slowest)
 		timeline.Keep(t, "longest-wait", figures)
 
 		assert.Equal(t, time.Second, longest,
 			"the longest any job waited in the queue, as its Work saw it: a full queue of 10 at 100ms a job drains "+
-				"in 10 × 100ms = 1s, so that is the longest wait, however long the overload lasts (with the 100ms of "+
+				"in 10 × 100ms = 1s, so that is the longest wait, however long the overload lasts, as long as every job "+
+				"takes its 100ms (with the 100ms of "+
 				"work, the SRE book's 1.1s)\n%s\n%s", figures, o.picture)
 		assert.Equal(t, time.Second, o.stats.MaxWait,
 			"Stats.MaxWait should be the longest time a job spent in the queue\n%s", figures)
@@ -838,9 +954,25 @@ func byCost(unit time.Duration) func(string) time.Duration {
 	}
 }
 
+// commitTime is how long a job named commit-… takes, once its context has
+// ended, to finish the write it is in the middle of.
+const commitTime = 200 * time.Millisecond
+
+// oneProcessor makes the goroutines of the test take turns on a single
+// processor until the returned function is called. A goroutine that wakes
+// another then runs on until it blocks, so an interleaving that several
+// processors produce only now and then happens on every run. Call it
+// outside the bubble: defer oneProcessor()().
+func oneProcessor() (restore func()) {
+	before := runtime.GOMAXPROCS(1)
+	return func() { runtime.GOMAXPROCS(before) }
+}
+
 // A rig is a queue whose work sleeps (on virtual time) for as long as took
-// says, fails for jobs named fail-…, and writes down when each job was
-// offered, admitted, started and ended, to draw them.
+// says, fails for jobs named fail-…, ignores its context for jobs named
+// deaf-…, commits and succeeds 200ms after its context ends for jobs named
+// commit-…, and writes down when each job was offered, admitted, started
+// and ended, to draw them.
 type rig struct {
 	t        *testing.T
 	q        *backpressure.Queue
@@ -895,9 +1027,17 @@ func (r *rig) work(ctx context.Context, name string) (string, error) {
 
 	timer := time.NewTimer(r.took(name))
 	defer timer.Stop()
+	done := ctx.Done()
+	if strings.HasPrefix(name, "deaf-") {
+		done = nil // it never looks at its context
+	}
 	select {
 	case <-timer.C:
-	case <-ctx.Done():
+	case <-done:
+		if strings.HasPrefix(name, "commit-") {
+			time.Sleep(commitTime) // in the middle of a write: it commits it
+			return "committed " + name, nil
+		}
 		return "", ctx.Err()
 	}
 	if strings.HasPrefix(name, "fail-") {

@@ -14,8 +14,10 @@ import (
 	"time"
 )
 
-// Work does one job. It should return soon after ctx is done: that is how
-// Shutdown cancels the jobs it can no longer wait for.
+// Work does one job. It must return soon after ctx is done: that is how
+// Shutdown stops the jobs it can no longer wait for. Nothing else can: a
+// goroutine cannot be stopped from outside, so a Work that ignores ctx
+// keeps its worker (and its goroutine) until it returns on its own.
 type Work func(ctx context.Context, input string) (string, error)
 
 // JobID names an accepted job.
@@ -35,8 +37,8 @@ const (
 	// Failed jobs finished with an error.
 	Failed
 	// Unfinished jobs were accepted but given up on when Shutdown's
-	// deadline passed: queued ones were never started, running ones were
-	// cancelled.
+	// deadline passed: queued ones were never started; running ones were
+	// cancelled, and did not return a result within the grace.
 	Unfinished
 )
 
@@ -82,8 +84,11 @@ type Report struct {
 	//
 	// Unfinished is not "never happened": a running job's work was
 	// cancelled, but it may have done its side effect (written the row,
-	// sent the mail) before it noticed. Submit one again only if its work
-	// is idempotent (lesson 09).
+	// sent the mail) before it noticed, or after the grace ran out. Submit
+	// one again only if its work is idempotent (lesson 09). And the report
+	// lives in this process's memory, which is about to end: write it
+	// somewhere that outlives the process, or let a durable queue deliver
+	// the unfinished jobs again.
 	Unfinished []JobID
 }
 
@@ -97,14 +102,26 @@ type Config struct {
 	// Timeout bounds each job's work, from the moment a worker starts it.
 	// 0 means DefaultTimeout.
 	Timeout time.Duration
+	// Grace is how long Shutdown, once its ctx has ended and it has
+	// cancelled the running jobs, still waits for their Work to return, so
+	// that the report says how they really ended: a job whose Work returns
+	// its result within the grace is done, not unfinished. Shutdown can
+	// take its ctx's time plus Grace: both must fit in the time the process
+	// is given to stop. 0 means DefaultGrace.
+	Grace time.Duration
 	// Retention is how long a finished job's status is kept, from the
 	// moment it finished (done, failed or unfinished); then Status answers
-	// ErrUnknownJob. 0 means DefaultRetention.
+	// ErrUnknownJob. It bounds a status's age, not how many are held
+	// (about the rate of jobs times the retention). 0 means
+	// DefaultRetention.
 	Retention time.Duration
 }
 
 // DefaultTimeout is the Timeout of a Config that sets none.
 const DefaultTimeout = time.Minute
+
+// DefaultGrace is the Grace of a Config that sets none.
+const DefaultGrace = time.Second
 
 // DefaultRetention is the Retention of a Config that sets none.
 const DefaultRetention = 24 * time.Hour
@@ -122,22 +139,23 @@ type Pool struct {
 	intakeDone chan struct{} // closed with queue: the accepted jobs are final
 	drained    chan struct{} // closed when every worker has returned
 
-	// ctx is the parent of every Work call's context; Shutdown cancels it
-	// when it gives up. The context package asks us to pass a Context to
-	// each call rather than keep one in a struct, and that is right for a
-	// request's context. This one belongs to no request: it is the pool's
-	// own lifetime, made by New and ended by Shutdown, for workers that New
-	// starts and that outlive every call. So it lives with the pool.
-	ctx    context.Context
+	// cancel ends the pool's lifetime: the context New hands to the
+	// workers, the parent of every Work call's context. Shutdown calls it
+	// when it gives up. The pool keeps the CancelFunc, not the context
+	// ("do not store Contexts inside a struct type", says the context
+	// package): the workers get the context as an argument.
 	cancel context.CancelFunc
 
-	mu       sync.Mutex // guards what follows; never held while anyone waits
-	closed   bool       // Shutdown has begun
-	senders  int        // Submits that passed the closed check and may still send
-	seq      int
-	jobs     map[JobID]*job
-	finished []finished // in the order the jobs finished: see end and forget
-	tally    Report     // how the jobs ended, counted as they end
+	mu         sync.Mutex // guards what follows; never held while anyone waits
+	closed     bool       // Shutdown has begun
+	gaveUp     bool       // Shutdown's ctx has ended: no queued job starts any more
+	senders    int        // Submits that passed the closed check and may still send
+	seq        int
+	jobs       map[JobID]*job
+	finished   []finished // in the order the jobs finished: see end and forget
+	done       int        // how many jobs ended done, counted as they end
+	failed     int        // how many ended failed
+	unfinished []*job     // the jobs Shutdown gave up on
 }
 
 // finished is a job that has finished, and when.
@@ -163,6 +181,9 @@ func New(work Work, cfg Config) *Pool {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
+	if cfg.Grace <= 0 {
+		cfg.Grace = DefaultGrace
+	}
 	if cfg.Retention <= 0 {
 		cfg.Retention = DefaultRetention
 	}
@@ -174,13 +195,12 @@ func New(work Work, cfg Config) *Pool {
 		closing:    make(chan struct{}),
 		intakeDone: make(chan struct{}),
 		drained:    make(chan struct{}),
-		ctx:        ctx,
 		cancel:     cancel,
 		jobs:       map[JobID]*job{},
 	}
 	var wg sync.WaitGroup
 	for range cfg.Workers {
-		wg.Go(p.worker)
+		wg.Go(func() { p.worker(ctx) })
 	}
 	go func() {
 		wg.Wait()
@@ -192,6 +212,10 @@ func New(work Work, cfg Config) *Pool {
 // Submit puts a job in the queue and returns its ID. While the queue is
 // full, it waits for room; once Shutdown has begun, it returns ErrClosed at
 // once, whether it was waiting or not.
+//
+// A call that can wait should take a context, so that its caller can stop
+// waiting: this one has only Shutdown to end its wait, which is lesson
+// 08's starting point (SubmitWait takes a ctx).
 func (p *Pool) Submit(input string) (JobID, error) {
 	p.mu.Lock()
 	p.forget(time.Now())
@@ -209,6 +233,10 @@ func (p *Pool) Submit(input string) (JobID, error) {
 		input:  input,
 		status: Status{State: Accepted},
 	}
+	// Known before it is handed over: the moment it is in the queue, a
+	// worker may start it, finish it, and start its retention, and Status
+	// must know it all along.
+	p.jobs[j.id] = j
 	p.mu.Unlock()
 
 	// Wait for room without the lock: a goroutine waiting for a mutex
@@ -224,11 +252,13 @@ func (p *Pool) Submit(input string) (JobID, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.senders--
+	if err != nil {
+		delete(p.jobs, j.id) // refused: no worker ever saw it
+	}
 	p.closeQueueIfIdle()
 	if err != nil {
 		return "", err
 	}
-	p.jobs[j.id] = j
 	return j.id, nil
 }
 
@@ -258,10 +288,11 @@ func (p *Pool) Status(id JobID) (Status, error) {
 // workers finish every accepted job, queued or running, and returns when
 // the last one is done, with a Report and nil.
 //
-// If ctx ends first, Shutdown stops waiting: it cancels the context of the
-// jobs still running, makes sure no queued job starts, and returns at once
-// with a Report naming every job that did not finish, and ctx.Err(). The
-// workers return as soon as their Work does.
+// If ctx ends first, Shutdown gives up: no queued job starts any more, the
+// running ones are cancelled through their context and get cfg.Grace to
+// return, and then Shutdown returns a Report naming every job that did not
+// finish, with ctx.Err(). If every job did finish, it returns nil, whatever
+// ctx says. The workers return as soon as their Work does.
 func (p *Pool) Shutdown(ctx context.Context) (Report, error) {
 	p.mu.Lock()
 	if !p.closed {
@@ -279,28 +310,43 @@ func (p *Pool) Shutdown(ctx context.Context) (Report, error) {
 		p.cancel() // nothing runs any more; release the context
 		return p.report(), nil
 	case <-ctx.Done():
-		return p.abandon(), ctx.Err()
 	}
+	p.giveUp()
+	r := p.report()
+	// The error says that something was left, not which case the select
+	// took: when both are ready it picks one at random, and the workers of
+	// an idle pool return only just after the queue is closed.
+	if len(r.Unfinished) == 0 {
+		return r, nil
+	}
+	return r, ctx.Err()
 }
 
-// abandon gives up on every job that has not finished, and reports them:
-// a queued job is never started (the worker that takes it skips it), and
-// running ones are cancelled through their context.
-func (p *Pool) abandon() Report {
+// giveUp is Shutdown's way out once its ctx has ended: from now on no
+// queued job starts, the running ones are cancelled and get cfg.Grace to
+// return, and every job that has not finished then is marked Unfinished.
+// A job whose Work returns a result within the grace is done: the report
+// says what happened, not what Shutdown feared.
+func (p *Pool) giveUp() {
 	p.mu.Lock()
-	var left []*job
-	for _, j := range p.jobs {
-		if j.status.State == Accepted || j.status.State == Running {
-			left = append(left, j)
-		}
-	}
-	slices.SortFunc(left, func(a, b *job) int { return a.seq - b.seq }) // the order they were accepted
-	for _, j := range left {
-		p.end(j, Status{State: Unfinished})
-	}
+	p.gaveUp = true
 	p.mu.Unlock()
 	p.cancel()
-	return p.report()
+
+	grace := time.NewTimer(p.cfg.Grace)
+	defer grace.Stop()
+	select {
+	case <-p.drained: // every Work has returned: the report is exact
+	case <-grace.C: // a Work ignores its ctx: it is reported unfinished
+	}
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, j := range p.jobs {
+		if j.status.State == Accepted || j.status.State == Running {
+			p.end(j, Status{State: Unfinished})
+		}
+	}
 }
 
 // Tracked returns how many job statuses the pool holds now: the jobs not
@@ -317,8 +363,12 @@ func (p *Pool) Tracked() int {
 func (p *Pool) report() Report {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	r := p.tally
-	r.Unfinished = slices.Clone(r.Unfinished)
+	left := slices.Clone(p.unfinished)
+	slices.SortFunc(left, func(a, b *job) int { return a.seq - b.seq }) // the order they were accepted
+	r := Report{Done: p.done, Failed: p.failed}
+	for _, j := range left {
+		r.Unfinished = append(r.Unfinished, j.id)
+	}
 	return r
 }
 
@@ -328,11 +378,11 @@ func (p *Pool) end(j *job, st Status) {
 	j.status = st
 	switch st.State {
 	case Done:
-		p.tally.Done++
+		p.done++
 	case Failed:
-		p.tally.Failed++
+		p.failed++
 	case Unfinished:
-		p.tally.Unfinished = append(p.tally.Unfinished, j.id)
+		p.unfinished = append(p.unfinished, j)
 	}
 	p.finished = append(p.finished, finished{id: j.id, at: time.Now()})
 }
@@ -347,43 +397,51 @@ func (p *Pool) forget(now time.Time) {
 }
 
 // worker does jobs from the queue, one at a time, until the queue is closed
-// and empty.
-func (p *Pool) worker() {
+// and empty. ctx is the pool's lifetime: Shutdown cancels it when it gives
+// up.
+func (p *Pool) worker(ctx context.Context) {
 	for j := range p.queue {
 		if !p.start(j) {
-			continue // Shutdown gave up on it while it was queued
+			// Shutdown has given up: nothing starts any more. (A break
+			// would do the same: once start says no, it says no to every
+			// later job, and Shutdown marks them all Unfinished.)
+			continue
 		}
 		// Two deadlines bound the work: the job's own timeout, from now,
-		// and Shutdown's, through p.ctx.
-		ctx, cancel := context.WithTimeout(p.ctx, p.cfg.Timeout)
-		result, err := p.work(ctx, j.input)
+		// and Shutdown's, through ctx.
+		jobCtx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+		result, err := p.work(jobCtx, j.input)
 		cancel()
 		p.finish(j, result, err)
 	}
 }
 
-// start marks j running, unless Shutdown has already given up on it.
+// start marks j running, unless Shutdown has given up.
 func (p *Pool) start(j *job) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if j.status.State != Accepted {
+	if p.gaveUp {
 		return false
 	}
 	j.status.State = Running
 	return true
 }
 
-// finish records how j ended, unless Shutdown has already reported it
-// unfinished: a report, once given, stays true.
+// finish records how j ended. After Shutdown has given up, only a result
+// counts: an error is taken for the cancellation (the job did not fail, we
+// stopped it). And a job Shutdown has already reported unfinished stays
+// so: a report, once given, stays true.
 func (p *Pool) finish(j *job, result string, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if j.status.State != Running {
-		return
-	}
-	if err != nil {
+	switch {
+	case j.status.State != Running:
+		// reported unfinished when the grace ran out
+	case err == nil:
+		p.end(j, Status{State: Done, Result: result})
+	case p.gaveUp:
+		p.end(j, Status{State: Unfinished})
+	default:
 		p.end(j, Status{State: Failed, Err: err})
-		return
 	}
-	p.end(j, Status{State: Done, Result: result})
 }

@@ -18,7 +18,9 @@ import (
 )
 
 // Work is the slow part of a request: what a worker runs for a job. It
-// should return when ctx is done.
+// must return soon after ctx is done: nothing else can stop it (a
+// goroutine cannot be stopped from outside), so a Work that ignores ctx
+// holds its worker, and every job queued behind it, until it returns.
 type Work func(ctx context.Context, input string) (string, error)
 
 // JobID names an accepted job.
@@ -41,8 +43,9 @@ const (
 	// waited for them any more, so they were never run.
 	Expired
 	// Unfinished jobs were accepted but given up on when Shutdown's
-	// deadline passed: queued ones were never started, running ones were
-	// cancelled (and may have done part of their work).
+	// deadline passed: queued ones were never started; running ones were
+	// cancelled, did not return a result within the grace, and may have
+	// done part of their work.
 	Unfinished
 )
 
@@ -77,7 +80,9 @@ type Status struct {
 type Job struct {
 	Input string
 	// Cost is how much room the job takes in the queue, in the units of
-	// Config.QueueSize: roughly, how much work it is. 0 means 1.
+	// Config.QueueSize: roughly, how much work it is. 0 means 1. The server
+	// computes it from the request (a year of data costs more than a day);
+	// a cost a client could set itself would let one client take the queue.
 	Cost int64
 	// Deadline is when whoever waits for the result stops waiting. A job
 	// still in the queue at its deadline is dropped as Expired; a job that
@@ -94,19 +99,36 @@ type Config struct {
 	// costing 1, how many jobs may wait. It must be at least 1.
 	QueueSize int64
 	// ServiceTime is how long a worker usually takes for one unit of cost.
-	// It is used only to suggest when a turned-away client should retry.
+	// It is used only to suggest when a turned-away client should retry,
+	// and it must be set: without it, every hint would say "retry at once".
+	// It is a guess made when the queue is set up: when the work slows
+	// down, the hint stays short. A queue that measured it (a moving
+	// average of the work's real time) would give hints that follow.
 	ServiceTime time.Duration
 	// Timeout bounds each job's work, from the moment a worker starts it
 	// (a job's Deadline, if sooner, bounds it too). 0 means DefaultTimeout.
+	// It is also what bounds the time in the queue when the work slows
+	// down: a job can wait for every job ahead of it to take this long.
 	Timeout time.Duration
+	// Grace is how long Shutdown, once its ctx has ended and it has
+	// cancelled the running jobs, still waits for their Work to return, so
+	// that the report says how they really ended. Shutdown can take its
+	// ctx's time plus Grace: both must fit in the time the process is
+	// given to stop. 0 means DefaultGrace.
+	Grace time.Duration
 	// Retention is how long a finished job's status is kept, from the
 	// moment it finished (done, failed, expired or unfinished); then Status
-	// answers ErrUnknownJob. 0 means DefaultRetention.
+	// answers ErrUnknownJob. It bounds a status's age, not how many are held
+	// (about the rate of jobs times the retention). 0 means
+	// DefaultRetention.
 	Retention time.Duration
 }
 
 // DefaultTimeout is the Timeout of a Config that sets none.
 const DefaultTimeout = time.Minute
+
+// DefaultGrace is the Grace of a Config that sets none.
+const DefaultGrace = time.Second
 
 // DefaultRetention is the Retention of a Config that sets none.
 const DefaultRetention = 24 * time.Hour
@@ -120,7 +142,9 @@ var (
 	ErrTooBig = errors.New("job costs more than the whole queue")
 	// ErrClosed is returned by Submit and SubmitWait once Shutdown has
 	// begun, at once, even to a SubmitWait that was waiting for room. Over
-	// HTTP it is 503 Service Unavailable too: this server is going away.
+	// HTTP it is 503 Service Unavailable too, with "Connection: close", so
+	// that the client's retry opens a connection to another instance: this
+	// one is going away.
 	ErrClosed = errors.New("queue closed")
 	// ErrUnknownJob is matched by the error of Status for an ID it never
 	// gave, or whose job finished longer ago than the retention.
@@ -130,22 +154,29 @@ var (
 // QueueFullError is the error of a Submit turned away because the queue
 // had no room for the job. It matches ErrQueueFull.
 //
-// Over HTTP it is 503 Service Unavailable with a Retry-After header (RFC
-// 9110 §15.6.4 and §10.2.3, in whole seconds, rounded up): the service as a
-// whole is overloaded, whoever asks. 429 Too Many Requests (RFC 6585 §4) is
-// for one client that sent more than its own quota, which this queue does
-// not track.
+// Over HTTP this queue answers 503 Service Unavailable with a Retry-After
+// header (RFC 9110 §15.6.4 and §10.2.3, in whole seconds, rounded up): the
+// server cannot take the work now, whoever asks. 429 Too Many Requests
+// (RFC 6585 §4) says "you sent too many"; the RFC leaves it to the server
+// what "you" and "too many" mean, and some servers do answer 429 for
+// shared overload. The difference that matters is what each one sets off:
+// a 503 is a server error, which load balancers count towards ejecting
+// the instance, error budgets count against the service, and generic
+// retry policies retry; a 429 is the client's, and is not.
 type QueueFullError struct {
 	Cost  int64 // the room the job needed
 	Depth int64 // the room taken by queued jobs when it was turned away
 	Size  int64 // Config.QueueSize
-	// Wait = Depth × ServiceTime ÷ Workers: about how long the workers need
-	// to drain what is queued now. It is a hint, not a reservation: every
+	// Wait = Depth × ServiceTime ÷ Workers (at least one unit's worth):
+	// an estimate, from the configured ServiceTime, of when room may
+	// exist again, the time the workers need to drain what is queued now.
+	// It is not when the overload ends, and not a reservation: every
 	// client turned away at this moment is told the same, and new offers
 	// keep coming and take the room as it frees. Clients that all come back
 	// after exactly Wait find the queue as full as they left it; they
 	// should add jitter to it and charge the retry to their retry budget
-	// (lesson 04).
+	// (lesson 04). Depth can be below Size: a job waiting in SubmitWait
+	// holds the line, and nobody gets past it.
 	Wait time.Duration
 }
 
@@ -207,32 +238,36 @@ type Queue struct {
 	// room is the queue's capacity. A job holds its cost from the moment
 	// it is admitted until a worker takes it off the queue. The semaphore
 	// is FIFO: once a job waits for room, later jobs wait behind it, so a
-	// big job is not starved by a stream of small ones.
+	// big job is not starved by a stream of small ones. The price is
+	// head-of-line blocking: while anyone waits in SubmitWait, every Submit
+	// is turned away, even when its job would fit.
 	room *semaphore.Weighted
 	// jobs holds the admitted jobs in order. A send never blocks: room
 	// admits at most QueueSize units, every job costs at least one, and a
 	// job gives its room back only after it has left the channel.
 	jobs chan *record
 
-	// Two lifetimes that belong to the queue, not to any request, so they
-	// live in the struct (the context package's advice to pass a Context
-	// to each call is about a request's context). intake ends when
-	// Shutdown begins: a SubmitWait waiting for room gives up then. ctx is
-	// the parent of every job's work; it is cancelled when Shutdown gives
-	// up, or once every worker has returned.
+	// intake ends when Shutdown begins: a SubmitWait waiting for room
+	// gives up then. It is kept in the struct, against the context
+	// package's "do not store Contexts inside a struct type", on purpose:
+	// context.AfterFunc, which ties it to every wait for room, needs the
+	// Context itself, and it belongs to no request.
 	intake      context.Context
 	closeIntake context.CancelFunc
-	ctx         context.Context
-	stop        context.CancelFunc
-	idle        chan struct{} // closed when every worker has returned
+	// stop cancels the context New hands to the workers, the parent of
+	// every job's work: Shutdown calls it when it gives up, or once every
+	// worker has returned. Only the CancelFunc is kept here.
+	stop context.CancelFunc
+	idle chan struct{} // closed when every worker has returned
 
 	mu         sync.Mutex // guards what follows; never held while anyone waits
 	closed     bool
+	gaveUp     bool // Shutdown's ctx has ended: no queued job starts any more
 	next       int
 	byID       map[JobID]*record
 	stats      Stats
 	finished   []finished // in the order the jobs finished: see end and forget
-	unfinished []JobID    // the jobs Shutdown gave up on, in the order they were accepted
+	unfinished []*record  // the jobs Shutdown gave up on
 }
 
 // record is one accepted job and what became of it.
@@ -257,9 +292,15 @@ func New(work Work, cfg Config) *Queue {
 	if cfg.QueueSize < 1 {
 		panic("backpressure: QueueSize must be at least 1")
 	}
+	if cfg.ServiceTime <= 0 {
+		panic("backpressure: ServiceTime must be set: the retry hint is made from it")
+	}
 	cfg.Workers = max(cfg.Workers, 1)
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Grace <= 0 {
+		cfg.Grace = DefaultGrace
 	}
 	if cfg.Retention <= 0 {
 		cfg.Retention = DefaultRetention
@@ -273,14 +314,13 @@ func New(work Work, cfg Config) *Queue {
 		jobs:        make(chan *record, cfg.QueueSize),
 		intake:      intake,
 		closeIntake: closeIntake,
-		ctx:         ctx,
 		stop:        stop,
 		idle:        make(chan struct{}),
 		byID:        make(map[JobID]*record),
 	}
 	var wg sync.WaitGroup
 	for range cfg.Workers {
-		wg.Go(q.worker)
+		wg.Go(func() { q.worker(ctx) })
 	}
 	go func() {
 		wg.Wait()
@@ -309,6 +349,12 @@ func (q *Queue) Submit(j Job) (JobID, error) {
 // other waiters, until ctx is done; then it gives up at once with an error
 // wrapping ctx.Err(), and the job is not queued. If Shutdown begins while
 // it waits, it returns ErrClosed at once.
+//
+// A room that comes at the very moment ctx ends may still be granted: a
+// nil from Acquire says the room is ours, not that ctx is alive. The
+// caller is still here to take the ID, and the job's Deadline, not ctx,
+// says how long the job is worth doing; what the contract needs checked
+// after Acquire (that Shutdown has not begun) enqueue checks.
 func (q *Queue) SubmitWait(ctx context.Context, j Job) (JobID, error) {
 	cost, err := q.cost(j)
 	if err != nil {
@@ -366,8 +412,20 @@ func (q *Queue) turnAway(cost int64) error {
 		Cost:  cost,
 		Depth: q.stats.Depth,
 		Size:  q.cfg.QueueSize,
-		Wait:  time.Duration(q.stats.Depth) * q.cfg.ServiceTime / time.Duration(q.cfg.Workers),
+		Wait:  q.drainTime(q.stats.Depth),
 	}
+}
+
+// drainTime is how long the workers take, at ServiceTime a unit, to drain
+// depth units: the retry hint. It is never 0, since the queue has just
+// turned a job away and "retry at once" would send its client into a
+// tight loop. Depth can read 0 while the room is still held (for the
+// instant between a worker taking a job and giving its room back): the
+// hint then counts one unit. The division rounds up for the same reason.
+func (q *Queue) drainTime(depth int64) time.Duration {
+	work := time.Duration(max(depth, 1)) * q.cfg.ServiceTime
+	workers := time.Duration(q.cfg.Workers)
+	return (work + workers - 1) / workers
 }
 
 // enqueue queues a job that already holds its room.
@@ -396,16 +454,18 @@ func (q *Queue) enqueue(j Job, cost int64) (JobID, error) {
 	return r.id, nil
 }
 
-func (q *Queue) worker() {
+// worker runs the jobs of the queue until it is closed and empty. ctx is
+// the queue's lifetime: Shutdown cancels it when it gives up.
+func (q *Queue) worker(ctx context.Context) {
 	for r := range q.jobs {
 		if q.take(r) {
-			q.run(r)
+			q.run(ctx, r)
 		}
 	}
 }
 
 // take moves a job out of the queue, and reports whether it should run:
-// not if nobody waits for it any more, because Shutdown gave up on it or
+// not if nobody waits for it any more, because Shutdown has given up or
 // because its deadline has come.
 func (q *Queue) take(r *record) (run bool) {
 	now := time.Now()
@@ -415,8 +475,9 @@ func (q *Queue) take(r *record) (run bool) {
 	q.stats.Waited += waited
 	q.stats.MaxWait = max(q.stats.MaxWait, waited)
 	switch {
-	case r.status.State != Accepted:
-		// Shutdown gave up on it while it was queued: it stays Unfinished.
+	case q.gaveUp:
+		// Shutdown has given up: nothing starts any more. Shutdown marks
+		// the job Unfinished (it may have done so already).
 	case !r.job.Deadline.IsZero() && !now.Before(r.job.Deadline):
 		late := fmt.Errorf("%s waited %v in the queue, past its deadline: %w",
 			r.id, waited, context.DeadlineExceeded)
@@ -432,27 +493,33 @@ func (q *Queue) take(r *record) (run bool) {
 	return run
 }
 
-func (q *Queue) run(r *record) {
+// run does a job's work and records how it ended. After Shutdown has
+// given up, only a result counts: an error is taken for the cancellation
+// (the job did not fail, Shutdown stopped it). And a job Shutdown has
+// already reported unfinished stays so: a report, once given, stays true.
+func (q *Queue) run(ctx context.Context, r *record) {
 	// Two deadlines bound the work: the Timeout from now, and the job's
-	// own, whichever comes first; and Shutdown can cancel it through q.ctx.
+	// own, whichever comes first; and Shutdown can cancel it through ctx.
 	deadline := time.Now().Add(q.cfg.Timeout)
 	if !r.job.Deadline.IsZero() && r.job.Deadline.Before(deadline) {
 		deadline = r.job.Deadline
 	}
-	ctx, cancel := context.WithDeadline(q.ctx, deadline)
+	jobCtx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	result, err := q.work(ctx, r.job.Input)
+	result, err := q.work(jobCtx, r.job.Input)
 
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if r.status.State != Running {
-		return // Shutdown gave up on it: a report, once given, stays true
-	}
-	if err != nil {
+	switch {
+	case r.status.State != Running:
+		// reported unfinished when the grace ran out
+	case err == nil:
+		q.end(r, Status{State: Done, Result: result})
+	case q.gaveUp:
+		q.end(r, Status{State: Unfinished})
+	default:
 		q.end(r, Status{State: Failed, Err: err})
-		return
 	}
-	q.end(r, Status{State: Done, Result: result})
 }
 
 // end records how a job ended, counts it, and starts its retention. Call
@@ -468,7 +535,7 @@ func (q *Queue) end(r *record, st Status) {
 		q.stats.Expired++
 	case Unfinished:
 		q.stats.Unfinished++
-		q.unfinished = append(q.unfinished, r.id)
+		q.unfinished = append(q.unfinished, r)
 	}
 	q.finished = append(q.finished, finished{id: r.id, at: time.Now()})
 }
@@ -505,13 +572,20 @@ func (q *Queue) Stats() Stats {
 	return st
 }
 
-// report is the counters and the jobs given up on, now.
+// report is the counters and the jobs given up on, in the order they were
+// accepted, now.
 func (q *Queue) report() Report {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	st := q.stats
 	st.Tracked = len(q.byID)
-	return Report{Stats: st, Unfinished: slices.Clone(q.unfinished)}
+	left := slices.Clone(q.unfinished)
+	slices.SortFunc(left, func(a, b *record) int { return a.n - b.n })
+	r := Report{Stats: st}
+	for _, rec := range left {
+		r.Unfinished = append(r.Unfinished, rec.id)
+	}
+	return r
 }
 
 // Shutdown stops intake at once (Submit and SubmitWait return ErrClosed,
@@ -519,10 +593,11 @@ func (q *Queue) report() Report {
 // every queued job, and returns when the last one is done, with a Report
 // and nil.
 //
-// If ctx ends first, Shutdown stops waiting: it marks every job not yet
-// finished Unfinished (a queued one is then never started), cancels the
-// running ones, and returns at once with a Report naming them and an error
-// wrapping ctx.Err(). The workers return as soon as their Work does.
+// If ctx ends first, Shutdown gives up: no queued job starts any more, the
+// running ones are cancelled and get cfg.Grace to return, and then
+// Shutdown returns a Report naming every job that did not finish, with an
+// error wrapping ctx.Err(). If every job did finish, it returns nil,
+// whatever ctx says. The workers return as soon as their Work does.
 func (q *Queue) Shutdown(ctx context.Context) (Report, error) {
 	q.mu.Lock()
 	if !q.closed {
@@ -537,26 +612,41 @@ func (q *Queue) Shutdown(ctx context.Context) (Report, error) {
 		q.stop() // nothing runs any more; release the context
 		return q.report(), nil
 	case <-ctx.Done():
-		return q.abandon(), fmt.Errorf("shutdown gave up with work left: %w", ctx.Err())
 	}
+	q.giveUp()
+	r := q.report()
+	// The error says that something was left, not which case the select
+	// took: when both are ready it picks one at random, and the workers of
+	// an idle queue return only just after the channel is closed.
+	if len(r.Unfinished) == 0 {
+		return r, nil
+	}
+	return r, fmt.Errorf("shutdown gave up with work left: %w", ctx.Err())
 }
 
-// abandon gives up on every job that has not finished: it marks them
-// Unfinished, in the order they were accepted, so that a worker that takes
-// a queued one skips it, then cancels the running ones.
-func (q *Queue) abandon() Report {
+// giveUp is Shutdown's way out once its ctx has ended: from now on no
+// queued job starts, the running ones are cancelled and get cfg.Grace to
+// return, and every job that has not finished then is marked Unfinished.
+// A job whose Work returns a result within the grace is done: the report
+// says what happened, not what Shutdown feared.
+func (q *Queue) giveUp() {
 	q.mu.Lock()
-	var left []*record
-	for _, r := range q.byID {
-		if r.status.State == Accepted || r.status.State == Running {
-			left = append(left, r)
-		}
-	}
-	slices.SortFunc(left, func(a, b *record) int { return a.n - b.n })
-	for _, r := range left {
-		q.end(r, Status{State: Unfinished})
-	}
+	q.gaveUp = true
 	q.mu.Unlock()
 	q.stop()
-	return q.report()
+
+	grace := time.NewTimer(q.cfg.Grace)
+	defer grace.Stop()
+	select {
+	case <-q.idle: // every Work has returned: the report is exact
+	case <-grace.C: // a Work ignores its ctx: it is reported unfinished
+	}
+
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, r := range q.byID {
+		if r.status.State == Accepted || r.status.State == Running {
+			q.end(r, Status{State: Unfinished})
+		}
+	}
 }

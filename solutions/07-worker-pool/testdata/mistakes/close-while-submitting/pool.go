@@ -19,27 +19,15 @@ func (p *Pool) Submit(input string) (JobID, error) {
 		input:  input,
 		status: Status{State: Accepted},
 	}
+	p.jobs[j.id] = j
 	p.mu.Unlock()
 
-	// Wait for room without the lock: a goroutine waiting for a mutex
-	// would hold up Shutdown (and, inside a synctest bubble, is not durably
-	// blocked, so the virtual clock would stop).
 	p.queue <- j // the closed flag was checked above
-
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.jobs[j.id] = j
 	return j.id, nil
 }
 
-// Shutdown stops intake (Submit returns ErrClosed from now on), lets the
-// workers finish every accepted job, queued or running, and returns when
-// the last one is done, with a Report and nil.
-//
-// If ctx ends first, Shutdown stops waiting: it cancels the context of the
-// jobs still running, makes sure no queued job starts, and returns at once
-// with a Report naming every job that did not finish, and ctx.Err(). The
-// workers return as soon as their Work does.
+// Shutdown stops intake and waits for the workers, or gives up when ctx
+// ends.
 func (p *Pool) Shutdown(ctx context.Context) (Report, error) {
 	p.mu.Lock()
 	if !p.closed {
@@ -50,9 +38,13 @@ func (p *Pool) Shutdown(ctx context.Context) (Report, error) {
 
 	select {
 	case <-p.drained:
-		p.cancel() // nothing runs any more; release the context
-		return p.report(), nil
 	case <-ctx.Done():
-		return p.abandon(), ctx.Err()
+		p.giveUp()
 	}
+	p.cancel()
+	r := p.report()
+	if len(r.Unfinished) > 0 {
+		return r, ctx.Err()
+	}
+	return r, nil
 }

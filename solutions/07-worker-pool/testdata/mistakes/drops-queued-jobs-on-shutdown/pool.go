@@ -3,9 +3,8 @@
 
 package pool
 
-// worker does jobs from the queue, one at a time, until the queue is closed
-// and empty.
-func (p *Pool) worker() {
+// worker does jobs from the queue, one at a time, until Shutdown begins.
+func (p *Pool) worker(ctx context.Context) {
 	for {
 		select {
 		case <-p.closing:
@@ -23,10 +22,10 @@ func (p *Pool) worker() {
 			j = next
 		}
 		if !p.start(j) {
-			continue // Shutdown gave up on it while it was queued
+			continue
 		}
-		ctx, cancel := context.WithTimeout(p.ctx, p.cfg.Timeout)
-		result, err := p.work(ctx, j.input)
+		jobCtx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+		result, err := p.work(jobCtx, j.input)
 		cancel()
 		p.finish(j, result, err)
 	}

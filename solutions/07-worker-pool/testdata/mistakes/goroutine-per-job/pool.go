@@ -3,16 +3,15 @@
 
 package pool
 
-// worker does jobs from the queue, one at a time, until the queue is closed
-// and empty.
-func (p *Pool) worker() {
+// worker does jobs from the queue until the queue is closed and empty.
+func (p *Pool) worker(ctx context.Context) {
 	for j := range p.queue {
 		if !p.start(j) {
-			continue // Shutdown gave up on it while it was queued
+			continue
 		}
 		go func() { // the worker is free for the next job at once
-			ctx, cancel := context.WithTimeout(p.ctx, p.cfg.Timeout)
-			result, err := p.work(ctx, j.input)
+			jobCtx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+			result, err := p.work(jobCtx, j.input)
 			cancel()
 			p.finish(j, result, err)
 		}()

@@ -12,6 +12,9 @@ func New(work Work, cfg Config) *Pool {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
+	if cfg.Grace <= 0 {
+		cfg.Grace = DefaultGrace
+	}
 	if cfg.Retention <= 0 {
 		cfg.Retention = DefaultRetention
 	}
@@ -23,12 +26,11 @@ func New(work Work, cfg Config) *Pool {
 		closing:    make(chan struct{}),
 		intakeDone: make(chan struct{}),
 		drained:    make(chan struct{}),
-		ctx:        ctx,
 		cancel:     cancel,
 		jobs:       map[JobID]*job{},
 	}
 	var wg sync.WaitGroup
-	wg.Go(p.worker) // one worker is enough: the queue holds the rest
+	wg.Go(func() { p.worker(ctx) }) // one worker is enough: the queue holds the rest
 	go func() {
 		wg.Wait()
 		close(p.drained)

@@ -5,12 +5,12 @@ package pool
 
 // worker does jobs from the queue, one at a time, until the queue is closed
 // and empty.
-func (p *Pool) worker() {
+func (p *Pool) worker(ctx context.Context) {
 	for j := range p.queue {
 		if !p.start(j) {
-			continue // Shutdown gave up on it while it was queued
+			continue
 		}
-		result, err := p.work(p.ctx, j.input) // Shutdown can cancel it
+		result, err := p.work(ctx, j.input) // Shutdown can cancel it
 		p.finish(j, result, err)
 	}
 }

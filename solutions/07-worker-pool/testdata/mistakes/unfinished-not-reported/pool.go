@@ -1,16 +1,10 @@
-// Mistake: at the deadline Shutdown cancels the work and returns the counts so far, without marking or naming the jobs that did not finish, so queued jobs later run with a cancelled context and fail, and accepted no longer equals done + failed + unfinished.
+// Mistake: at the deadline Shutdown cancels the work and returns the counts so far, without stopping the queued jobs or naming the jobs that did not finish, so queued jobs later run with a cancelled context and fail, and accepted no longer equals done + failed + unfinished.
 // Caught by: TestShutdownReportsTheJobsItGaveUpOnAndCancelsTheRunningOnes, TestEveryAcceptedJobEndsDoneFailedOrUnfinished
 
 package pool
 
-// Shutdown stops intake (Submit returns ErrClosed from now on), lets the
-// workers finish every accepted job, queued or running, and returns when
-// the last one is done, with a Report and nil.
-//
-// If ctx ends first, Shutdown stops waiting: it cancels the context of the
-// jobs still running, makes sure no queued job starts, and returns at once
-// with a Report naming every job that did not finish, and ctx.Err(). The
-// workers return as soon as their Work does.
+// Shutdown stops intake and waits for the workers, or gives up when ctx
+// ends.
 func (p *Pool) Shutdown(ctx context.Context) (Report, error) {
 	p.mu.Lock()
 	if !p.closed {
@@ -19,13 +13,11 @@ func (p *Pool) Shutdown(ctx context.Context) (Report, error) {
 		p.closeQueueIfIdle()
 	}
 	p.mu.Unlock()
-	// Submits still in their select leave at once now that closing is
-	// closed; after that, the set of accepted jobs cannot change.
 	<-p.intakeDone
 
 	select {
 	case <-p.drained:
-		p.cancel() // nothing runs any more; release the context
+		p.cancel()
 		return p.report(), nil
 	case <-ctx.Done():
 		p.cancel() // the running jobs stop

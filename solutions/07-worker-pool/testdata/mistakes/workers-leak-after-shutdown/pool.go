@@ -6,40 +6,34 @@ package pool
 // A Pool runs jobs on a fixed number of workers. It is safe for concurrent
 // use.
 type Pool struct {
-	work  Work
-	cfg   Config
-	queue chan *job // accepted jobs; closed once no Submit can send any more
-
-	// closing is closed when Shutdown begins. A Submit waiting for room in
-	// a full queue selects on it, so intake stops at once, with no lock held.
+	work       Work
+	cfg        Config
+	queue      chan *job
 	closing    chan struct{}
-	intakeDone chan struct{} // closed with queue: the accepted jobs are final
-	drained    chan struct{} // closed when every worker has returned
+	intakeDone chan struct{}
+	drained    chan struct{}
+	cancel     context.CancelFunc
 
-	ctx    context.Context // every Work call gets it; cancelled by Shutdown
-	cancel context.CancelFunc
-
-	mu       sync.Mutex // guards what follows; never held while anyone waits
-	closed   bool       // Shutdown has begun
-	senders  int        // Submits that passed the closed check and may still send
-	seq      int
-	jobs     map[JobID]*job
-	finished []finished
-	tally    Report
-	pending  sync.WaitGroup // accepted jobs not yet finished
+	mu         sync.Mutex
+	closed     bool
+	gaveUp     bool
+	senders    int
+	seq        int
+	jobs       map[JobID]*job
+	finished   []finished
+	done       int
+	failed     int
+	unfinished []*job
+	pending    sync.WaitGroup // accepted jobs not yet finished
 }
 
-// Submit puts a job in the queue and returns its ID. While the queue is
-// full, it waits for room; once Shutdown has begun, it returns ErrClosed at
-// once, whether it was waiting or not.
+// Submit puts a job in the queue and returns its ID.
 func (p *Pool) Submit(input string) (JobID, error) {
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
 		return "", ErrClosed
 	}
-	// Counted as a sender, this Submit keeps the queue open until it is
-	// done with it: Shutdown never closes a channel someone may send on.
 	p.pending.Add(1)
 	p.seq++
 	j := &job{
@@ -48,36 +42,23 @@ func (p *Pool) Submit(input string) (JobID, error) {
 		input:  input,
 		status: Status{State: Accepted},
 	}
+	p.jobs[j.id] = j
 	p.mu.Unlock()
 
-	// Wait for room without the lock: a goroutine waiting for a mutex
-	// would hold up Shutdown (and, inside a synctest bubble, is not durably
-	// blocked, so the virtual clock would stop).
-	var err error
 	select {
 	case p.queue <- j:
+		return j.id, nil
 	case <-p.closing:
-		err = ErrClosed
+		p.mu.Lock()
+		delete(p.jobs, j.id)
+		p.mu.Unlock()
 		p.pending.Done()
+		return "", ErrClosed
 	}
-
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if err != nil {
-		return "", err
-	}
-	p.jobs[j.id] = j
-	return j.id, nil
 }
 
-// Shutdown stops intake (Submit returns ErrClosed from now on), lets the
-// workers finish every accepted job, queued or running, and returns when
-// the last one is done, with a Report and nil.
-//
-// If ctx ends first, Shutdown stops waiting: it cancels the context of the
-// jobs still running, makes sure no queued job starts, and returns at once
-// with a Report naming every job that did not finish, and ctx.Err(). The
-// workers return as soon as their Work does.
+// Shutdown stops intake and waits for every accepted job to finish, or
+// gives up when ctx ends. It never closes the queue.
 func (p *Pool) Shutdown(ctx context.Context) (Report, error) {
 	p.mu.Lock()
 	if !p.closed {
@@ -93,23 +74,43 @@ func (p *Pool) Shutdown(ctx context.Context) (Report, error) {
 	}()
 	select {
 	case <-allDone:
-		p.cancel() // nothing runs any more; release the context
-		return p.report(), nil
 	case <-ctx.Done():
-		return p.abandon(), ctx.Err()
+		p.mu.Lock()
+		p.gaveUp = true
+		p.mu.Unlock()
+		p.cancel()
+		grace := time.NewTimer(p.cfg.Grace)
+		defer grace.Stop()
+		select {
+		case <-allDone:
+		case <-grace.C:
+		}
+		p.mu.Lock()
+		for _, j := range p.jobs {
+			if j.status.State == Accepted || j.status.State == Running {
+				p.end(j, Status{State: Unfinished})
+			}
+		}
+		p.mu.Unlock()
 	}
+	p.cancel()
+	r := p.report()
+	if len(r.Unfinished) > 0 {
+		return r, ctx.Err()
+	}
+	return r, nil
 }
 
 // worker does jobs from the queue, one at a time, until the queue is closed
 // and empty.
-func (p *Pool) worker() {
+func (p *Pool) worker(ctx context.Context) {
 	for j := range p.queue {
 		if !p.start(j) {
 			p.pending.Done()
-			continue // Shutdown gave up on it while it was queued
+			continue
 		}
-		ctx, cancel := context.WithTimeout(p.ctx, p.cfg.Timeout)
-		result, err := p.work(ctx, j.input)
+		jobCtx, cancel := context.WithTimeout(ctx, p.cfg.Timeout)
+		result, err := p.work(jobCtx, j.input)
 		cancel()
 		p.finish(j, result, err)
 		p.pending.Done()

@@ -1,11 +1,10 @@
-// Mistake: a worker that takes a job off the queue runs it unless its deadline has passed, without looking at whether Shutdown has given up on it: after the give-up the queued jobs still start (with a cancelled context), and their statuses contradict the report.
-// Caught by: TestAfterShutdownGivesUpNoQueuedJobStarts, TestShutdownNamesEveryJobItGaveUpOn
+// Mistake: a worker that takes a job off the queue runs it unless its deadline has passed, without looking at whether Shutdown has given up: after the give-up the queued jobs still start, with a cancelled context, so work nobody waits for any more is begun (and, for a Work that does not look at its context at once, done) while the process is stopping.
+// Caught by: TestAfterShutdownGivesUpNoQueuedJobStarts, TestShutdownGivesCancelledWorkAGraceAndReportsHowItEnded
 
 package backpressure
 
 // take moves a job out of the queue, and reports whether it should run:
-// not if nobody waits for it any more, because Shutdown gave up on it or
-// because its deadline has come.
+// not if its deadline has come.
 func (q *Queue) take(r *record) (run bool) {
 	now := time.Now()
 	q.mu.Lock()

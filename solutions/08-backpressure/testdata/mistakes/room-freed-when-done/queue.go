@@ -3,9 +3,7 @@
 
 package backpressure
 
-// take moves a job out of the queue, and reports whether it should run:
-// not if nobody waits for it any more, because Shutdown gave up on it or
-// because its deadline has come.
+// take moves a job out of the queue, and reports whether it should run.
 func (q *Queue) take(r *record) (run bool) {
 	now := time.Now()
 	q.mu.Lock()
@@ -14,8 +12,7 @@ func (q *Queue) take(r *record) (run bool) {
 	q.stats.Waited += waited
 	q.stats.MaxWait = max(q.stats.MaxWait, waited)
 	switch {
-	case r.status.State != Accepted:
-		// Shutdown gave up on it while it was queued: it stays Unfinished.
+	case q.gaveUp:
 	case !r.job.Deadline.IsZero() && !now.Before(r.job.Deadline):
 		q.end(r, Status{State: Expired, Err: fmt.Errorf("%s waited %v in the queue, past its deadline: %w",
 			r.id, waited, context.DeadlineExceeded)})
@@ -30,24 +27,25 @@ func (q *Queue) take(r *record) (run bool) {
 	return run
 }
 
-func (q *Queue) run(r *record) {
+func (q *Queue) run(ctx context.Context, r *record) {
 	deadline := time.Now().Add(q.cfg.Timeout)
 	if !r.job.Deadline.IsZero() && r.job.Deadline.Before(deadline) {
 		deadline = r.job.Deadline
 	}
-	ctx, cancel := context.WithDeadline(q.ctx, deadline)
+	jobCtx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	result, err := q.work(ctx, r.job.Input)
+	result, err := q.work(jobCtx, r.job.Input)
 	q.room.Release(r.cost) // the job is finished with
 
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if r.status.State != Running {
-		return
-	}
-	if err != nil {
+	switch {
+	case r.status.State != Running:
+	case err == nil:
+		q.end(r, Status{State: Done, Result: result})
+	case q.gaveUp:
+		q.end(r, Status{State: Unfinished})
+	default:
 		q.end(r, Status{State: Failed, Err: err})
-		return
 	}
-	q.end(r, Status{State: Done, Result: result})
 }

@@ -3,8 +3,7 @@
 
 package backpressure
 
-func (q *Queue) run(r *record) {
-	ctx := q.ctx
+func (q *Queue) run(ctx context.Context, r *record) {
 	if !r.job.Deadline.IsZero() {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithDeadline(ctx, r.job.Deadline)
@@ -14,12 +13,13 @@ func (q *Queue) run(r *record) {
 
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if r.status.State != Running {
-		return
-	}
-	if err != nil {
+	switch {
+	case r.status.State != Running:
+	case err == nil:
+		q.end(r, Status{State: Done, Result: result})
+	case q.gaveUp:
+		q.end(r, Status{State: Unfinished})
+	default:
 		q.end(r, Status{State: Failed, Err: err})
-		return
 	}
-	q.end(r, Status{State: Done, Result: result})
 }

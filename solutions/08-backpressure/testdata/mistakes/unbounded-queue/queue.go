@@ -9,9 +9,15 @@ func New(work Work, cfg Config) *Queue {
 	if cfg.QueueSize < 1 {
 		panic("backpressure: QueueSize must be at least 1")
 	}
+	if cfg.ServiceTime <= 0 {
+		panic("backpressure: ServiceTime must be set: the retry hint is made from it")
+	}
 	cfg.Workers = max(cfg.Workers, 1)
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.Grace <= 0 {
+		cfg.Grace = DefaultGrace
 	}
 	if cfg.Retention <= 0 {
 		cfg.Retention = DefaultRetention
@@ -25,14 +31,13 @@ func New(work Work, cfg Config) *Queue {
 		jobs:        make(chan *record, 1<<16), // plenty
 		intake:      intake,
 		closeIntake: closeIntake,
-		ctx:         ctx,
 		stop:        stop,
 		idle:        make(chan struct{}),
 		byID:        make(map[JobID]*record),
 	}
 	var wg sync.WaitGroup
 	for range cfg.Workers {
-		wg.Go(q.worker)
+		wg.Go(func() { q.worker(ctx) })
 	}
 	go func() {
 		wg.Wait()
@@ -61,7 +66,7 @@ func (q *Queue) take(r *record) (run bool) {
 	q.stats.Waited += waited
 	q.stats.MaxWait = max(q.stats.MaxWait, waited)
 	switch {
-	case r.status.State != Accepted:
+	case q.gaveUp:
 	case !r.job.Deadline.IsZero() && !now.Before(r.job.Deadline):
 		q.end(r, Status{State: Expired, Err: fmt.Errorf("%s waited %v in the queue, past its deadline: %w",
 			r.id, waited, context.DeadlineExceeded)})
