@@ -1,5 +1,5 @@
 // Mistake: the attempt hands its result over an unbuffered channel, so an attempt Do stopped waiting for blocks on its send for ever: every abandoned attempt leaks a goroutine.
-// Caught by: TestAHungAttemptIsAbandonedAtTheAttemptTimeoutAndRetried, TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed, TestTheCallersDeadlineEndsAnAttemptThatIgnoresIt, TestAbandonedAttemptsPileUpAtADeafDependencyUntilTheBudgetStopsThem
+// Caught by: TestAHungAttemptIsAbandonedAtTheAttemptTimeoutAndRetried, TestATimedOutAttemptIsRetriedOnlyWhenTheOperationIsIdempotent, TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed, TestTheCallersDeadlineEndsAnAttemptThatIgnoresIt, TestAbandonedAttemptsPileUpAtADeafDependencyUntilTheBudgetStopsThem
 
 package retries
 
@@ -22,9 +22,14 @@ func (p Policy) attempt(ctx context.Context, op func(context.Context) error) err
 	case <-actx.Done():
 		err = fmt.Errorf("stopped waiting for the attempt: %w", context.Cause(actx))
 	}
-	if err != nil && ctx.Err() == nil && actx.Err() != nil {
-		// The attempt's own timeout: retryable, and not "deadline exceeded".
-		return Retryable(fmt.Errorf("%w after %v", ErrAttemptTimeout, p.AttemptTimeout))
+	if err == nil || ctx.Err() != nil || actx.Err() == nil {
+		return err
 	}
-	return err
+	// The attempt's own timeout, and not "deadline exceeded": the caller
+	// still waits. Whether op did its work is unknown.
+	timedOut := fmt.Errorf("%w after %v", ErrAttemptTimeout, p.AttemptTimeout)
+	if !p.Idempotent {
+		return DoNotRetry(fmt.Errorf("%w; not retried: it may have done its work, and op is not idempotent", timedOut))
+	}
+	return Retryable(timedOut)
 }
