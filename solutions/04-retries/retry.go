@@ -222,22 +222,28 @@ func (p Policy) attempt(ctx context.Context, op func(context.Context) error) err
 	result := make(chan error, 1)
 	go func() { result <- op(actx) }()
 
-	var err error
 	select {
-	case err = <-result:
+	case err := <-result:
+		if err == nil || ctx.Err() != nil || actx.Err() == nil {
+			return err
+		}
 	case <-actx.Done():
-		err = fmt.Errorf("stopped waiting for the attempt: %w", context.Cause(actx))
+		if ctx.Err() != nil {
+			return fmt.Errorf("stopped waiting for the attempt: %w", context.Cause(actx))
+		}
 	}
-	if err == nil || ctx.Err() != nil || actx.Err() == nil {
-		return err
-	}
-	// The attempt's own timeout, and not "deadline exceeded": the caller
-	// still waits. Whether op did its work is unknown.
-	timedOut := fmt.Errorf("%w after %v", ErrAttemptTimeout, p.AttemptTimeout)
+	return p.timedOut() // the attempt's own timeout, with the caller still waiting
+}
+
+// timedOut is the error of an attempt that ran out of p.AttemptTimeout. It
+// is not "deadline exceeded": the caller still waits. And the attempt may
+// have done its work, so it is worth a retry only if op is idempotent.
+func (p Policy) timedOut() error {
+	err := fmt.Errorf("%w after %v", ErrAttemptTimeout, p.AttemptTimeout)
 	if !p.Idempotent {
-		return DoNotRetry(fmt.Errorf("%w; not retried: it may have done its work, and op is not idempotent", timedOut))
+		return DoNotRetry(fmt.Errorf("%w, and op is not idempotent", err))
 	}
-	return Retryable(timedOut)
+	return Retryable(err)
 }
 
 // pause is how long to sleep before retry n, after err: the backoff, plus
@@ -273,15 +279,15 @@ func (p Policy) backoff(n int) time.Duration {
 	if limit <= 0 {
 		limit = math.MaxInt64 // no cap
 	}
-	// Double step by step and stop at the limit: Base<<n, or doubling past
-	// the largest time.Duration, overflows and turns a long sleep into none.
+	// Double step by step and stop at the limit: Base<<n, or one doubling
+	// past the largest time.Duration, overflows and turns a long sleep into none.
 	ceiling := min(max(p.Base, 0), limit)
 	for i := 0; i < n && ceiling < limit; i++ {
 		if ceiling > limit/2 {
 			ceiling = limit
-			break
+		} else {
+			ceiling *= 2
 		}
-		ceiling *= 2
 	}
 
 	random := p.Rand

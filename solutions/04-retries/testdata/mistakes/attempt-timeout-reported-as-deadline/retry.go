@@ -17,20 +17,18 @@ func (p Policy) attempt(ctx context.Context, op func(context.Context) error) err
 	result := make(chan error, 1)
 	go func() { result <- op(actx) }()
 
-	var err error
 	select {
-	case err = <-result:
+	case err := <-result:
+		if err == nil || ctx.Err() != nil || actx.Err() == nil {
+			return err
+		}
 	case <-actx.Done():
-		err = fmt.Errorf("stopped waiting for the attempt: %w", context.Cause(actx))
+		if ctx.Err() != nil {
+			return fmt.Errorf("stopped waiting for the attempt: %w", context.Cause(actx))
+		}
 	}
-	if err == nil || ctx.Err() != nil || actx.Err() == nil {
-		return err
-	}
-	// The attempt's own timeout, and not "deadline exceeded": the caller
-	// still waits. Whether op did its work is unknown.
-	timedOut := actx.Err()
 	if !p.Idempotent {
-		return DoNotRetry(timedOut)
+		return DoNotRetry(actx.Err())
 	}
-	return Retryable(timedOut)
+	return Retryable(actx.Err()) // the attempt's own timeout, as its context says
 }

@@ -17,11 +17,5 @@ func (p Policy) attempt(ctx context.Context, op func(context.Context) error) err
 	if err == nil || ctx.Err() != nil || actx.Err() == nil {
 		return err
 	}
-	// The attempt's own timeout, and not "deadline exceeded": the caller
-	// still waits. Whether op did its work is unknown.
-	timedOut := fmt.Errorf("%w after %v", ErrAttemptTimeout, p.AttemptTimeout)
-	if !p.Idempotent {
-		return DoNotRetry(fmt.Errorf("%w; not retried: it may have done its work, and op is not idempotent", timedOut))
-	}
-	return Retryable(timedOut)
+	return p.timedOut() // the attempt's own timeout, with the caller still waiting
 }

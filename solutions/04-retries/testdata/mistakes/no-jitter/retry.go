@@ -19,15 +19,15 @@ func (p Policy) backoff(n int) time.Duration {
 	if limit <= 0 {
 		limit = math.MaxInt64 // no cap
 	}
-	// Double step by step and stop at the limit: Base<<n, or doubling past
-	// the largest time.Duration, overflows and turns a long sleep into none.
+	// Double step by step and stop at the limit: Base<<n, or one doubling
+	// past the largest time.Duration, overflows and turns a long sleep into none.
 	ceiling := min(max(p.Base, 0), limit)
 	for i := 0; i < n && ceiling < limit; i++ {
 		if ceiling > limit/2 {
 			ceiling = limit
-			break
+		} else {
+			ceiling *= 2
 		}
-		ceiling *= 2
 	}
 	return ceiling
 }

@@ -11,8 +11,8 @@ func (p Policy) backoff(n int) time.Duration {
 	if limit <= 0 {
 		limit = math.MaxInt64 // no cap
 	}
-	// Double step by step and stop at the limit: Base<<n, or doubling past
-	// the largest time.Duration, overflows and turns a long sleep into none.
+	// Double step by step and stop at the limit: Base<<n, or one doubling
+	// past the largest time.Duration, overflows and turns a long sleep into none.
 	ceiling := min(p.Base<<n, limit)
 
 	random := p.Rand

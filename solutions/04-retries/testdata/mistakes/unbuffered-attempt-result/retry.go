@@ -16,20 +16,15 @@ func (p Policy) attempt(ctx context.Context, op func(context.Context) error) err
 	result := make(chan error)
 	go func() { result <- op(actx) }()
 
-	var err error
 	select {
-	case err = <-result:
+	case err := <-result:
+		if err == nil || ctx.Err() != nil || actx.Err() == nil {
+			return err
+		}
 	case <-actx.Done():
-		err = fmt.Errorf("stopped waiting for the attempt: %w", context.Cause(actx))
+		if ctx.Err() != nil {
+			return fmt.Errorf("stopped waiting for the attempt: %w", context.Cause(actx))
+		}
 	}
-	if err == nil || ctx.Err() != nil || actx.Err() == nil {
-		return err
-	}
-	// The attempt's own timeout, and not "deadline exceeded": the caller
-	// still waits. Whether op did its work is unknown.
-	timedOut := fmt.Errorf("%w after %v", ErrAttemptTimeout, p.AttemptTimeout)
-	if !p.Idempotent {
-		return DoNotRetry(fmt.Errorf("%w; not retried: it may have done its work, and op is not idempotent", timedOut))
-	}
-	return Retryable(timedOut)
+	return p.timedOut() // the attempt's own timeout, with the caller still waiting
 }
