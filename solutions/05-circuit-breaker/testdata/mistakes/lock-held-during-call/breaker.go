@@ -26,9 +26,8 @@ func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) erro
 		return err
 	}
 	if t.trial {
-		// A trial that has not answered by the time its caller gives up
-		// says what a failure says: the dependency cannot answer in time.
-		// Decide then, even if op never returns.
+		// A trial that has not answered when its caller gives up failed
+		// its probe: decide then, even if op never returns.
 		stop := context.AfterFunc(ctx, func() { b.leave(t) })
 		defer stop()
 	}
