@@ -49,6 +49,9 @@ func TestDoStopsAfterMaxAttempts(t *testing.T) {
 				require.Error(t, err, "every call failed, so Do should fail")
 				assert.ErrorIs(t, err, errUnavailable,
 					"got %q; when the attempts run out, wrap the last error with %%w, so the caller can tell what failed", err)
+				assert.False(t, retries.IsRetryable(err),
+					"got %q, which the layer above would retry: Do gave up on it, so mark the error it returns with "+
+						"retries.DoNotRetry, and the retries spent here are not made again above", err)
 			})
 		})
 	}
@@ -93,90 +96,103 @@ func TestNonRetryableErrorReturnsAfterOneCall(t *testing.T) {
 	})
 }
 
-// stack builds a call path of len(policies) services, each calling the one
-// below it through retries.Do with its own policy; the lowest calls bottom.
-// policies[0] is the top. If bottom gets more than storm calls, every layer
-// stops calling down, so a Do that ignores MaxAttempts cannot run for ever.
-// It returns the top's operation and a count of the calls that reached each
-// layer, the database last, to read once the request is over.
-func stack(bottom *backend.Backend, storm int, policies ...retries.Policy) (func(context.Context) error, func() []int) {
+// A retrier is how one layer calls the layer below: once, or with retries.
+type retrier func(ctx context.Context, op func(context.Context) error) error
+
+// naive is the retry loop people write at every layer: call again at once,
+// whatever the error, up to attempts calls, and pass the last error up.
+func naive(attempts int) retrier {
+	return func(ctx context.Context, op func(context.Context) error) error {
+		var err error
+		for range attempts {
+			if err = op(ctx); err == nil {
+				return nil
+			}
+		}
+		return err
+	}
+}
+
+// with calls the layer below through retries.Do with p.
+func with(p retries.Policy) retrier {
+	return func(ctx context.Context, op func(context.Context) error) error {
+		return retries.Do(ctx, p, op)
+	}
+}
+
+// stack builds a call path of layers services, each calling the one below
+// it with retry; the lowest calls bottom. If bottom gets more than storm
+// calls, every layer stops calling down, so a Do that ignores MaxAttempts
+// cannot run for ever. It returns the top's operation and a count of the
+// calls that reached each layer, the database last, to read once the
+// request is over.
+func stack(bottom *backend.Backend, storm, layers int, retry retrier) (func(context.Context) error, func() []int) {
 	errStorm := errors.New("the test stopped the storm")
-	calls := make([]int, len(policies)) // calls[i]: how often layer i was called
+	calls := make([]int, layers) // calls[i]: how often layer i was called
 	op := callOf(bottom)
-	for i, p := range slices.Backward(policies) {
+	for i := layers - 1; i >= 0; i-- {
 		below := op
 		op = func(ctx context.Context) error {
 			calls[i]++ // one request at a time: no lock needed
 			if bottom.Calls() >= storm {
 				return errStorm
 			}
-			return retries.Do(ctx, p, below)
+			return retry(ctx, below)
 		}
 	}
 	return op, func() []int { return append(slices.Clone(calls), bottom.Calls()) }
 }
 
-// layers draws how many calls reached each layer of a stack, for one
-// request at the top.
-func layers(title string, counts []int) string {
+// layerTable draws how many calls reached each layer of two stacks, for
+// one request at the top.
+func layerTable(title string, naive, do []int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\ncalls that reached each layer, for ONE request at the top:\n", title)
-	for i, n := range counts {
+	fmt.Fprintf(&b, "  %-14s %11s %11s\n", "", "naive loop", "retries.Do")
+	for i := range naive {
 		name := fmt.Sprintf("layer %d", i+1)
 		switch {
 		case i == 0:
 			name += " (top)"
-		case i == len(counts)-1:
+		case i == len(naive)-1:
 			name = "database"
 		}
-		fmt.Fprintf(&b, "  %-14s %5d\n", name, n)
+		fmt.Fprintf(&b, "  %-14s %11d %11d\n", name, naive[i], do[i])
 	}
 	return b.String()
 }
 
-// TestRetriesMultiplyAcrossLayers is a demonstration: it passes as soon as
-// Do makes at most MaxAttempts calls. Predict its figure, then run it with
-// -v to see it.
-func TestRetriesMultiplyAcrossLayers(t *testing.T) {
+func TestTheLayersAboveDoNotRetryWhatDoGaveUpOn(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		bottom := downDependency(nil, 10*time.Millisecond)
+		const layers, storm = 5, 5000
 		p := retries.Policy{MaxAttempts: 3, Base: 10 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
-		const storm = 5000
 
-		top, counts := stack(bottom, storm, p, p, p, p, p)
+		// The same call path twice: every layer with the naive loop, then
+		// every layer with Do.
+		naiveBottom := downDependency(nil, 10*time.Millisecond)
+		naiveTop, naiveCounts := stack(naiveBottom, storm, layers, naive(3))
+		_ = naiveTop(t.Context())
+		bottom := downDependency(nil, 10*time.Millisecond)
+		top, counts := stack(bottom, storm, layers, with(p))
 		err := top(t.Context())
 
-		show(t, "layers-retrying-everywhere", layers("5 layers, each making up to 3 attempts of the layer below", counts()))
-		require.Error(t, err, "the database is down, so the top caller should get an error")
+		table := layerTable("5 layers to a database that is down; each makes up to 3 attempts of the layer below", naiveCounts(), counts())
+		show(t, "layers", table)
+		require.Equal(t, 243, naiveBottom.Calls(),
+			"the naive loop at every layer turns one request into 3×3×3×3×3 = 3^5 = 243 calls at the database\n%s", table)
 		require.Less(t, bottom.Calls(), storm,
 			"the test stopped the storm after %d calls reached the database for ONE request at the top; "+
-				"each of the 5 layers should make at most 3 attempts", storm)
-		assert.Equal(t, 243, bottom.Calls(),
-			"5 layers that each make 3 attempts turn one request at the top into 3×3×3×3×3 = 3^5 = 243 calls "+
-				"at the bottom; got %d. (If you got fewer, does Do's error still wrap the retryable error it "+
-				"gave up on? The layer above decides with IsRetryable.)", bottom.Calls())
-	})
-}
-
-func TestRetryingAtOneLayerOnlyKeepsTheLoadFlat(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	synctest.Test(t, func(t *testing.T) {
-		bottom := downDependency(nil, 10*time.Millisecond)
-		passThrough := retries.Policy{MaxAttempts: 1}
-		retrying := retries.Policy{MaxAttempts: 3, Base: 10 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
-		const storm = 5000
-
-		// Only the layer next to the database retries; the four above pass
-		// failures straight up.
-		top, counts := stack(bottom, storm, passThrough, passThrough, passThrough, passThrough, retrying)
-		err := top(t.Context())
-
-		show(t, "layers-retrying-once", layers("4 layers that pass failures up, 1 that retries", counts()))
-		require.Error(t, err, "the database is down, so the top caller should get an error")
+				"each of the 5 layers should make at most 3 attempts\n%s", storm, table)
 		assert.Equal(t, 3, bottom.Calls(),
-			"4 layers with MaxAttempts 1 and one layer with 3: one request should reach the database 1×1×1×1×3 = 3 times; got %d",
-			bottom.Calls())
+			"with Do at every layer, %d calls reached the database; it should be 3. The layer next to the database "+
+				"retries; when it gives up, its error must tell every layer above not to retry (mark it "+
+				"retries.DoNotRetry: IsRetryable is then false), or the retries multiply as in the naive column\n%s",
+			bottom.Calls(), table)
+		require.Error(t, err, "the database is down, so the top caller should get an error")
+		assert.ErrorIs(t, err, errUnavailable,
+			"got %q; through all 5 layers the error should still wrap the database's, so the caller can tell what failed", err)
+		assert.False(t, retries.IsRetryable(err), "got %q; a failure Do gave up on stays final through every layer", err)
 	})
 }
 
@@ -250,6 +266,46 @@ func TestFullJitterApproachesButNeverPassesTheCap(t *testing.T) {
 	})
 }
 
+func TestAZeroCapMeansNoCapAndTheDoublingNeverOverflows(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	base := 100 * time.Millisecond
+	t.Run("a few retries", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			sw := &stopwatch{err: retries.Retryable(errUnavailable)}
+			p := retries.Policy{MaxAttempts: 5, Base: base, Rand: constant(0.5)} // no Cap
+
+			_ = retries.Do(t.Context(), p, sw.op)
+
+			assert.Equal(t, "[50ms 100ms 200ms 400ms]", list(sw.pauses()),
+				"the pauses between attempts with Base 100ms, Rand 0.5 and no Cap: a Cap of zero means no cap, so "+
+					"the backoff doubles, 0.5 × 100ms·2^n. min(Cap, …) with Cap 0 makes every pause 0: the storm again")
+		})
+	})
+	t.Run("70 retries", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			sw := &stopwatch{err: retries.Retryable(errUnavailable)}
+			// A tiny Rand keeps 70 doublings short in virtual time, and still
+			// shows whether they overflowed.
+			r := 1.0 / (1 << 30)
+			p := retries.Policy{MaxAttempts: 70, Base: base, Rand: constant(r)}
+
+			_ = retries.Do(t.Context(), p, sw.op)
+
+			pauses := sw.pauses()
+			require.Equal(t, 69, len(pauses), "MaxAttempts is 70, so Do should pause 69 times")
+			for n := 1; n < len(pauses); n++ {
+				require.GreaterOrEqual(t, pauses[n], pauses[n-1],
+					"the pause before retry %d (%v) is shorter than the one before it (%v): with no cap, Base·2^n passes "+
+						"the largest time.Duration after 37 doublings of 100ms and overflows. Stop doubling there",
+					n, pauses[n], pauses[n-1])
+			}
+			longest := time.Duration(r * float64(base<<36)) // 100ms·2^36 still fits in a time.Duration
+			assert.GreaterOrEqual(t, pauses[len(pauses)-1], longest,
+				"the last pause was %v; without a cap the backoff grows to at least %v × 100ms·2^36 = %v", pauses[len(pauses)-1], r, longest)
+		})
+	})
+}
+
 func TestJitterSpreadsAHerdOfClientsApart(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
@@ -272,10 +328,15 @@ func TestJitterSpreadsAHerdOfClientsApart(t *testing.T) {
 				_ = retries.Do(t.Context(), p, sw.op)
 			}()
 		}
-		together := map[time.Duration]int{} // how many clients retried at each instant
+		// Every client has finished before the test looks: a failed
+		// assertion ends the test, and its context, under clients still running.
 		start := time.Now()
+		var outcomes []outcome
 		for range clients {
-			o := <-done
+			outcomes = append(outcomes, <-done)
+		}
+		together := map[time.Duration]int{} // how many clients retried at each instant
+		for _, o := range outcomes {
 			require.Nil(t, o.crash, "Do panicked with a nil Rand: when p.Rand is nil, use rand.Float64 from math/rand/v2")
 			sw := stopwatch{calls: o.calls}
 			for n, got := range sw.pauses() {
@@ -328,8 +389,12 @@ func TestGivesUpAtOnceWhenTheNextSleepWouldEndPastTheDeadline(t *testing.T) {
 		require.Error(t, err)
 		assert.ErrorIs(t, err, errUnavailable,
 			"got %q; the error should wrap the last error, so the caller can tell what failed", err)
-		assert.ErrorIs(t, err, context.DeadlineExceeded,
-			"got %q; the error should also say why Do stopped: wrap context.DeadlineExceeded, the next try would come too late", err)
+		assert.ErrorIs(t, err, retries.ErrNoTimeToRetry,
+			"got %q; the error should also say why Do stopped: wrap retries.ErrNoTimeToRetry, the next try would come too late", err)
+		assert.NotErrorIs(t, err, context.DeadlineExceeded,
+			"got %q; the caller's deadline has not passed (250ms are left, for a fallback perhaps): "+
+				"context.DeadlineExceeded would say it had. Wrap retries.ErrNoTimeToRetry instead", err)
+		assert.False(t, retries.IsRetryable(err), "got %q; Do gave up on it: mark it retries.DoNotRetry", err)
 	})
 }
 
@@ -383,7 +448,8 @@ func TestAHungAttemptIsAbandonedAtTheAttemptTimeoutAndRetried(t *testing.T) {
 			}
 			return 50 * time.Millisecond
 		})
-		p := retries.Policy{MaxAttempts: 3, AttemptTimeout: 300 * time.Millisecond,
+		// Reading a price is idempotent: an abandoned read harms nobody.
+		p := retries.Policy{MaxAttempts: 3, AttemptTimeout: 300 * time.Millisecond, Idempotent: true,
 			Base: 100 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 		defer cancel()
@@ -402,6 +468,40 @@ func TestAHungAttemptIsAbandonedAtTheAttemptTimeoutAndRetried(t *testing.T) {
 	})
 }
 
+func TestATimedOutAttemptIsRetriedOnlyWhenTheOperationIsIdempotent(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letAbandonedCallsFinish()
+		tl := timeline.New()
+		// Charging a card takes 500ms, and the charge goes through even
+		// after its caller stopped waiting: the answer is lost, not the effect.
+		card := backend.New("charge card", backend.Latency(500*time.Millisecond), backend.IgnoreContext(), backend.Record(tl))
+		charge := func(ctx context.Context) error {
+			_, err := card.Call(ctx, "POST /charges")
+			return err
+		}
+		// Idempotent is not set: charging twice charges twice.
+		p := retries.Policy{MaxAttempts: 3, AttemptTimeout: 200 * time.Millisecond,
+			Base: 100 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
+
+		waited, err := request(t.Context(), tl, p, charge)
+		synctest.Wait()
+		time.Sleep(time.Second) // the abandoned charges end, so the drawing shows them whole
+
+		show(t, "card-charged", picture(tl))
+		assert.Equal(t, 1, card.Calls(),
+			"the card was charged %d times for one payment. The first attempt timed out at 200ms, but a timeout is "+
+				"an unknown outcome: the charge went through at 500ms all the same. Retry a timed-out attempt only "+
+				"when Policy.Idempotent says op is safe to repeat; otherwise return at once\n%s", card.Calls(), picture(tl))
+		assert.Equal(t, 200*time.Millisecond, waited,
+			"the client waited %v; Do should stop waiting at the 200ms AttemptTimeout and return at once\n%s", waited, picture(tl))
+		require.Error(t, err, "the attempt timed out, so Do should fail")
+		assert.ErrorIs(t, err, retries.ErrAttemptTimeout, "got %q; say that the attempt timed out", err)
+		assert.False(t, retries.IsRetryable(err),
+			"got %q, which the layer above would retry, charging the card again: mark it retries.DoNotRetry", err)
+	})
+}
+
 func TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
@@ -409,7 +509,7 @@ func TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed(t *testing.T
 		tl := timeline.New()
 		// Every call would take 10s; this dependency listens to its context.
 		dep := backend.New("dependency", backend.Latency(10*time.Second), backend.Record(tl))
-		p := retries.Policy{MaxAttempts: 2, AttemptTimeout: 100 * time.Millisecond,
+		p := retries.Policy{MaxAttempts: 2, AttemptTimeout: 100 * time.Millisecond, Idempotent: true,
 			Base: 100 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
 
 		// The caller has no deadline at all.
@@ -444,7 +544,7 @@ func TestTheCallersDeadlineEndsAnAttemptThatIgnoresIt(t *testing.T) {
 				defer letAbandonedCallsFinish()
 				tl := timeline.New()
 				dep := deafDependency(tl, func(int) time.Duration { return 10 * time.Second })
-				p := retries.Policy{MaxAttempts: 10, AttemptTimeout: tc.attemptTimeout,
+				p := retries.Policy{MaxAttempts: 10, AttemptTimeout: tc.attemptTimeout, Idempotent: true,
 					Base: 100 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
 				ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 				defer cancel()
@@ -488,6 +588,22 @@ func TestRetryAfterWaitsTheServersHintPlusJitter(t *testing.T) {
 	})
 }
 
+func TestANegativeRetryAfterIsNoHint(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// An HTTP date already in the past, read as a wait, is negative.
+		s := &script{errs: []error{retries.Retryable(overloaded{-5 * time.Second})}}
+		p := retries.Policy{MaxAttempts: 2, Base: 100 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
+
+		err := retries.Do(t.Context(), p, s.op)
+
+		require.NoError(t, err, "the 2nd call succeeded, so Do should succeed")
+		assert.Equal(t, "[50ms]", list(s.pauses()),
+			"the pause before the retry, after a Retry-After of -5s: a negative wait is no hint, so Do should sleep "+
+				"the usual backoff, 0.5 × 100ms. Added as it is, it makes the sleep negative, and the retry comes at once")
+	})
+}
+
 func TestARetryAfterPastTheDeadlineGivesUpAtOnce(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
@@ -504,7 +620,7 @@ func TestARetryAfterPastTheDeadlineGivesUpAtOnce(t *testing.T) {
 				"retry can come in time: give up at once, at 100ms\n%s", waited, picture(tl))
 		assert.Equal(t, 1, dep.Calls(), "no retry fits before the deadline\n%s", picture(tl))
 		require.Error(t, err)
-		assert.ErrorIs(t, err, context.DeadlineExceeded, "got %q; say why Do stopped: the retry would come too late", err)
+		assert.ErrorIs(t, err, retries.ErrNoTimeToRetry, "got %q; say why Do stopped: the retry would come too late", err)
 		var hint interface{ RetryAfter() time.Duration }
 		if assert.ErrorAs(t, err, &hint,
 			"got %q; wrap the last error with %%w, so the caller can find the server's Retry-After and pass it on", err) {
@@ -536,10 +652,15 @@ func TestClientsToldTheSameRetryAfterComeBackSpreadOut(t *testing.T) {
 				}
 			}()
 		}
+		// Every client has finished before the test looks: a failed
+		// assertion ends the test, and its context, under clients still running.
+		var ats []time.Duration
+		for range clients {
+			ats = append(ats, <-retried)
+		}
 		together := map[time.Duration]int{}
 		worst, when := 0, time.Duration(0)
-		for range clients {
-			at := <-retried
+		for _, at := range ats {
 			require.True(t, at >= hint && at < hint+base,
 				"a client came back %v after it was told \"Retry-After 1s\" (-1: never); it should come back in "+
 					"[1s, 1.1s): the hint, plus full jitter of the first backoff, U(0, 100ms)", at)

@@ -24,7 +24,8 @@ type Budget struct {
 
 // NewBudget returns a full budget of capacity tokens, to which every
 // request adds ratio tokens (0.1: one retry earned for every ten
-// requests). ratio is rounded to thousandths.
+// requests). ratio is rounded to thousandths. A negative ratio or capacity
+// counts as zero: a budget never takes tokens away for a request.
 func NewBudget(ratio float64, capacity int) *Budget {
 	// TODO(6): remember the capacity and the deposit, and start full.
 	return &Budget{}

@@ -160,6 +160,8 @@ func TestARetryAfterHintIsStillChargedToTheBudget(t *testing.T) {
 			"the budget held one token, so one request should make 2 calls; it made %d. A Retry-After says when "+
 				"to come back, not that the retry is free: every retry spends a token\n%s", dep.Calls(), picture(tl))
 		assert.ErrorIs(t, err, retries.ErrBudgetExhausted, "got %q; say that the budget stopped the retries", err)
+		assert.False(t, retries.IsRetryable(err),
+			"got %q, which the layer above would retry, spending the retries this budget refused: mark it retries.DoNotRetry", err)
 	})
 }
 
@@ -192,7 +194,7 @@ func TestAbandonedAttemptsPileUpAtADeafDependencyUntilTheBudgetStopsThem(t *test
 		plain := retries.Policy{MaxAttempts: 5, Base: 50 * time.Millisecond, Cap: time.Second, Rand: constant(0.5)}
 		timed := func(attempts int) retries.Policy {
 			p := plain
-			p.MaxAttempts, p.AttemptTimeout = attempts, 200*time.Millisecond
+			p.MaxAttempts, p.AttemptTimeout, p.Idempotent = attempts, 200*time.Millisecond, true
 			return p
 		}
 		budgeted := timed(5)
@@ -205,7 +207,7 @@ func TestAbandonedAttemptsPileUpAtADeafDependencyUntilTheBudgetStopsThem(t *test
 		_, _ = request(t.Context(), tl, timed(5), callOf(one))
 		synctest.Wait()
 		time.Sleep(2 * time.Second) // let the abandoned calls end, so the drawing shows them whole
-		oneClient := "one client (AttemptTimeout 200ms, MaxAttempts 5), a deaf dependency that takes 1s:\n" + tl.String()
+		oneClient := "one client (AttemptTimeout 200ms, MaxAttempts 5, Idempotent), a deaf dependency that takes 1s:\n" + tl.String()
 
 		type row struct {
 			name                  string

@@ -55,8 +55,10 @@ type Settings struct {
 	MaxFailures int
 	// OpenTimeout is how long the breaker stays open before it half-opens.
 	OpenTimeout time.Duration
-	// HalfOpenMax is how many trial calls may be in flight at once while
-	// the breaker is half-open.
+	// HalfOpenMax is how many trial calls a half-open breaker lets through
+	// at once. A trial ends when op returns, or as a failed probe when its
+	// caller leaves first; against a dependency that ignores its context,
+	// an abandoned trial may still be running there.
 	HalfOpenMax int
 	// OnStateChange, if not nil, is called once for every change of state,
 	// in the order they happen. It is called with the breaker's lock held
@@ -65,10 +67,13 @@ type Settings struct {
 	OnStateChange func(from, to State)
 	// IsFailure, if not nil, says whether an error from op is the
 	// dependency's failure. An error it excuses (a 400: the request was
-	// wrong, not the dependency) counts as the dependency answering, like a
-	// success. Nil means every error counts. Whatever it says, an error
-	// returned after the caller's own context ended is not counted at all.
-	// It is called with the breaker's lock held: it must be quick.
+	// wrong, not the dependency) counts neither as a failure nor as a
+	// success: it leaves the count of failures in a row as it was, and a
+	// trial that gets one gives its slot back without deciding anything.
+	// Nil means every error counts. Whatever it says, an error returned
+	// after the caller's own context ended is the caller's doing, not the
+	// dependency's. It is called with the breaker's lock held: it must be
+	// quick.
 	IsFailure func(error) bool
 }
 
@@ -110,14 +115,19 @@ func New(s Settings) *Breaker {
 
 // Call runs op through the breaker and returns its error. While the breaker
 // is open, or half-open with all trial calls taken, Call returns ErrOpen or
-// ErrTooManyRequests at once and op is not called.
+// ErrTooManyRequests at once and op is not called; a caller whose ctx has
+// already ended gets ctx.Err() at once.
 //
 // An error from op counts as a failure of the dependency unless ctx had
 // ended by the time op returned (the caller gave up: its deadline, its
 // cancel, an errgroup sibling's failure) or Settings.IsFailure excuses it.
-// A half-open trial gives its slot back when ctx ends, even if op never
-// returns, and when op panics (the panic goes on to the caller); the
-// breaker then ignores that trial's result.
+// So a dependency that is slower than its callers' deadlines trips the
+// breaker only through a timeout inside op, shorter than those deadlines.
+//
+// A half-open trial whose caller leaves before op returns is a failed
+// probe: the breaker opens again at that moment, even if op never returns,
+// and ignores whatever op returns later. A trial whose op panics gives its
+// slot back (the panic goes on to the caller).
 func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) error {
 	// TODO(1): this starter always calls through, so every caller waits
 	// for the dependency, dead or alive. Before op: if the breaker is open,
@@ -135,15 +145,18 @@ func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) erro
 	// result if the breaker has changed state since. Call OnStateChange
 	// once for every change of state, in order.
 
-	// TODO(4): blame the right party. An error returned when ctx has
-	// already ended is the caller giving up: count nothing (and give a
-	// trial's slot back). An error Settings.IsFailure excuses counts as a
-	// success.
+	// TODO(4): blame the right party. A caller whose ctx has already ended
+	// is not let through (return ctx.Err(), call nothing). An error
+	// returned when ctx has ended is the caller giving up: count nothing.
+	// An error Settings.IsFailure excuses counts neither way: not as a
+	// failure, not as a success (the run of failures stays as it was), and
+	// a trial that gets one gives its slot back.
 
-	// TODO(5): a trial whose op never returns must not hold its slot for
-	// ever. Give the slot back when ctx ends (context.AfterFunc) or when op
-	// panics (a deferred function runs while the panic goes on), and
-	// ignore whatever that trial returns afterwards.
+	// TODO(5): a trial whose caller leaves before op returns is a failed
+	// probe: open the breaker again at that moment (context.AfterFunc),
+	// even if op never returns, and ignore whatever that trial returns
+	// afterwards. A trial whose op panics gives its slot back (a deferred
+	// function runs while the panic goes on).
 	return op(ctx)
 }
 

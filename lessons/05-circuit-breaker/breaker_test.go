@@ -524,36 +524,69 @@ func TestCallersWhoGiveUpDoNotOpenTheBreaker(t *testing.T) {
 	}
 }
 
-func TestATimeoutInsideTheOperationCountsAsAFailure(t *testing.T) {
+// callWithin runs one caller whose context ends after d, and waits for it.
+func callWithin(t *testing.T, br *breaker.Breaker, op func(context.Context) error, tl *timeline.Timeline, who string, d time.Duration) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), d)
+	defer cancel()
+	return await(t, tl, cancel, goCall(ctx, br, op, tl, who))[0]
+}
+
+func TestATimeoutInsideTheOperationLetsAHungDependencyTripTheBreaker(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		defer letEverythingFinish()
-		tl := timeline.New()
 		// The dependency hangs: it never answers, until its caller gives up.
-		dep := newDependency(tl, backend.Hang())
-		br := breaker.New(breaker.Settings{MaxFailures: 5, OpenTimeout: time.Minute})
-		// The operation bounds its own wait, as an attempt timeout does
-		// (lesson 04): this timeout is the dependency being too slow.
+		// Every caller has a 1s deadline, passed down as lesson 02 taught.
+		dep := backend.New("dependency", backend.Hang())
+		settings := breaker.Settings{MaxFailures: 2, OpenTimeout: time.Minute}
+
+		// Without a timeout of its own, each call ends at its caller's
+		// deadline: the caller gave up, and that blames nobody.
+		before := timeline.New()
+		br := breaker.New(settings)
+		var statesBefore []string
+		for i := 1; i <= 3; i++ {
+			callWithin(t, br, via(dep), before, fmt.Sprintf("client %d", i), time.Second)
+			statesBefore = append(statesBefore, br.State().String())
+		}
+
+		// With one, shorter than the callers' deadlines (chosen from the
+		// dependency's healthy latency, as an attempt timeout is in lesson
+		// 04), each call fails while its caller still waits: the dependency
+		// was too slow, and that counts.
 		op := func(ctx context.Context) error {
 			ctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 			defer cancel()
 			return via(dep)(ctx)
 		}
-
+		after := timeline.New()
+		br = breaker.New(settings)
 		var states []string
-		for i := 1; i <= 6; i++ {
-			r := callOne(t, br, op, tl, fmt.Sprintf("client %d", i))
-			require.ErrorIs(t, r.err, context.DeadlineExceeded, "call %d should time out after 200ms\n%s", i, tl)
+		var errs []error
+		for i := 1; i <= 3; i++ {
+			r := callWithin(t, br, op, after, fmt.Sprintf("client %d", i), time.Second)
+			errs = append(errs, r.err)
 			states = append(states, br.State().String())
 		}
-		late := callOne(t, br, op, tl, "client 7")
+		late := callWithin(t, br, op, after, "client 4", time.Second)
 
-		assert.Equal(t, []string{"closed", "closed", "closed", "closed", "closed", "open"}, states,
-			"the state after each of 6 calls to a dependency that hangs, each cut off by the operation's own 200ms "+
-				"timeout while its caller was still waiting. That timeout IS the dependency's failure: count it, or a "+
-				"hung dependency never trips the breaker. Only a context the caller itself gave up on is excused\n%s", tl)
-		assert.ErrorIs(t, late.err, breaker.ErrOpen, "the breaker opened: client 7 should be turned away at once\n%s", tl)
-		assert.Equal(t, 6, dep.Calls(), "an open breaker must not call the dependency\n%s", tl)
+		picture := "a dependency that hangs, callers with 1s deadlines, MaxFailures 2\n" +
+			"no timeout inside the operation: each caller waits 1s, the breaker stays closed\n" + callers(before) +
+			"a 200ms timeout inside the operation: the 3rd failure opens it\n" + callers(after)
+		show(t, "hung-dependency", picture)
+		assert.Equal(t, []string{"closed", "closed", "closed"}, statesBefore,
+			"with no timeout inside the operation, every call ends at its caller's 1s deadline: the callers gave up, "+
+				"which blames nobody, so the breaker stays closed (that is why the operation needs a timeout of its own)\n%s", picture)
+		for i, err := range errs {
+			require.ErrorIs(t, err, context.DeadlineExceeded, "call %d should time out after 200ms\n%s", i+1, picture)
+		}
+		assert.Equal(t, []string{"closed", "closed", "open"}, states,
+			"the state after each of 3 calls to a dependency that hangs, each cut off by the operation's own 200ms "+
+				"timeout while its caller still had 800ms to wait. That timeout IS the dependency's failure: count it, "+
+				"or a hung dependency never trips the breaker. Only a context the caller itself gave up on is excused\n%s", picture)
+		assert.ErrorIs(t, late.err, breaker.ErrOpen, "the breaker opened: client 4 should be turned away at once\n%s", picture)
+		assert.Equal(t, 6, dep.Calls(), "an open breaker must not call the dependency\n%s", picture)
 	})
 }
 
@@ -561,33 +594,98 @@ func TestATimeoutInsideTheOperationCountsAsAFailure(t *testing.T) {
 // no fault of the dependency.
 var errBadRequest = errors.New("400 bad request")
 
-func TestAnErrorTheClassifierExcusesCountsAsTheDependencyAnswering(t *testing.T) {
+// notBadRequests is a classifier that excuses 400s: the request's fault.
+func notBadRequests(err error) bool { return !errors.Is(err, errBadRequest) }
+
+func TestAnErrorTheClassifierExcusesCountsNeitherWay(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	t.Run("closed", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			defer letEverythingFinish()
+			tl := timeline.New()
+			// Three failures, a 400 (the request was wrong), then a failure:
+			// the path behind the dependency is down, and a 400 in between
+			// proves only that it can still turn bad requests away.
+			dep := newDependency(tl, backend.Latency(time.Second), backend.FailFunc(func(n int) error {
+				if n == 4 {
+					return errBadRequest
+				}
+				return errDown
+			}))
+			br := breaker.New(breaker.Settings{MaxFailures: 3, OpenTimeout: time.Hour, IsFailure: notBadRequests})
+
+			var got []string
+			for i := 1; i <= 5; i++ {
+				callOne(t, br, via(dep), tl, fmt.Sprintf("client %d", i))
+				got = append(got, br.State().String())
+			}
+			assert.Equal(t, []string{"closed", "closed", "closed", "closed", "open"}, got,
+				"the state after each call of fail, fail, fail, 400, fail, with MaxFailures=3 and an IsFailure that "+
+					"excuses 400s. An excused error is neither a failure nor a success: it must not end the run of "+
+					"failures in a row, so the 4th failure opens the breaker (sony/gobreaker's IsExcluded and "+
+					"resilience4j's ignoreExceptions do the same). Call Settings.IsFailure when it is not nil\n%s", tl)
+		})
+	})
+	t.Run("half-open", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			defer letEverythingFinish()
+			start := time.Now()
+			tl := timeline.New()
+			dep := newDependency(tl, backend.Latency(time.Second), backend.FailWith(errDown))
+			br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second, IsFailure: notBadRequests})
+			halfOpenAt(t, start, br, dep, tl)
+
+			dep.Set(backend.FailWith(errBadRequest))
+			bad := callOne(t, br, via(dep), tl, "trial (400)")
+			stateAfterBad := br.State().String()
+			dep.Set(backend.FailWith(nil)) // the dependency is back
+			next := callOne(t, br, via(dep), tl, "next trial")
+
+			require.ErrorIs(t, bad.err, errBadRequest, "the trial should reach the dependency and get its 400\n%s", tl)
+			assert.Equal(t, breaker.HalfOpen.String(), stateAfterBad,
+				"the trial got a 400, which IsFailure excuses: no news about the dependency either way, so the breaker "+
+					"should stay half-open, neither close nor open\n%s", tl)
+			assert.NoError(t, next.err,
+				"the excused trial should give its slot back, so the next caller becomes the trial and gets through\n%s", tl)
+			assert.Equal(t, breaker.Closed.String(), br.State().String(), "the next trial succeeded: the breaker should be closed\n%s", tl)
+		})
+	})
+}
+
+// cancelled is a context whose caller has already left.
+func cancelled(t *testing.T) context.Context {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	return ctx
+}
+
+func TestACallerWhoHasAlreadyLeftIsNotLetThrough(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		defer letEverythingFinish()
+		start := time.Now()
 		tl := timeline.New()
-		// Three failures, a 400 (the dependency answered: the request was
-		// wrong), then nothing but failures.
-		dep := newDependency(tl, backend.Latency(time.Second), backend.FailFunc(func(n int) error {
-			if n == 4 {
-				return errBadRequest
-			}
-			return errDown
-		}))
-		br := breaker.New(breaker.Settings{MaxFailures: 3, OpenTimeout: time.Hour,
-			IsFailure: func(err error) bool { return !errors.Is(err, errBadRequest) }})
+		dep := newDependency(tl, backend.Latency(time.Second), failFirst(2))
+		br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second})
 
-		var got []string
-		for i := 1; i <= 8; i++ {
-			callOne(t, br, via(dep), tl, fmt.Sprintf("client %d", i))
-			got = append(got, br.State().String())
-		}
-		want := []string{"closed", "closed", "closed", "closed", "closed", "closed", "closed", "open"}
-		assert.Equal(t, want, got,
-			"the state after each call of fail, fail, fail, 400, fail, fail, fail, fail, with MaxFailures=3 and an "+
-				"IsFailure that excuses 400s. A 400 is the dependency answering: it is not a failure, and, like a "+
-				"success, it ends the run of failures in a row (sony/gobreaker's IsSuccessful does the same). Call "+
-				"Settings.IsFailure when it is not nil\n%s", tl)
+		closedErr := br.Call(cancelled(t), via(dep))
+		closedCalls := dep.Calls()
+		trip(t, br, dep, tl, 2) // open at 2s
+		at(start, 12*time.Second)
+		halfOpenErr := br.Call(cancelled(t), via(dep))
+		synctest.Wait()
+		state := br.State().String()
+		next := callOne(t, br, via(dep), tl, "trial")
+
+		assert.ErrorIs(t, closedErr, context.Canceled, "the caller had already cancelled: Call should return ctx.Err() at once")
+		assert.Zero(t, closedCalls,
+			"a caller whose context had already ended was let through to the dependency: nobody waits for that answer. "+
+				"Check ctx.Err() before admitting a call\n%s", tl)
+		assert.ErrorIs(t, halfOpenErr, context.Canceled, "the caller had already cancelled: Call should return ctx.Err() at once")
+		assert.Equal(t, breaker.HalfOpen.String(), state,
+			"half-open, a caller who had already left took the trial slot, and its ended context judged the probe "+
+				"failed before the dependency was even asked. Do not admit it\n%s", tl)
+		assert.NoError(t, next.err, "the first caller still there should be the trial, and succeed\n%s", tl)
 	})
 }
 
@@ -602,46 +700,73 @@ func halfOpenAt(t *testing.T, start time.Time, br *breaker.Breaker, dep *backend
 	require.Equal(t, breaker.HalfOpen.String(), br.State().String(), "10s after opening at 2s, the breaker should be half-open\n%s", tl)
 }
 
-func TestAHungTrialGivesItsSlotBackWhenItsCallerGivesUp(t *testing.T) {
+func TestATrialWhoseCallerGivesUpReopensTheBreaker(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		defer letEverythingFinish()
 		start := time.Now()
 		tl := timeline.New()
+		var (
+			mu      sync.Mutex
+			changes []string
+		)
 		dep := newDependency(tl, backend.Latency(time.Second), backend.FailWith(errDown))
-		br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second})
+		br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second,
+			OnStateChange: func(from, to breaker.State) {
+				mu.Lock()
+				defer mu.Unlock()
+				changes = append(changes, fmt.Sprintf("%v → %v at %v", from, to, time.Since(start)))
+			}})
 		halfOpenAt(t, start, br, dep, tl)
 		tl = timeline.New() // draw from 12s on: the half-open part
 
 		// The trial hangs, and does not listen to its context. Its caller
-		// gives up after 1s.
+		// gives up after 1s, at 13s.
 		dep.Set(backend.Hang(), backend.IgnoreContext())
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 		hung := goCall(ctx, br, via(dep), tl, "trial (hangs)")
 		synctest.Wait()
 		at(start, 12500*time.Millisecond)
-		// (Should this call get through by mistake, it answers at once
-		// instead of hanging too.)
+		// (Should a call get through by mistake, it answers at once.)
 		busy := callOne(t, br, via(backend.New("another dependency")), tl, "client at 12.5s")
+		at(start, 13*time.Second-time.Nanosecond)
+		stateBefore := br.State().String()
+		at(start, 13*time.Second)
+		stateAt := br.State().String()
 
 		// The dependency is back for calls from now on.
 		dep.Set(backend.Recover(), backend.HonourContext(), backend.FailWith(nil), backend.Latency(100*time.Millisecond))
-		at(start, 13*time.Second)
-		next := callOne(t, br, via(dep), tl, "client at 13s")
-		state := br.State().String()
-		dep.Release() // the hung call ends at last
+		at(start, 23*time.Second-time.Nanosecond)
+		early := callOne(t, br, via(dep), tl, "client at 23s−1ns")
+		at(start, 23*time.Second)
+		next := callOne(t, br, via(dep), tl, "client at 23s")
+		dep.Release() // the hung call ends at last, and its Call returns
 		synctest.Wait()
-		show(t, "hung-trial", "from 12s, when the breaker half-opened; the trial's caller waits 1s at most:\n"+callers(tl))
+		show(t, "hung-trial", "from 12s, when the breaker half-opened; the trial's context ends at 1s,\n"+
+			"its Call returns when op does (at 23.1s, when the test releases it):\n"+callers(tl))
 
 		assert.ErrorIs(t, busy.err, breaker.ErrTooManyRequests,
 			"at 12.5s the trial is still running and its caller still waiting: another call should get "+
 				"ErrTooManyRequests\n%s", tl)
-		assert.NoError(t, next.err,
-			"at 13s the hung trial's caller gave up (its 1s deadline); the trial slot should be given back then "+
-				"(context.AfterFunc on the trial's ctx), so the next caller becomes the new trial and gets through. "+
-				"A slot held by a call that never returns wedges the breaker in half-open for ever\n%s", tl)
-		assert.Equal(t, breaker.Closed.String(), state, "the new trial succeeded at 13.1s: the breaker should be closed\n%s", tl)
+		assert.Equal(t, []string{"half-open", "open"}, []string{stateBefore, stateAt},
+			"the state at 13s − 1ns and at 13s. At 13s the trial's caller gave up (its 1s deadline) and the trial "+
+				"had not answered: that is a failed probe, so the breaker should open again at that very moment "+
+				"(context.AfterFunc on the trial's ctx), even though op has not returned. Give the slot back instead "+
+				"and the next caller becomes a new trial, and the next, each waiting its whole deadline on a "+
+				"dependency that hangs\n%s", tl)
+		assert.ErrorIs(t, early.err, breaker.ErrOpen, "at 23s − 1ns the breaker opened at 13s is still open\n%s", tl)
+		assert.NoError(t, next.err, "at 23s, 10s after it opened again, the breaker half-opens and the next caller is "+
+			"the trial: the dependency is back\n%s", tl)
+		mu.Lock()
+		defer mu.Unlock()
+		assert.Equal(t, []string{
+			"closed → open at 2s",
+			"open → half-open at 12s",
+			"half-open → open at 13s",
+			"open → half-open at 23s",
+			"half-open → closed at 23.1s",
+		}, changes, "every change of state, and when\n%s", tl)
 		assert.ErrorIs(t, (<-hung).err, backend.ErrReleased, "the hung call's caller gets its result in the end\n%s", tl)
 	})
 }
@@ -657,30 +782,30 @@ func TestALateResultFromAnAbandonedTrialIsIgnored(t *testing.T) {
 		halfOpenAt(t, start, br, dep, tl)
 		tl = timeline.New() // draw from 12s on: the half-open part
 
-		// Trial A takes 2s and does not listen to its context; its caller
-		// gives up after 1s, at 13s. A's call answers all the same, at 14s.
+		// The trial takes 2s and does not listen to its context; its caller
+		// gives up after 1s, at 13s. Its call succeeds all the same, at 14s.
 		dep.Set(backend.Latency(2*time.Second), backend.IgnoreContext(), backend.FailWith(nil))
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
-		a := goCall(ctx, br, via(dep), tl, "trial A (2s)")
+		trial := goCall(ctx, br, via(dep), tl, "trial (2s)")
 		synctest.Wait()
-		// Trial B, from 13s, finds the dependency still down: it fails at 18s.
 		at(start, 13*time.Second)
-		dep.Set(backend.Latency(5*time.Second), backend.HonourContext(), backend.FailWith(errDown))
-		b := goCall(t.Context(), br, via(dep), tl, "trial B (5s)")
-		synctest.Wait()
+		stateAt13 := br.State().String()
 		at(start, 14*time.Second)
-		stateAfterA := br.State().String()
-		at(start, 18*time.Second)
-		stateAfterB := br.State().String()
-		show(t, "abandoned-trial", "from 12s, when the breaker half-opened; trial A's caller waits 1s at most:\n"+callers(tl))
+		stateAt14 := br.State().String()
+		at(start, 23*time.Second)
+		stateAt23 := br.State().String()
+		show(t, "abandoned-trial", "from 12s, when the breaker half-opened; the trial's context ends at 1s:\n"+callers(tl))
 
-		assert.Equal(t, breaker.HalfOpen.String(), stateAfterA,
-			"at 14s trial A succeeded, but its slot was given back at 13s, when its caller left, and trial B took "+
-				"it: A's result comes too late to decide anything. Only trial B may close or open the breaker now\n%s", tl)
-		assert.Equal(t, breaker.Open.String(), stateAfterB, "trial B failed at 18s: the breaker should be open again\n%s", tl)
-		assert.NoError(t, (<-a).err, "trial A's caller gets its result all the same\n%s", tl)
-		assert.ErrorIs(t, (<-b).err, errDown, "trial B gets the dependency's error\n%s", tl)
+		assert.Equal(t, breaker.Open.String(), stateAt13,
+			"at 13s the trial's caller gave up before the trial answered: a failed probe, so the breaker should be "+
+				"open again\n%s", tl)
+		assert.Equal(t, breaker.Open.String(), stateAt14,
+			"at 14s the abandoned trial succeeded, but the breaker judged that probe at 13s and opened again: a "+
+				"result that comes after its probe was judged decides nothing, so the breaker should still be open\n%s", tl)
+		assert.Equal(t, breaker.HalfOpen.String(), stateAt23,
+			"at 23s, 10s after the failed probe opened it at 13s, the breaker should be half-open\n%s", tl)
+		assert.NoError(t, (<-trial).err, "the trial's caller gets its result all the same\n%s", tl)
 	})
 }
 

@@ -22,8 +22,12 @@ var ErrBudgetExhausted = errors.New("retry budget exhausted")
 // The cap is the point. A budget counted since the client started (retries
 // at most 10% of all requests ever) banks allowance while all is well and
 // spends it in the outage: after 10,000 healthy requests it lets the next
-// 1,000 requests make 2,100 calls. gRPC's retry throttling (gRFC A6) and
-// Finagle's RetryBudget are relatives of this rule that forget, too.
+// 1,000 requests make 2,100 calls. Relatives with rules of their own: gRPC's
+// retry throttling (gRFC A6) keeps a count per server that starts at
+// maxTokens, loses 1 for every failed call and gains tokenRatio for every
+// success, and allows no retry while it is at or below maxTokens/2;
+// Finagle's RetryBudget lets about 20% of the requests of the last 10
+// seconds retry, plus 10 retries a second.
 //
 // Tokens are counted in thousandths, as integers: ten deposits of 0.1 in
 // float64 add up to 0.9999999999999999, one token short.
@@ -43,10 +47,11 @@ const milli = 1000
 
 // NewBudget returns a full budget of capacity tokens, to which every
 // request adds ratio tokens (0.1: one retry earned for every ten
-// requests). ratio is rounded to thousandths.
+// requests). ratio is rounded to thousandths. A negative ratio or capacity
+// counts as zero: a budget never takes tokens away for a request.
 func NewBudget(ratio float64, capacity int) *Budget {
-	c := int64(capacity) * milli
-	return &Budget{capacity: c, deposit: int64(math.Round(ratio * milli)), tokens: c}
+	c := int64(max(capacity, 0)) * milli
+	return &Budget{capacity: c, deposit: int64(math.Round(max(ratio, 0) * milli)), tokens: c}
 }
 
 // Request counts one new request: it adds ratio tokens, up to capacity.

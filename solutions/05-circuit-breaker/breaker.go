@@ -56,8 +56,10 @@ type Settings struct {
 	MaxFailures int
 	// OpenTimeout is how long the breaker stays open before it half-opens.
 	OpenTimeout time.Duration
-	// HalfOpenMax is how many trial calls may be in flight at once while
-	// the breaker is half-open.
+	// HalfOpenMax is how many trial calls a half-open breaker lets through
+	// at once. A trial ends when op returns, or as a failed probe when its
+	// caller leaves first; against a dependency that ignores its context,
+	// an abandoned trial may still be running there.
 	HalfOpenMax int
 	// OnStateChange, if not nil, is called once for every change of state,
 	// in the order they happen. It is called with the breaker's lock held
@@ -66,10 +68,13 @@ type Settings struct {
 	OnStateChange func(from, to State)
 	// IsFailure, if not nil, says whether an error from op is the
 	// dependency's failure. An error it excuses (a 400: the request was
-	// wrong, not the dependency) counts as the dependency answering, like a
-	// success. Nil means every error counts. Whatever it says, an error
-	// returned after the caller's own context ended is not counted at all.
-	// It is called with the breaker's lock held: it must be quick.
+	// wrong, not the dependency) counts neither as a failure nor as a
+	// success: it leaves the count of failures in a row as it was, and a
+	// trial that gets one gives its slot back without deciding anything.
+	// Nil means every error counts. Whatever it says, an error returned
+	// after the caller's own context ended is the caller's doing, not the
+	// dependency's. It is called with the breaker's lock held: it must be
+	// quick.
 	IsFailure func(error) bool
 }
 
@@ -94,7 +99,8 @@ type Breaker struct {
 
 // A ticket is one call let through: the generation it belongs to, whether
 // it holds one of the half-open trial slots, and whether its outcome is
-// settled (counted, or given up on). Its fields are guarded by Breaker.mu.
+// settled (counted, given back, or decided when its caller left), so that
+// it is settled once. Its fields are guarded by Breaker.mu.
 type ticket struct {
 	gen     uint64
 	trial   bool
@@ -117,23 +123,28 @@ func New(s Settings) *Breaker {
 
 // Call runs op through the breaker and returns its error. While the breaker
 // is open, or half-open with all trial calls taken, Call returns ErrOpen or
-// ErrTooManyRequests at once and op is not called.
+// ErrTooManyRequests at once and op is not called; a caller whose ctx has
+// already ended gets ctx.Err() at once.
 //
 // An error from op counts as a failure of the dependency unless ctx had
 // ended by the time op returned (the caller gave up: its deadline, its
 // cancel, an errgroup sibling's failure) or Settings.IsFailure excuses it.
-// A half-open trial gives its slot back when ctx ends, even if op never
-// returns, and when op panics (the panic goes on to the caller); the
-// breaker then ignores that trial's result.
+// So a dependency that is slower than its callers' deadlines trips the
+// breaker only through a timeout inside op, shorter than those deadlines.
+//
+// A half-open trial whose caller leaves before op returns is a failed
+// probe: the breaker opens again at that moment, even if op never returns,
+// and ignores whatever op returns later. A trial whose op panics gives its
+// slot back (the panic goes on to the caller).
 func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) error {
-	t, err := b.admit()
+	t, err := b.admit(ctx)
 	if err != nil {
 		return err
 	}
 	if t.trial {
-		// A hung trial would hold its slot, and the breaker, for ever: give
-		// it back the moment the caller gives up, even if op does not.
-		stop := context.AfterFunc(ctx, func() { b.giveBack(t) })
+		// A trial that has not answered when its caller gives up failed
+		// its probe: decide then, even if op never returns.
+		stop := context.AfterFunc(ctx, func() { b.abandon(t) })
 		defer stop()
 	}
 	returned := false
@@ -160,9 +171,12 @@ func (b *Breaker) State() State {
 }
 
 // admit decides whether a call may go through, and returns its ticket.
-func (b *Breaker) admit() (*ticket, error) {
+func (b *Breaker) admit(ctx context.Context) (*ticket, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, err // the caller has already left: no call, no slot
+	}
 	b.tick(time.Now())
 	t := &ticket{gen: b.generation}
 	switch b.state {
@@ -178,15 +192,22 @@ func (b *Breaker) admit() (*ticket, error) {
 	return t, nil
 }
 
-// giveBack settles a call whose result will not be counted, and frees its
-// trial slot if it holds one in the current generation.
+// giveBack settles a call whose op panicked, and frees its trial slot.
 func (b *Breaker) giveBack(t *ticket) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.release(t)
 }
 
-// release is giveBack with the lock held.
+// abandon settles a call whose caller left before op returned.
+func (b *Breaker) abandon(t *ticket) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.leave(t)
+}
+
+// release settles t with no verdict: it frees t's trial slot, if t holds
+// one in the current generation, and counts nothing. b.mu is held.
 func (b *Breaker) release(t *ticket) {
 	if t.settled {
 		return
@@ -197,28 +218,50 @@ func (b *Breaker) release(t *ticket) {
 	}
 }
 
-// record counts the result of a call let through with ticket t.
+// leave settles t for a caller who left before op returned. Closed, that is
+// the caller's doing and counts nothing. Half-open, the trial did not
+// answer in time: a failed probe, so the breaker opens again, for a full
+// OpenTimeout from now, instead of sending trial after trial to a
+// dependency that hangs. b.mu is held.
+func (b *Breaker) leave(t *ticket) {
+	if t.settled {
+		return
+	}
+	t.settled = true
+	if t.trial && t.gen == b.generation {
+		b.setState(Open, time.Now())
+	}
+}
+
+// record decides what the result of a call let through with ticket t says
+// about the dependency, and counts it.
 func (b *Breaker) record(ctx context.Context, t *ticket, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := time.Now()
 	b.tick(now)
 	switch {
-	case t.settled:
-		return // given back when its caller left: too late to decide anything
 	case t.gen != b.generation:
 		// Started before the last change of state: news about the past (a
 		// success from before the trip must not close the breaker, a failure
-		// from before the last close must not count towards the next trip).
+		// from before the last close must not count towards the next trip,
+		// a trial whose caller left has already opened it).
 		t.settled = true
 		return
 	case err != nil && ctx.Err() != nil:
-		b.release(t) // the caller gave up: no news about the dependency
+		b.leave(t) // the caller gave up: its doing, unless a trial ran out of time
 		return
 	case err != nil && b.settings.IsFailure != nil && !b.settings.IsFailure(err):
-		err = nil // the dependency answered; the request was at fault
+		b.release(t) // the request was at fault: no news about the dependency either way
+		return
 	}
 	t.settled = true
+	b.count(err, now)
+}
+
+// count moves the breaker on after a result that is news about the
+// dependency: a success (err == nil) or a failure. b.mu is held.
+func (b *Breaker) count(err error, now time.Time) {
 	switch b.state {
 	case Closed:
 		if err == nil {

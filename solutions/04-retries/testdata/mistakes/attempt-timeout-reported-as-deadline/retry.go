@@ -1,5 +1,5 @@
-// Mistake: an attempt that ran out of its own timeout is retried with the error of its own context, context.DeadlineExceeded, so when the attempts run out the caller reads "your deadline passed" although it had time left, and a layer above stops for the wrong reason.
-// Caught by: TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed
+// Mistake: an attempt that ran out of its own timeout fails with the error of its own context, context.DeadlineExceeded, so the caller reads "your deadline passed" although it had time left, and a layer above stops for the wrong reason.
+// Caught by: TestATimedOutAttemptIsRetriedOnlyWhenTheOperationIsIdempotent, TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed
 
 package retries
 
@@ -17,15 +17,18 @@ func (p Policy) attempt(ctx context.Context, op func(context.Context) error) err
 	result := make(chan error, 1)
 	go func() { result <- op(actx) }()
 
-	var err error
 	select {
-	case err = <-result:
+	case err := <-result:
+		if err == nil || ctx.Err() != nil || actx.Err() == nil {
+			return err
+		}
 	case <-actx.Done():
-		err = fmt.Errorf("stopped waiting for the attempt: %w", context.Cause(actx))
+		if ctx.Err() != nil {
+			return fmt.Errorf("stopped waiting for the attempt: %w", context.Cause(actx))
+		}
 	}
-	if err != nil && ctx.Err() == nil && actx.Err() != nil {
-		// The attempt's own timeout: retryable, and not "deadline exceeded".
-		return Retryable(actx.Err())
+	if !p.Idempotent {
+		return DoNotRetry(actx.Err())
 	}
-	return err
+	return Retryable(actx.Err()) // the attempt's own timeout, as its context says
 }

@@ -3,14 +3,10 @@
 
 package retries
 
-// backoff is how long to sleep before retry n: full jitter, a uniform
-// random point in [0, min(Cap, Base·2^n)). The randomness spreads clients
-// that failed together, so they do not come back together.
+// backoff is how long to sleep before retry n, with no cap.
 func (p Policy) backoff(n int) time.Duration {
-	// Double step by step and stop at the cap: Base<<n overflows for large
-	// n and turns a long sleep into none.
-	ceiling := p.Base
-	for range n {
+	ceiling := max(p.Base, 0)
+	for i := 0; i < n && ceiling <= math.MaxInt64/2; i++ {
 		ceiling *= 2
 	}
 

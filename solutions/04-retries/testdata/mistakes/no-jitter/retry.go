@@ -1,5 +1,5 @@
 // Mistake: each client sleeps exactly min(Cap, Base·2^n), plain exponential backoff, so clients that failed together retry together, in waves, and the dependency meets the whole herd again at every step.
-// Caught by: TestBackoffDoublesFromBaseUpToTheCap, TestFullJitterApproachesButNeverPassesTheCap, TestJitterSpreadsAHerdOfClientsApart, TestGivesUpAtOnceWhenTheNextSleepWouldEndPastTheDeadline, TestAHungAttemptIsAbandonedAtTheAttemptTimeoutAndRetried, TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed, TestRetryAfterWaitsTheServersHintPlusJitter, TestClientsToldTheSameRetryAfterComeBackSpreadOut
+// Caught by: TestBackoffDoublesFromBaseUpToTheCap, TestFullJitterApproachesButNeverPassesTheCap, TestAZeroCapMeansNoCapAndTheDoublingNeverOverflows, TestJitterSpreadsAHerdOfClientsApart, TestGivesUpAtOnceWhenTheNextSleepWouldEndPastTheDeadline, TestAHungAttemptIsAbandonedAtTheAttemptTimeoutAndRetried, TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed, TestRetryAfterWaitsTheServersHintPlusJitter, TestANegativeRetryAfterIsNoHint, TestClientsToldTheSameRetryAfterComeBackSpreadOut
 
 package retries
 
@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -14,13 +15,19 @@ import (
 // random point in [0, min(Cap, Base·2^n)). The randomness spreads clients
 // that failed together, so they do not come back together.
 func (p Policy) backoff(n int) time.Duration {
-	// Double step by step and stop at the cap: Base<<n overflows for large
-	// n and turns a long sleep into none.
-	ceiling := p.Base
-	for i := 0; i < n && ceiling < p.Cap; i++ {
-		ceiling *= 2
+	limit := p.Cap
+	if limit <= 0 {
+		limit = math.MaxInt64 // no cap
 	}
-	ceiling = min(ceiling, p.Cap)
-
+	// Double step by step and stop at the limit: Base<<n, or one doubling
+	// past the largest time.Duration, overflows and turns a long sleep into none.
+	ceiling := min(max(p.Base, 0), limit)
+	for i := 0; i < n && ceiling < limit; i++ {
+		if ceiling > limit/2 {
+			ceiling = limit
+		} else {
+			ceiling *= 2
+		}
+	}
 	return ceiling
 }

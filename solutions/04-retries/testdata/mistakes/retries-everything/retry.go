@@ -1,5 +1,5 @@
-// Mistake: every error is retried, a 400 as much as a 503, so a request that can never succeed is sent MaxAttempts times and the caller waits for all of them.
-// Caught by: TestNonRetryableErrorReturnsAfterOneCall
+// Mistake: every error is retried, a 400 as much as a 503, and so is an error the layer below gave up on, so a request that can never succeed is sent MaxAttempts times, the caller waits for all of them, and every layer multiplies the retries of the layer below.
+// Caught by: TestNonRetryableErrorReturnsAfterOneCall, TestTheLayersAboveDoNotRetryWhatDoGaveUpOn, TestATimedOutAttemptIsRetriedOnlyWhenTheOperationIsIdempotent
 
 package retries
 
@@ -13,14 +13,21 @@ package retries
 // Each attempt runs in a goroutine of its own, so Do stops waiting for it
 // at p.AttemptTimeout or at ctx's end even if op does not listen to its
 // context. Do may therefore return while an abandoned attempt is still
-// running; it finishes on its own, and leaks nothing as long as op returns
-// at all (give the client underneath a timeout of its own too).
+// running, and, with p.Idempotent, start the next attempt while the last
+// one runs: op must not share with the caller, or with its own copies,
+// anything they change or reuse (a request body, a buffer, a transaction).
+// The abandoned attempt finishes on its own, and leaks nothing as long as
+// op returns at all. Abandoning is a stopgap for a dependency that ignores
+// its context: give the client underneath a timeout of its own too, and
+// prefer an op that returns when its context ends.
 //
 // A non-retryable error is returned as it is. Any other error wraps op's
-// last error and says why Do stopped: it also wraps ctx.Err() when the
-// caller's context ended, context.DeadlineExceeded when the next sleep
-// would end at or after the deadline, and ErrBudgetExhausted when the
-// budget said no.
+// last error, says why Do stopped, and is not retryable for the layers
+// above (they still find its causes with errors.Is and errors.As): it also
+// wraps ctx.Err() when the caller's context ended, ErrNoTimeToRetry when
+// the next retry could not start before the deadline, ErrBudgetExhausted
+// when the budget said no, and ErrAttemptTimeout when an attempt timed out
+// and op is not Idempotent.
 func Do(ctx context.Context, p Policy, op func(context.Context) error) error {
 	if p.Budget != nil {
 		p.Budget.Request() // once per request: retries are not new requests
@@ -34,20 +41,14 @@ func Do(ctx context.Context, p Policy, op func(context.Context) error) error {
 		case ctx.Err() != nil:
 			return gaveUp(n, ctx.Err(), err) // the caller has gone: final, whatever err says
 		case n+1 >= attempts:
-			return fmt.Errorf("gave up after %d attempts: %w", n+1, err)
+			return DoNotRetry(fmt.Errorf("gave up after %d attempts: %w", n+1, err))
 		}
 
-		sleep := p.backoff(n)
-		if hint, ok := retryAfter(err); ok {
-			// Never sooner than the server asked, and jittered on top, so
-			// that the clients it turned away together do not all come
-			// back at the very instant it named.
-			sleep += hint
-		}
+		sleep := p.pause(n, err)
 		// Sleeping past the deadline only to fail then wastes the caller's
 		// time; waking right at it leaves the retry no time to work.
 		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= sleep {
-			tooLate := fmt.Errorf("next retry in %v: %w", sleep, context.DeadlineExceeded)
+			tooLate := fmt.Errorf("%w: the next one would start in %v", ErrNoTimeToRetry, sleep)
 			return gaveUp(n, tooLate, err)
 		}
 		// Asked last, so that a retry that was never going to happen does
@@ -55,15 +56,8 @@ func Do(ctx context.Context, p Policy, op func(context.Context) error) error {
 		if p.Budget != nil && !p.Budget.TryRetry() {
 			return gaveUp(n, ErrBudgetExhausted, err)
 		}
-
-		// A timer, not time.Sleep: a caller who leaves must not be held
-		// until the sleep is over.
-		timer := time.NewTimer(sleep)
-		select {
-		case <-timer.C:
-		case <-ctx.Done():
-			timer.Stop()
-			return gaveUp(n, ctx.Err(), err)
+		if left := wait(ctx, sleep); left != nil {
+			return gaveUp(n, left, err)
 		}
 	}
 }

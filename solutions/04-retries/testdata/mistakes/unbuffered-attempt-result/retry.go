@@ -1,5 +1,5 @@
 // Mistake: the attempt hands its result over an unbuffered channel, so an attempt Do stopped waiting for blocks on its send for ever: every abandoned attempt leaks a goroutine.
-// Caught by: TestAHungAttemptIsAbandonedAtTheAttemptTimeoutAndRetried (leak), TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed (leak), TestTheCallersDeadlineEndsAnAttemptThatIgnoresIt (leak), TestAbandonedAttemptsPileUpAtADeafDependencyUntilTheBudgetStopsThem (leak)
+// Caught by: TestAHungAttemptIsAbandonedAtTheAttemptTimeoutAndRetried, TestATimedOutAttemptIsRetriedOnlyWhenTheOperationIsIdempotent, TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed, TestTheCallersDeadlineEndsAnAttemptThatIgnoresIt, TestAbandonedAttemptsPileUpAtADeafDependencyUntilTheBudgetStopsThem
 
 package retries
 
@@ -16,15 +16,15 @@ func (p Policy) attempt(ctx context.Context, op func(context.Context) error) err
 	result := make(chan error)
 	go func() { result <- op(actx) }()
 
-	var err error
 	select {
-	case err = <-result:
+	case err := <-result:
+		if err == nil || ctx.Err() != nil || actx.Err() == nil {
+			return err
+		}
 	case <-actx.Done():
-		err = fmt.Errorf("stopped waiting for the attempt: %w", context.Cause(actx))
+		if ctx.Err() != nil {
+			return fmt.Errorf("stopped waiting for the attempt: %w", context.Cause(actx))
+		}
 	}
-	if err != nil && ctx.Err() == nil && actx.Err() != nil {
-		// The attempt's own timeout: retryable, and not "deadline exceeded".
-		return Retryable(fmt.Errorf("%w after %v", ErrAttemptTimeout, p.AttemptTimeout))
-	}
-	return err
+	return p.timedOut() // the attempt's own timeout, with the caller still waiting
 }

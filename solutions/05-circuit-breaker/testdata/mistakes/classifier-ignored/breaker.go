@@ -1,43 +1,27 @@
 // Mistake: Settings.IsFailure is never called, as the lesson once had none, so a 400, the request's fault, counts as the dependency failing, and a burst of bad requests from one client opens the breaker for everyone.
-// Caught by: TestAnErrorTheClassifierExcusesCountsAsTheDependencyAnswering
+// Caught by: TestAnErrorTheClassifierExcusesCountsNeitherWay
 
 package breaker
 
-// record counts the result of a call let through with ticket t.
+// record decides what the result of a call let through with ticket t says
+// about the dependency, and counts it.
 func (b *Breaker) record(ctx context.Context, t *ticket, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := time.Now()
 	b.tick(now)
 	switch {
-	case t.settled:
-		return // given back when its caller left: too late to decide anything
 	case t.gen != b.generation:
 		// Started before the last change of state: news about the past (a
 		// success from before the trip must not close the breaker, a failure
-		// from before the last close must not count towards the next trip).
+		// from before the last close must not count towards the next trip,
+		// a trial whose caller left has already opened it).
 		t.settled = true
 		return
 	case err != nil && ctx.Err() != nil:
-		b.release(t) // the caller gave up: no news about the dependency
+		b.leave(t) // the caller gave up: its doing, unless a trial ran out of time
 		return
 	}
 	t.settled = true
-	switch b.state {
-	case Closed:
-		if err == nil {
-			b.failures = 0 // only failures in a row count
-			return
-		}
-		b.failures++
-		if b.failures > b.settings.MaxFailures {
-			b.setState(Open, now)
-		}
-	case HalfOpen:
-		if err == nil {
-			b.setState(Closed, now)
-		} else {
-			b.setState(Open, now) // and the timeout starts again
-		}
-	}
+	b.count(err, now)
 }

@@ -1,5 +1,5 @@
-// Mistake: the open time is set only when a closed breaker trips, so after a failed trial the old timeout has long passed and the breaker half-opens again at once, sending more trial calls to a dependency that just failed.
-// Caught by: TestAFailedTrialReopensTheBreakerAndRestartsTheTimeout
+// Mistake: the open time is set only when a closed breaker trips, so after a failed trial (or a trial whose caller gave up) the old timeout has long passed and the breaker half-opens again at once, sending more trial calls to a dependency that just failed.
+// Caught by: TestAFailedTrialReopensTheBreakerAndRestartsTheTimeout, TestALateSuccessFromBeforeTheTripDoesNotCloseTheBreaker, TestATrialWhoseCallerGivesUpReopensTheBreaker, TestALateResultFromAnAbandonedTrialIsIgnored
 
 package breaker
 

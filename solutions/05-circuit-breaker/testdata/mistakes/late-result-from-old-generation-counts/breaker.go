@@ -3,7 +3,8 @@
 
 package breaker
 
-// record counts the result of a call let through with ticket t.
+// record decides what the result of a call let through with ticket t says
+// about the dependency, and counts it.
 func (b *Breaker) record(ctx context.Context, t *ticket, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -11,29 +12,14 @@ func (b *Breaker) record(ctx context.Context, t *ticket, err error) {
 	b.tick(now)
 	switch {
 	case t.settled:
-		return // given back when its caller left: too late to decide anything
+		return // decided when its caller left
 	case err != nil && ctx.Err() != nil:
-		b.release(t) // the caller gave up: no news about the dependency
+		b.leave(t) // the caller gave up: its doing, unless a trial ran out of time
 		return
 	case err != nil && b.settings.IsFailure != nil && !b.settings.IsFailure(err):
-		err = nil // the dependency answered; the request was at fault
+		b.release(t) // the request was at fault: no news about the dependency either way
+		return
 	}
 	t.settled = true
-	switch b.state {
-	case Closed:
-		if err == nil {
-			b.failures = 0 // only failures in a row count
-			return
-		}
-		b.failures++
-		if b.failures > b.settings.MaxFailures {
-			b.setState(Open, now)
-		}
-	case HalfOpen:
-		if err == nil {
-			b.setState(Closed, now)
-		} else {
-			b.setState(Open, now) // and the timeout starts again
-		}
-	}
+	b.count(err, now)
 }

@@ -5,25 +5,30 @@ package breaker
 
 // Call runs op through the breaker and returns its error. While the breaker
 // is open, or half-open with all trial calls taken, Call returns ErrOpen or
-// ErrTooManyRequests at once and op is not called.
+// ErrTooManyRequests at once and op is not called; a caller whose ctx has
+// already ended gets ctx.Err() at once.
 //
 // An error from op counts as a failure of the dependency unless ctx had
 // ended by the time op returned (the caller gave up: its deadline, its
 // cancel, an errgroup sibling's failure) or Settings.IsFailure excuses it.
-// A half-open trial gives its slot back when ctx ends, even if op never
-// returns, and when op panics (the panic goes on to the caller); the
-// breaker then ignores that trial's result.
+// So a dependency that is slower than its callers' deadlines trips the
+// breaker only through a timeout inside op, shorter than those deadlines.
+//
+// A half-open trial whose caller leaves before op returns is a failed
+// probe: the breaker opens again at that moment, even if op never returns,
+// and ignores whatever op returns later. A trial whose op panics gives its
+// slot back (the panic goes on to the caller).
 func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	t, err := b.admitLocked()
+	t, err := b.admitLocked(ctx)
 	if err != nil {
 		return err
 	}
 	if t.trial {
-		// A hung trial would hold its slot, and the breaker, for ever: give
-		// it back the moment the caller gives up, even if op does not.
-		stop := context.AfterFunc(ctx, func() { b.release(t) })
+		// A trial that has not answered when its caller gives up failed
+		// its probe: decide then, even if op never returns.
+		stop := context.AfterFunc(ctx, func() { b.leave(t) })
 		defer stop()
 	}
 	returned := false
@@ -38,8 +43,11 @@ func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) erro
 	return err
 }
 
-// admitLocked decides, with the lock held, whether a call may go through, and returns its ticket.
-func (b *Breaker) admitLocked() (*ticket, error) {
+// admitLocked is admit, with the lock already held.
+func (b *Breaker) admitLocked(ctx context.Context) (*ticket, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err // the caller has already left: no call, no slot
+	}
 	b.tick(time.Now())
 	t := &ticket{gen: b.generation}
 	switch b.state {
@@ -55,41 +63,25 @@ func (b *Breaker) admitLocked() (*ticket, error) {
 	return t, nil
 }
 
-// recordLocked counts, with the lock held, the result of a call let through with ticket t.
+// recordLocked is record, with the lock already held.
 func (b *Breaker) recordLocked(ctx context.Context, t *ticket, err error) {
 	now := time.Now()
 	b.tick(now)
 	switch {
-	case t.settled:
-		return // given back when its caller left: too late to decide anything
 	case t.gen != b.generation:
 		// Started before the last change of state: news about the past (a
 		// success from before the trip must not close the breaker, a failure
-		// from before the last close must not count towards the next trip).
+		// from before the last close must not count towards the next trip,
+		// a trial whose caller left has already opened it).
 		t.settled = true
 		return
 	case err != nil && ctx.Err() != nil:
-		b.release(t) // the caller gave up: no news about the dependency
+		b.leave(t) // the caller gave up: its doing, unless a trial ran out of time
 		return
 	case err != nil && b.settings.IsFailure != nil && !b.settings.IsFailure(err):
-		err = nil // the dependency answered; the request was at fault
+		b.release(t) // the request was at fault: no news about the dependency either way
+		return
 	}
 	t.settled = true
-	switch b.state {
-	case Closed:
-		if err == nil {
-			b.failures = 0 // only failures in a row count
-			return
-		}
-		b.failures++
-		if b.failures > b.settings.MaxFailures {
-			b.setState(Open, now)
-		}
-	case HalfOpen:
-		if err == nil {
-			b.setState(Closed, now)
-		} else {
-			b.setState(Open, now) // and the timeout starts again
-		}
-	}
+	b.count(err, now)
 }

@@ -1,5 +1,5 @@
 // Mistake: nothing ever moves an open breaker on (no timer and no check of OpenTimeout when someone looks), so once it trips it fails every call for ever, even after the dependency is back.
-// Caught by: TestTheBreakerHalfOpensExactlyAtTheOpenTimeout, TestASuccessfulTrialClosesTheBreaker, TestAFailedTrialReopensTheBreakerAndRestartsTheTimeout
+// Caught by: TestTheBreakerHalfOpensExactlyAtTheOpenTimeout, TestHalfOpenLetsOnlyHalfOpenMaxTrialCallsThrough, TestASuccessfulTrialClosesTheBreaker, TestAFailedTrialReopensTheBreakerAndRestartsTheTimeout, TestALateSuccessFromBeforeTheTripDoesNotCloseTheBreaker, TestALateFailureFromAnEarlierGenerationIsNotCounted, TestOnStateChangeReportsEveryTransitionOnceInOrder, TestAnErrorTheClassifierExcusesCountsNeitherWay, TestACallerWhoHasAlreadyLeftIsNotLetThrough, TestATrialWhoseCallerGivesUpReopensTheBreaker, TestALateResultFromAnAbandonedTrialIsIgnored, TestATrialThatPanicsGivesItsSlotBack
 
 package breaker
 

@@ -1,27 +1,32 @@
-// Mistake: the slot is given back when the trial's caller gives up, but a panic in op skips the code after it, so a trial that panics keeps its slot, and the breaker stays half-open and shut until that caller's context ends, which may be never.
+// Mistake: a panic in op skips the code after it, so a trial that panics keeps its slot, and the breaker stays half-open and shut until that caller's context ends, which may be never.
 // Caught by: TestATrialThatPanicsGivesItsSlotBack
 
 package breaker
 
 // Call runs op through the breaker and returns its error. While the breaker
 // is open, or half-open with all trial calls taken, Call returns ErrOpen or
-// ErrTooManyRequests at once and op is not called.
+// ErrTooManyRequests at once and op is not called; a caller whose ctx has
+// already ended gets ctx.Err() at once.
 //
 // An error from op counts as a failure of the dependency unless ctx had
 // ended by the time op returned (the caller gave up: its deadline, its
 // cancel, an errgroup sibling's failure) or Settings.IsFailure excuses it.
-// A half-open trial gives its slot back when ctx ends, even if op never
-// returns, and when op panics (the panic goes on to the caller); the
-// breaker then ignores that trial's result.
+// So a dependency that is slower than its callers' deadlines trips the
+// breaker only through a timeout inside op, shorter than those deadlines.
+//
+// A half-open trial whose caller leaves before op returns is a failed
+// probe: the breaker opens again at that moment, even if op never returns,
+// and ignores whatever op returns later. A trial whose op panics gives its
+// slot back (the panic goes on to the caller).
 func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) error {
-	t, err := b.admit()
+	t, err := b.admit(ctx)
 	if err != nil {
 		return err
 	}
 	if t.trial {
-		// A hung trial would hold its slot, and the breaker, for ever: give
-		// it back the moment the caller gives up, even if op does not.
-		stop := context.AfterFunc(ctx, func() { b.giveBack(t) })
+		// A trial that has not answered when its caller gives up failed
+		// its probe: decide then, even if op never returns.
+		stop := context.AfterFunc(ctx, func() { b.abandon(t) })
 		defer stop()
 	}
 	// No lock while op runs: callers would take turns at the dependency,
