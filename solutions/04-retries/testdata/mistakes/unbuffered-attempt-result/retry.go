@@ -1,5 +1,5 @@
 // Mistake: the attempt hands its result over an unbuffered channel, so an attempt Do stopped waiting for blocks on its send for ever: every abandoned attempt leaks a goroutine.
-// Caught by: TestAHungAttemptIsAbandonedAtTheAttemptTimeoutAndRetried, TestATimedOutAttemptIsRetriedOnlyWhenTheOperationIsIdempotent, TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed, TestTheCallersDeadlineEndsAnAttemptThatIgnoresIt, TestAbandonedAttemptsPileUpAtADeafDependencyUntilTheBudgetStopsThem
+// Caught by: TestAHungAttemptIsAbandonedAtTheAttemptTimeoutAndRetried (leak), TestATimedOutAttemptIsRetriedOnlyWhenTheOperationIsIdempotent (leak), TestAnAttemptThatTimesOutSaysSoNotThatTheCallersDeadlinePassed (leak), TestTheCallersDeadlineEndsAnAttemptThatIgnoresIt (leak), TestAbandonedAttemptsPileUpAtADeafDependencyUntilTheBudgetStopsThem (leak)
 
 package retries
 
