@@ -101,26 +101,33 @@ func TestSleepWaitsTheWholeDurationWhenNobodyCancels(t *testing.T) {
 
 func TestSleepStopsTheMomentTheContextIsCancelled(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	synctest.Test(t, func(t *testing.T) {
-		before := goleak.IgnoreCurrent()
-		tl := timeline.New()
-		ctx, cancel := context.WithCancel(t.Context())
-		defer cancel()
-		drawContext(tl, ctx)
-		time.AfterFunc(2500*time.Millisecond, cancel) // the caller stops caring after 2.5s
+	// The second instant is one that no step of a polling loop lands on (a
+	// check every 1s, 50ms or 1ms notices it at 3s, 2.35s or 2.346s): only a
+	// wait on ctx.Done() itself stops there.
+	for _, at := range []time.Duration{2500 * time.Millisecond, 2345678901 * time.Nanosecond} {
+		synctest.Test(t, func(t *testing.T) {
+			before := goleak.IgnoreCurrent()
+			tl := timeline.New()
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			drawContext(tl, ctx)
+			time.AfterFunc(at, cancel) // the caller stops caring
 
-		got := callSleep(t, tl, ctx, 10*time.Second)
-		synctest.Wait() // the context's bar ends in a goroutine of its own
-		timeline.Keep(t, "sleep-cancelled-at-2500ms", tl.String())
+			got := callSleep(t, tl, ctx, 10*time.Second)
+			synctest.Wait() // the context's bar ends in a goroutine of its own
+			if at == 2500*time.Millisecond {
+				timeline.Keep(t, "sleep-cancelled-at-2500ms", tl.String())
+			}
 
-		assert.Equal(t, 2500*time.Millisecond, got.waited,
-			"Sleep(ctx, 10s) kept the caller waiting %v, but ctx was cancelled at 2.5s: "+
-				"Sleep should stop waiting at that very moment; wait in a select on a timer and ctx.Done()\n%s",
-			got.waited, tl)
-		assert.ErrorIs(t, got.err, context.Canceled,
-			"a wait cut short by cancel() should return ctx.Err(), so the caller knows it did not wait the full time")
-		assertNothingLeftWaiting(t, before, 10*time.Second)
-	})
+			assert.Equal(t, at, got.waited,
+				"Sleep(ctx, 10s) kept the caller waiting %v, but ctx was cancelled at %v: Sleep should stop "+
+					"waiting at that very moment, not at its next check; wait in a select on a timer and "+
+					"ctx.Done()\n%s", got.waited, at, tl)
+			assert.ErrorIs(t, got.err, context.Canceled,
+				"a wait cut short by cancel() should return ctx.Err(), so the caller knows it did not wait the full time")
+			assertNothingLeftWaiting(t, before, 10*time.Second)
+		})
+	}
 }
 
 func TestSleepGivesUpAtTheDeadline(t *testing.T) {
@@ -157,6 +164,35 @@ func TestSleepReturnsAtOnceWhenTheContextIsAlreadyDone(t *testing.T) {
 			"Sleep(ctx, 1m) kept the caller waiting %v although ctx was already cancelled: "+
 				"it should not start waiting at all\n%s", got.waited, tl)
 		assert.ErrorIs(t, got.err, context.Canceled, "Sleep on a cancelled ctx should return ctx.Err()")
+		assertNothingLeftWaiting(t, before, time.Minute)
+	})
+}
+
+func TestSleepOnADoneContextReportsItEvenWithNothingToWait(t *testing.T) {
+	// With d <= 0 a timer is ready at once, and so is the Done channel of a
+	// context that has ended: a select between them picks one at random.
+	// Code that goes straight to the select returns nil in half the rounds:
+	// 100 independent rounds, each asserting, catch it with probability
+	// 1 - 2^-100.
+	const rounds = 100
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		before := goleak.IgnoreCurrent()
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel() // the caller gave up before it even asked
+		for round := range rounds {
+			d := time.Duration(-(round % 2)) * time.Second // 0 and -1s in turn
+			tl := timeline.New()
+
+			got := callSleep(t, tl, ctx, d)
+
+			require.ErrorIs(t, got.err, context.Canceled,
+				"round %d of %d: Sleep(ctx, %v) on a cancelled ctx returned %v; it should return ctx.Err(). "+
+					"There was nothing to wait for, but the caller had already given up, and a nil says it "+
+					"waited the full time. A timer of %v is ready at once, like ctx.Done(), and a select picks "+
+					"at random among ready cases: check ctx.Err() first", round+1, rounds, d, got.err, d)
+			require.Zero(t, got.waited, "round %d of %d: Sleep(ctx, %v) on a cancelled ctx should not wait", round+1, rounds, d)
+		}
 		assertNothingLeftWaiting(t, before, time.Minute)
 	})
 }

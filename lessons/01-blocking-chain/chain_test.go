@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -193,6 +194,104 @@ func TestPeakInFlightIsTheMostAtOnceNotTheTotal(t *testing.T) {
 	})
 }
 
+func TestEveryWayOutOfHandleCountsTheRequestOut(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, way := range waysOut() {
+		t.Run(way.how, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
+				tl := timeline.New()
+				svc := chain.NewService(db{way.database(tl)}, 1)
+
+				way.run(t, t.Context(), svc, tl)
+
+				assert.Zero(t, svc.InFlight(),
+					"a request that %s has left Handle, yet InFlight says %d requests are still inside: count a "+
+						"request out on every way out of Handle, whichever way it ends (defer it right after counting "+
+						"in)\n%s", way.how, svc.InFlight(), tl)
+			})
+		})
+	}
+}
+
+func TestTheGaugeCanBeReadWhileRequestsComeAndGo(t *testing.T) {
+	// Requests and readers of the gauge, all let go at once, with nothing
+	// between them that orders their steps (no sleep, no synctest.Wait):
+	// a gauge that is not guarded, in Handle or in InFlight and
+	// PeakInFlight, is a data race that -race reports on every run, and a
+	// count whose read and write are not one step loses requests.
+	const clients, requestsEach, readers = 20, 10, 4
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
+		database := newDatabase(nil) // answers at once
+		svc := chain.NewService(db{database}, 3)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		// A request still waiting after a minute gives up, so that a pool
+		// that loses connections fails the test instead of hanging it.
+		ctx, cancel := context.WithTimeout(t.Context(), patience)
+		defer cancel()
+		var mu sync.Mutex
+		var problems []string
+		report := func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			if len(problems) < 5 { // the first few say enough
+				problems = append(problems, fmt.Sprintf(format, args...))
+			}
+		}
+		for i := range clients {
+			wg.Go(func() {
+				defer func() {
+					if v := recover(); v != nil {
+						report("%s", panicked(v))
+					}
+				}()
+				<-start
+				for range requestsEach {
+					if _, err := svc.Handle(ctx, strconv.Itoa(i+1)); err != nil {
+						report("client %d: %v (is every connection given back?)", i+1, err)
+						return
+					}
+				}
+			})
+		}
+		for i := range readers {
+			wg.Go(func() { // someone watching the gauge meanwhile
+				defer func() {
+					if v := recover(); v != nil {
+						report("%s", panicked(v))
+					}
+				}()
+				<-start
+				lastPeak := 0
+				for range clients * requestsEach {
+					if n := svc.InFlight(); n < 0 || n > clients {
+						report("reader %d saw InFlight = %d, with %d clients", i+1, n, clients)
+					}
+					peak := svc.PeakInFlight()
+					if peak < lastPeak || peak > clients {
+						report("reader %d saw PeakInFlight go from %d to %d, with %d clients", i+1, lastPeak, peak, clients)
+					}
+					lastPeak = max(lastPeak, peak)
+				}
+			})
+		}
+		synctest.Wait() // everyone is at the door...
+		close(start)    // ...and in they come, all at once
+		wg.Wait()
+
+		require.Empty(t, problems,
+			"%d clients sent %d requests each while %d readers watched the gauge, all at the same time", clients, requestsEach, readers)
+		assert.Zero(t, svc.InFlight(),
+			"all %d requests have left Handle, yet InFlight says %d: requests that came and went at the same "+
+				"time were lost from the count. Count in and out under the lock, each in one step", clients*requestsEach, svc.InFlight())
+		assert.Equal(t, 2*clients*requestsEach, database.Calls(), "every request makes two queries")
+		assert.LessOrEqual(t, database.PeakInFlight(), 3, "a pool of 3 lets at most 3 queries reach the database at once")
+	})
+}
+
 // Exercise 3: a connection pool. The database is protected; the waiting moves.
 
 func TestThePoolLetsAtMostPoolSizeQueriesReachTheDatabase(t *testing.T) {
@@ -336,10 +435,142 @@ func TestACallerWhoseContextHasEndedNeverTakesAConnection(t *testing.T) {
 	})
 }
 
+func TestEveryWayOutOfHandleGivesTheConnectionBack(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, way := range waysOut() {
+		t.Run(way.how, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
+				tl := timeline.New()
+				svc := chain.NewService(db{way.database(tl)}, 1)
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+
+				way.run(t, ctx, svc, tl)
+				next := goHandle(ctx, svc, tl, "next client", "7")
+
+				select {
+				case r := <-next:
+					if r.panicked != "" {
+						t.Fatalf("next client: %s", r.panicked)
+					}
+					require.NoError(t, r.err, "the next client, after a request that %s\n%s", way.how, tl)
+					assert.Equal(t, 2*time.Second, r.waited,
+						"after a request that %s, the next client waited %v; the only connection should have been "+
+							"free, so its two 1s queries take 2s\n%s", way.how, r.waited, tl)
+				case <-time.After(patience):
+					picture := tl.String()
+					cancel()
+					<-next
+					t.Fatalf("after a request that %s, the next client waited a whole minute for the only connection "+
+						"and never got it: that request kept it. Give the connection back on every way out of Handle, "+
+						"errors and cancellations too: defer the receive right after the send that took it\n%s",
+						way.how, picture)
+				}
+			})
+		})
+	}
+}
+
+func TestAQueuedCallerGetsTheConnectionTheMomentItIsGivenBack(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
+		tl := timeline.New()
+		svc := chain.NewService(db{newDatabase(tl, backend.Latency(time.Second))}, 1)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+
+		first := goHandle(ctx, svc, tl, "client 1", "1")
+		// Client 2 comes at an instant no polling step lands on: a retry
+		// every 10ms or every 1ms, counted from its arrival, misses 2s.
+		arrival := time.Second / 3
+		time.Sleep(arrival)
+		second := goHandle(ctx, svc, tl, "client 2", "2")
+		rs := await(t, tl, cancel, first, second)
+
+		require.NoError(t, rs[1].err, "client 2\n%s", tl)
+		want := 4*time.Second - arrival
+		assert.Equal(t, want, rs[1].waited,
+			"client 2 came at %v and queued for the only connection, which client 1 gave back at 2s; it should "+
+				"take it at that very instant and have its page at 4s, having waited %v, but it waited %v. Wait on "+
+				"the pool itself (a select on the send and ctx.Done()): a waiting send goes through the moment a "+
+				"connection is given back, while trying again every few milliseconds takes it late\n%s",
+			arrival, want, rs[1].waited, tl)
+	})
+}
+
 // db adapts the simulated backend to the Database the service asks.
 type db struct{ *backend.Backend }
 
 func (d db) Query(ctx context.Context, q string) (string, error) { return d.Call(ctx, q) }
+
+// A wayOut is one way a request can end, for the tests that check what it
+// leaves behind.
+type wayOut struct {
+	how  string            // how the request ended: "failed in its user query"
+	fail func(n int) error // which database calls fail; nil for none
+	// run sends the request to svc (a pool of 1, a database of 1s a query)
+	// and waits until it, and any client it needed, has left Handle.
+	run func(t *testing.T, ctx context.Context, svc *chain.Service, tl *timeline.Timeline)
+}
+
+// database returns the database the request meets: 1s a query, failing
+// as way.fail says.
+func (way wayOut) database(tl *timeline.Timeline) *backend.Backend {
+	opts := []backend.Option{backend.Latency(time.Second)}
+	if way.fail != nil {
+		opts = append(opts, backend.FailFunc(way.fail))
+	}
+	return newDatabase(tl, opts...)
+}
+
+var errRefused = errors.New("connection refused")
+
+// waysOut lists every way a request can leave Handle.
+func waysOut() []wayOut {
+	failing := func(call int) func(int) error {
+		return func(n int) error {
+			if n == call {
+				return errRefused
+			}
+			return nil
+		}
+	}
+	alone := func(t *testing.T, ctx context.Context, svc *chain.Service, tl *timeline.Timeline) {
+		handleOne(t, ctx, svc, tl, "42")
+	}
+	return []wayOut{
+		{how: "got its page", run: alone},
+		{how: "failed in its user query", fail: failing(1), run: alone},
+		{how: "failed in its orders query", fail: failing(2), run: alone},
+		{how: "was cancelled during its user query", run: func(t *testing.T, ctx context.Context, svc *chain.Service, tl *timeline.Timeline) {
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			time.AfterFunc(500*time.Millisecond, cancel)
+			handleOne(t, ctx, svc, tl, "42")
+		}},
+		{how: "ran out of time during its orders query", run: func(t *testing.T, ctx context.Context, svc *chain.Service, tl *timeline.Timeline) {
+			ctx, cancel := context.WithTimeout(ctx, 1500*time.Millisecond)
+			defer cancel()
+			handleOne(t, ctx, svc, tl, "42")
+		}},
+		{how: "ran out of time while it waited for a connection", run: func(t *testing.T, ctx context.Context, svc *chain.Service, tl *timeline.Timeline) {
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			holder := goHandle(ctx, svc, tl, "client 1", "1")
+			synctest.Wait() // client 1 holds the only connection for 2s
+			budget, stop := context.WithTimeout(ctx, 500*time.Millisecond)
+			defer stop()
+			await(t, tl, cancel, holder, goHandle(budget, svc, tl, "client 2 (500ms budget)", "2"))
+		}},
+		{how: "had been cancelled before it came", run: func(t *testing.T, ctx context.Context, svc *chain.Service, tl *timeline.Timeline) {
+			ctx, cancel := context.WithCancel(ctx)
+			cancel()
+			handleOne(t, ctx, svc, tl, "42")
+		}},
+	}
+}
 
 // newDatabase returns a simulated database that answers like a real one
 // (see answer) and, unless tl is nil, draws each query on tl as a

@@ -560,6 +560,46 @@ func TestNoQueryIsSentOnceTheDeadlineHasCome(t *testing.T) {
 	})
 }
 
+func TestHandleReturnsNoPageWhenAStepFails(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	refused := errors.New("connection refused")
+	for _, tc := range []struct {
+		name   string
+		budget time.Duration
+		opts   []backend.Option
+	}{
+		{name: "the database refuses the orders query", budget: 30 * time.Second,
+			opts: []backend.Option{backend.Latency(time.Second), backend.FailFunc(func(n int) error {
+				if n == 2 {
+					return refused
+				}
+				return nil
+			})}},
+		{name: "the client's deadline passes during the orders query", budget: 1500 * time.Millisecond,
+			opts: []backend.Option{backend.Latency(time.Second)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
+				defer letEverythingFinish()
+				tl := timeline.New()
+				db := newDB(tl, tc.opts...)
+				svc := deadlines.NewService(db, 10*time.Second)
+				ctx, cancel := context.WithTimeout(t.Context(), tc.budget)
+				defer cancel()
+
+				page, _, err := visit(t, ctx, tl, svc)
+
+				require.Error(t, err, "%s, so Handle should fail\n%s", tc.name, tl)
+				assert.Equal(t, deadlines.Page{}, page,
+					"%s, and Handle returned the error together with a page that has the user in it (%+v): a "+
+						"caller that gets an error must not also get half a page that looks like data. Return an "+
+						"empty Page with every error\n%s", tc.name, page, tl)
+			})
+		})
+	}
+}
+
 // Exercise 3: a database that does not listen must not hold the caller.
 
 func TestCallerIsNotHeldByADatabaseThatIgnoresItsContext(t *testing.T) {
@@ -632,4 +672,61 @@ func TestQueryTimeoutFreesTheCallerFromAHangingDatabase(t *testing.T) {
 			<-done
 		}
 	})
+}
+
+func TestNoQueryGoroutineOutlivesItsDatabaseCall(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	refused := errors.New("connection refused")
+	for _, tc := range []struct {
+		name         string
+		budget       time.Duration // the client's; 0 for none
+		cancelAt     time.Duration // when the client cancels; 0 for never
+		queryTimeout time.Duration
+		opts         []backend.Option
+	}{
+		{name: "the database answers", budget: 5 * time.Second, queryTimeout: 10 * time.Second,
+			opts: []backend.Option{backend.Latency(time.Second)}},
+		{name: "the database fails", budget: 5 * time.Second, queryTimeout: 10 * time.Second,
+			opts: []backend.Option{backend.Latency(time.Second), backend.FailWith(refused)}},
+		{name: "the client's deadline passes", budget: time.Second, queryTimeout: 10 * time.Second,
+			opts: []backend.Option{backend.Latency(3 * time.Second)}},
+		{name: "the client cancels", cancelAt: time.Second, queryTimeout: 10 * time.Second,
+			opts: []backend.Option{backend.Latency(3 * time.Second)}},
+		{name: "the query timeout runs out", queryTimeout: time.Second,
+			opts: []backend.Option{backend.Latency(3 * time.Second)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				defer failOnPanic(t)
+				defer letEverythingFinish()
+				before := goleak.IgnoreCurrent()
+				tl := timeline.New()
+				// Deaf, so that a query outlives a client who has left.
+				db := newDB(tl, append(tc.opts, backend.IgnoreContext())...)
+				svc := deadlines.NewService(db, tc.queryTimeout)
+				ctx, cancel := context.WithCancel(t.Context())
+				defer cancel()
+				if tc.budget > 0 {
+					ctx, cancel = context.WithTimeout(ctx, tc.budget)
+					defer cancel()
+				}
+				if tc.cancelAt > 0 {
+					time.AfterFunc(tc.cancelAt, cancel)
+				}
+				start := time.Now()
+
+				visit(t, ctx, tl, svc)
+				time.Sleep(time.Until(start.Add(3 * time.Second))) // every database call has returned by 3s
+				synctest.Wait()
+
+				require.Zero(t, db.Stats().InFlight, "by 3s the database has answered every query\n%s", tl)
+				if err := goleak.Find(before); err != nil {
+					t.Errorf("%s: Handle has returned, and so has every database call by 3s, yet a goroutine of the "+
+						"service is still there, waiting for nobody. Whichever way a query ends, its goroutine must "+
+						"be able to hand over the result and exit (a channel with room for it), and nothing may "+
+						"wait on after it. goleak found:\n%v\n%s", tc.name, err, tl)
+				}
+			})
+		})
+	}
 }

@@ -85,7 +85,8 @@ func ask(ctx context.Context, b Backend, part, userID string) (string, error) {
 // once, and returns the answers in the order of keys. The first query to
 // fail ends the lookup: the queries in flight are cancelled, the keys still
 // waiting for a turn are never sent, and Lookup returns that first error,
-// which names the key.
+// which names the key. The caller's deadline or cancellation ends it the
+// same way, with an error that wraps ctx.Err().
 //
 // limit must be at least 1; Lookup panics otherwise, before sending anything
 // (errgroup reads a negative limit as "no limit", and 0 as "never start").

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -64,6 +65,27 @@ func (s *spy) endings() []ending {
 func newSpy(tl drawing, name string, opts ...backend.Option) *spy {
 	opts = append([]backend.Option{backend.Record(tl.Timeline)}, opts...)
 	return &spy{Backend: backend.New(name, opts...)}
+}
+
+// slowToStop is a Backend that takes lag to stop once its query's context
+// is done, as a server does that must first hear of the cancellation.
+// running counts its queries that have not returned yet.
+type slowToStop struct {
+	*spy
+	tl      drawing
+	lag     time.Duration
+	running atomic.Int64
+}
+
+func (s *slowToStop) Query(ctx context.Context, q string) (string, error) {
+	s.running.Add(1)
+	defer s.running.Add(-1)
+	answer, err := s.spy.Query(ctx, q)
+	if ctx.Err() != nil {
+		defer s.tl.Begin(s.Name() + " stopping")()
+		time.Sleep(s.lag)
+	}
+	return answer, err
 }
 
 // perKey is a Backend for Lookup whose behaviour depends on the key: each
@@ -357,6 +379,90 @@ func TestHandleReturnsTheFirstErrorNotTheCancellations(t *testing.T) {
 	})
 }
 
+func TestHandleReturnsNoPartOfTheDashboardWhenAPartFails(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
+		defer letEverythingFinish()
+		tl := newDrawing()
+		// Profiles and recommendations answer before orders fails.
+		svc := fanout.NewService(
+			newSpy(tl, "profiles", backend.Latency(time.Second)),
+			newSpy(tl, "orders", backend.Latency(3*time.Second), backend.FailWith(errOrdersDown)),
+			newSpy(tl, "recommendations", backend.Latency(2*time.Second)),
+		)
+
+		d, _, err := handle(t, tl, svc, "42")
+
+		require.ErrorIs(t, err, errOrdersDown, "orders failed at 3s, so Handle should fail with that error\n%s", tl)
+		assert.Equal(t, fanout.Dashboard{}, d,
+			"orders failed at 3s, after profiles and recommendations had answered, and Handle returned the error "+
+				"together with a dashboard holding their answers: a caller that gets an error must not also get "+
+				"part of a dashboard that looks like data. Return an empty Dashboard with every error\n%s", tl)
+	})
+}
+
+func TestHandleReturnsOnlyAfterEveryQueryHasStopped(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
+		defer letEverythingFinish()
+		tl := newDrawing()
+		// Profiles and recommendations take 200ms to stop once cancelled.
+		profiles := &slowToStop{spy: newSpy(tl, "profiles", backend.Latency(5*time.Second)), tl: tl, lag: 200 * time.Millisecond}
+		recommendations := &slowToStop{spy: newSpy(tl, "recommendations", backend.Latency(10*time.Second)), tl: tl, lag: 200 * time.Millisecond}
+		svc := fanout.NewService(profiles, newSpy(tl, "orders", backend.Latency(time.Second), backend.FailWith(errOrdersDown)), recommendations)
+
+		var err error
+		var stillRunning int64
+		waited := asClient(t, tl, func(ctx context.Context) {
+			_, err = svc.Handle(ctx, "42")
+			stillRunning = profiles.running.Load() + recommendations.running.Load()
+		})
+
+		require.ErrorIs(t, err, errOrdersDown, "orders failed at 1s, so Handle should fail with that error\n%s", tl)
+		assert.Zero(t, stillRunning,
+			"Handle returned at %v, while %d of the queries it cancelled at 1s were still stopping (they take "+
+				"200ms): they outlive the call that started them, and nobody will ever wait for them. Return only "+
+				"when every goroutine of the call has ended: the error from g.Wait(), which waits for them all\n%s",
+			waited, stillRunning, tl)
+		assert.Equal(t, 1200*time.Millisecond, waited,
+			"the client waited %v; orders failed at 1s and the other two queries took 200ms to stop, so Handle "+
+				"should return at 1.2s, the moment the last of them has stopped\n%s", waited, tl)
+	})
+}
+
+func TestHandleGivesUpWhenTheCallerDoes(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
+		defer letEverythingFinish()
+		tl := newDrawing()
+		profiles := newSpy(tl, "profiles", backend.Latency(time.Second))
+		orders := newSpy(tl, "orders", backend.Latency(2*time.Second))
+		recommendations := newSpy(tl, "recommendations", backend.Latency(3*time.Second))
+		svc := fanout.NewService(profiles, orders, recommendations)
+
+		var d fanout.Dashboard
+		var err error
+		waited := asClient(t, tl, func(ctx context.Context) {
+			ctx, cancel := context.WithTimeout(ctx, 1500*time.Millisecond) // the client has 1.5s
+			defer cancel()
+			d, err = svc.Handle(ctx, "42")
+		})
+		synctest.Wait()
+
+		assert.Equal(t, 1500*time.Millisecond, waited,
+			"the client gave Handle 1.5s and waited %v: Handle should give up at its caller's deadline, "+
+				"not wait for the 2s and 3s answers: make the group from the caller's ctx\n%s", waited, tl)
+		require.ErrorIs(t, err, context.DeadlineExceeded,
+			"the client's 1.5s ran out, so Handle should fail with an error wrapping context.DeadlineExceeded\n%s", tl)
+		assert.Equal(t, fanout.Dashboard{}, d, "a failed request returns an empty dashboard, not part of one")
+		assertStoppedBy(t, tl, orders, context.DeadlineExceeded, "the client's deadline")
+		assertStoppedBy(t, tl, recommendations, context.DeadlineExceeded, "the client's deadline")
+	})
+}
+
 // Exercise 3: bounded concurrency.
 
 func TestLookupKeepsAtMostLimitQueriesInFlight(t *testing.T) {
@@ -369,6 +475,7 @@ func TestLookupKeepsAtMostLimitQueriesInFlight(t *testing.T) {
 		{keys: 6, limit: 2, want: 3 * time.Second, rounds: "⌈6/2⌉ = 3"},
 		{keys: 6, limit: 4, want: 2 * time.Second, rounds: "⌈6/4⌉ = 2"},
 		{keys: 3, limit: 5, want: time.Second, rounds: "⌈3/5⌉ = 1"},
+		{keys: 3, limit: 1, want: 3 * time.Second, rounds: "⌈3/1⌉ = 3"}, // one at a time is allowed: the sum again
 	} {
 		t.Run(fmt.Sprintf("%d keys, limit %d", tc.keys, tc.limit), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -424,6 +531,34 @@ func TestLookupReturnsAnswersInKeyOrder(t *testing.T) {
 	})
 }
 
+func TestLookupStartsTheNextKeyTheMomentATurnFrees(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer failOnPanic(t)
+		defer letEverythingFinish()
+		tl := newDrawing()
+		keys := []string{"a", "b", "c", "d"}
+		// Key a takes 3s, the others 1s.
+		b := newPerKey(tl, keys, func(key string) []backend.Option {
+			if key == "a" {
+				return []backend.Option{backend.Latency(3 * time.Second)}
+			}
+			return []backend.Option{backend.Latency(time.Second)}
+		})
+
+		answers, waited, err := lookup(t, tl, b, keys, 2)
+
+		require.NoError(t, err, "every key was answered\n%s", tl)
+		assert.Len(t, answers, len(keys), "one answer per key")
+		assert.Equal(t, 3*time.Second, waited,
+			"the client waited %v; with 2 turns, a takes one for 3s while b, c and d take the other for 1s each, "+
+				"one after the other: 3s in all. Each key should start the moment a turn frees up, not wait for a "+
+				"whole batch to finish (a and b, then c and d, take 3s + 1s = 4s)\n%s", waited, tl)
+		assert.Equal(t, []string{"client 0s-3s", "key a 0s-3s", "key b 0s-1s", "key c 1s-2s", "key d 2s-3s"}, spansOf(tl),
+			"key c should start at 1s, when b is done, and d at 2s, when c is done\n%s", tl)
+	})
+}
+
 var errSearchDown = errors.New("search is down")
 
 // failingAtB is the backend of the error tests: key b fails after 1s, every
@@ -476,6 +611,68 @@ func TestLookupCancelsTheRestAfterTheFirstError(t *testing.T) {
 				"key %s was still waiting for its turn when key b failed, so nobody will read its answer: "+
 					"it should never be sent. Check the group's context before you ask\n%s", key, tl)
 		}
+	})
+}
+
+func TestLookupGivesUpWhenTheCallerDoes(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	keys := []string{"a", "b", "c", "d", "e", "f"}
+	t.Run("its deadline passes during the lookup", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			defer failOnPanic(t)
+			defer letEverythingFinish()
+			tl := newDrawing()
+			b := newPerKey(tl, keys, func(string) []backend.Option { return []backend.Option{backend.Latency(time.Second)} })
+
+			var answers []string
+			var err error
+			waited := asClient(t, tl, func(ctx context.Context) {
+				ctx, cancel := context.WithTimeout(ctx, 1500*time.Millisecond) // the client has 1.5s
+				defer cancel()
+				answers, err = fanout.Lookup(ctx, b, keys, 2)
+			})
+			synctest.Wait()
+
+			assert.Equal(t, 1500*time.Millisecond, waited,
+				"the client gave Lookup 1.5s and waited %v: Lookup should give up at its caller's deadline: make "+
+					"the group from the caller's ctx\n%s", waited, tl)
+			require.ErrorIs(t, err, context.DeadlineExceeded,
+				"the client's 1.5s ran out, so Lookup should fail with an error wrapping context.DeadlineExceeded\n%s", tl)
+			assert.Nil(t, answers, "a failed lookup returns no answers")
+			for _, key := range []string{"c", "d"} {
+				assertStoppedBy(t, tl, b[key], context.DeadlineExceeded, "the client's deadline")
+			}
+			for _, key := range []string{"e", "f"} {
+				assert.Zero(t, b[key].Calls(),
+					"key %s was still waiting for its turn when the client's deadline passed: it should never be sent\n%s", key, tl)
+			}
+		})
+	})
+	t.Run("it had given up before it asked", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			defer failOnPanic(t)
+			defer letEverythingFinish()
+			tl := newDrawing()
+			b := newPerKey(tl, keys, func(string) []backend.Option { return []backend.Option{backend.Latency(time.Second)} })
+
+			var answers []string
+			var err error
+			waited := asClient(t, tl, func(ctx context.Context) {
+				ctx, cancel := context.WithCancel(ctx)
+				cancel() // the client gave up before it even asked
+				answers, err = fanout.Lookup(ctx, b, keys, 2)
+			})
+
+			require.ErrorIs(t, err, context.Canceled,
+				"the client had already cancelled, yet Lookup returned %d answers and no error: a caller who "+
+					"gets no error takes the answers for real ones. When no key failed but the loop stopped "+
+					"early, g.Wait() has no error to give: return the context's\n%s", len(answers), tl)
+			assert.Nil(t, answers, "a failed lookup returns no answers")
+			assert.Zero(t, waited, "the client had already cancelled, so Lookup should not wait at all\n%s", tl)
+			for _, key := range keys {
+				assert.Zero(t, b[key].Calls(), "the client had already cancelled, yet key %s was sent\n%s", key, tl)
+			}
+		})
 	})
 }
 

@@ -82,7 +82,8 @@ func ask(ctx context.Context, b Backend, part, userID string) (string, error) {
 // once, and returns the answers in the order of keys. The first query to
 // fail ends the lookup: the queries in flight are cancelled, the keys still
 // waiting for a turn are never sent, and Lookup returns that first error,
-// which names the key.
+// which names the key. The caller's deadline or cancellation ends it the
+// same way, with an error that wraps ctx.Err().
 //
 // limit must be at least 1; Lookup panics otherwise, before sending anything
 // (errgroup reads a negative limit as "no limit", and 0 as "never start").
@@ -95,14 +96,16 @@ func Lookup(ctx context.Context, b Backend, keys []string, limit int) ([]string,
 	// One slot per key: the answers land in key order whatever order they
 	// arrive in, and no two goroutines write the same memory.
 	answers := make([]string, len(keys))
+	var stopped error // why the loop below ended early, if it did
 	for i, key := range keys {
-		if ctx.Err() != nil {
-			break // a key failed: start no more goroutines for nobody
+		// A key failed, or the caller left: start nothing more. (A
+		// continue would do the same, slower: ctx stays done.)
+		if stopped = ctx.Err(); stopped != nil {
+			break
 		}
 		g.Go(func() error {
-			// Go may have waited for a turn for this key while another one
-			// failed (the check in the loop came before): nobody will
-			// read its answer, so do not ask.
+			// Go may have waited for a turn while another key failed:
+			// nobody will read this answer, so do not ask.
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -115,7 +118,10 @@ func Lookup(ctx context.Context, b Backend, keys []string, limit int) ([]string,
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return nil, err // the first error, which cancelled the rest
+	}
+	if stopped != nil {
+		return nil, stopped // the caller gave up before every key was asked
 	}
 	return answers, nil
 }

@@ -1,5 +1,5 @@
 // Mistake: stops waiting when ctx is done but returns nil, so the caller cannot tell a wait cut short from a full one and carries on as if the time had passed.
-// Caught by: TestSleepStopsTheMomentTheContextIsCancelled, TestSleepGivesUpAtTheDeadline, TestSleepReturnsAtOnceWhenTheContextIsAlreadyDone
+// Caught by: TestSleepStopsTheMomentTheContextIsCancelled, TestSleepGivesUpAtTheDeadline, TestSleepReturnsAtOnceWhenTheContextIsAlreadyDone, TestSleepOnADoneContextReportsItEvenWithNothingToWait
 
 package warmup
 

@@ -1,5 +1,5 @@
 // Mistake: stops on ctx.Done() but never closes the channel, so a reader ranging over it waits forever after the last item.
-// Caught by: TestFeedHandsOverEveryItemInOrderThenCloses
+// Caught by: TestFeedHandsOverEveryItemInOrderThenCloses, TestFeedClosesTheChannelWhenTheContextEnds, TestFeedStopsForGoodOnceTheReaderHasLeft
 
 package warmup
 

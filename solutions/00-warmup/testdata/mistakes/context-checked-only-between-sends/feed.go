@@ -1,5 +1,5 @@
 // Mistake: checks ctx.Err() before each send but then sends with a plain `out <- item`; a reader that leaves while the goroutine is already waiting in that send leaves it waiting forever.
-// Caught by: TestFeedStopsWhenTheReaderLeaves (leak)
+// Caught by: TestFeedStopsWhenTheReaderLeaves (leak), TestFeedClosesTheChannelWhenTheContextEnds
 
 package warmup
 

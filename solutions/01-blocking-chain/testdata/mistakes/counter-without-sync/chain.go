@@ -1,5 +1,5 @@
 // Mistake: the gauge is a plain int that every request changes at once, a data race that loses counts, and that the race detector reports.
-// Caught by: TestASlowDatabaseHoldsEveryCaller (race)
+// Caught by: TestASlowDatabaseHoldsEveryCaller (race), TestTheGaugeCanBeReadWhileRequestsComeAndGo (race)
 
 package chain
 

@@ -1,5 +1,5 @@
 // Mistake: the request is counted out only on the success path, so every failed request stays in the gauge forever and InFlight only grows.
-// Caught by: TestInFlightDropsBackToZeroEvenWhenQueriesFail
+// Caught by: TestInFlightDropsBackToZeroEvenWhenQueriesFail, TestEveryWayOutOfHandleCountsTheRequestOut
 
 package chain
 

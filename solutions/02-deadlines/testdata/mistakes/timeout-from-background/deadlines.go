@@ -1,5 +1,5 @@
 // Mistake: each query's timeout starts from context.Background() instead of the caller's ctx, so a query can outlive (extend) its caller's deadline and never hears of a cancellation.
-// Caught by: TestOrdersQueryGetsWhatIsLeftOfTheBudget, TestQueryTimeoutNeverExtendsTheClientsDeadline, TestHandleGivesUpExactlyAtTheDeadline, TestDeadlineErrorNamesTheStep, TestHandleStopsWaitingTheMomentTheClientCancels, TestTheErrorSaysWhoseLimitRanOut, TestTheErrorSaysWhoseLimitRanOutWhenTheDatabaseTimesOutToo, TestCallerIsNotHeldByADatabaseThatIgnoresItsContext
+// Caught by: TestOrdersQueryGetsWhatIsLeftOfTheBudget, TestQueryTimeoutNeverExtendsTheClientsDeadline, TestHandleGivesUpExactlyAtTheDeadline, TestDeadlineErrorNamesTheStep, TestHandleStopsWaitingTheMomentTheClientCancels, TestTheErrorSaysWhoseLimitRanOut, TestTheErrorSaysWhoseLimitRanOutWhenTheDatabaseTimesOutToo, TestCallerIsNotHeldByADatabaseThatIgnoresItsContext, TestHandleReturnsNoPageWhenAStepFails
 
 package deadlines
 

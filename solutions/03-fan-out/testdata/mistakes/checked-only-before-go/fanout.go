@@ -1,5 +1,5 @@
 // Mistake: the loop stops calling Go once the group's context is cancelled, but the goroutine itself does not check it; Go may have been waiting for a turn when the failure came, so that one queued key is still sent, for nobody.
-// Caught by: TestLookupCancelsTheRestAfterTheFirstError
+// Caught by: TestLookupCancelsTheRestAfterTheFirstError, TestLookupGivesUpWhenTheCallerDoes
 
 package fanout
 
@@ -18,8 +18,9 @@ func Lookup(ctx context.Context, b Backend, keys []string, limit int) ([]string,
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(limit)
 	answers := make([]string, len(keys))
+	var stopped error
 	for i, key := range keys {
-		if ctx.Err() != nil {
+		if stopped = ctx.Err(); stopped != nil {
 			break // checked here, where Go has not started to wait yet
 		}
 		g.Go(func() error {
@@ -33,6 +34,9 @@ func Lookup(ctx context.Context, b Backend, keys []string, limit int) ([]string,
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	if stopped != nil {
+		return nil, stopped
 	}
 	return answers, nil
 }

@@ -1,5 +1,5 @@
 // Mistake: a zero errgroup.Group is used with the caller's ctx: Wait still returns the first error, but nothing cancels the other queries, so the caller waits for the slowest of them after the dashboard has already failed.
-// Caught by: TestTheFirstErrorEndsHandleAtOnce, TestTheFirstErrorCancelsTheOtherQueries
+// Caught by: TestTheFirstErrorEndsHandleAtOnce, TestTheFirstErrorCancelsTheOtherQueries, TestHandleReturnsOnlyAfterEveryQueryHasStopped
 
 package fanout
 

@@ -1,5 +1,5 @@
 // Mistake: the limit is never set (SetLimit forgotten), so every key is sent at once: the lookup is fast, but the backend gets as many queries at the same time as there are keys, which is the flood the limit was there to prevent.
-// Caught by: TestLookupKeepsAtMostLimitQueriesInFlight, TestLookupCancelsTheRestAfterTheFirstError
+// Caught by: TestLookupKeepsAtMostLimitQueriesInFlight, TestLookupCancelsTheRestAfterTheFirstError, TestLookupStartsTheNextKeyTheMomentATurnFrees, TestLookupGivesUpWhenTheCallerDoes
 
 package fanout
 

@@ -1,5 +1,5 @@
 // Mistake: each goroutine asks the backend without first checking the group's context, so after the first failure every key that was waiting for its turn is still started and sent, although nobody will read its answer.
-// Caught by: TestLookupCancelsTheRestAfterTheFirstError
+// Caught by: TestLookupCancelsTheRestAfterTheFirstError, TestLookupGivesUpWhenTheCallerDoes
 
 package fanout
 

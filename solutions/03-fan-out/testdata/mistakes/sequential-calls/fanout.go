@@ -1,5 +1,5 @@
 // Mistake: the three backends are asked one after the other, as in the blocking chain, although no query needs another's answer, so the caller waits for the sum of their latencies instead of the slowest one, and a failure cannot stop a query that has not started.
-// Caught by: TestHandleWaitsForTheSlowestBackendNotTheSum, TestTheFirstErrorEndsHandleAtOnce, TestTheFirstErrorCancelsTheOtherQueries
+// Caught by: TestHandleWaitsForTheSlowestBackendNotTheSum, TestTheFirstErrorEndsHandleAtOnce, TestTheFirstErrorCancelsTheOtherQueries, TestHandleReturnsOnlyAfterEveryQueryHasStopped, TestHandleGivesUpWhenTheCallerDoes
 
 package fanout
 

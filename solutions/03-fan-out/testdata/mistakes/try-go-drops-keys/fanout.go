@@ -1,5 +1,5 @@
 // Mistake: TryGo is used as if it waited for a free turn; it does not: it returns false at the limit, and the keys it refused are silently never asked, leaving empty answers.
-// Caught by: TestLookupKeepsAtMostLimitQueriesInFlight
+// Caught by: TestLookupKeepsAtMostLimitQueriesInFlight, TestLookupStartsTheNextKeyTheMomentATurnFrees, TestLookupGivesUpWhenTheCallerDoes
 
 package fanout
 
