@@ -93,7 +93,13 @@ var (
 	mistakeLineRE  = regexp.MustCompile(`^//\s*Mistake:\s*(.*)$`)
 	caughtByLineRE = regexp.MustCompile(`^//\s*Caught by:\s*(.*)$`)
 	testIdentRE    = regexp.MustCompile(`^Test[A-Z0-9_]\w*$`)
+	// verdictRE finds the verdict a Caught by entry may end with:
+	// "TestA (race)". None means the test fails on an assertion.
+	verdictRE = regexp.MustCompile(`^(.*?)\s*\((\w+)\)$`)
 )
+
+// verdictKinds are the verdicts a Caught by entry may name.
+var verdictKinds = []string{"fail", "leak", "race", "hang", "crash"}
 
 // parseHeader reads the comment lines a Go file starts with (before the
 // package clause) and returns its "// Mistake:" sentence and the tests of
@@ -119,6 +125,12 @@ func parseHeader(src string) (summary string, caughtBy []string, found bool, err
 				f = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(f), "."))
 				if f == "" {
 					continue
+				}
+				if m := verdictRE.FindStringSubmatch(f); m != nil {
+					if !slices.Contains(verdictKinds, m[2]) {
+						return summary, caughtBy, true, fmt.Errorf("the Caught by line names the verdict %q for %s; write one of %s", m[2], m[1], strings.Join(verdictKinds, ", "))
+					}
+					f = m[1]
 				}
 				if !testIdentRE.MatchString(f) {
 					return summary, caughtBy, true, fmt.Errorf("the Caught by line names %q, which is not a test name; write \"// Caught by: TestA, TestB\"", f)

@@ -26,6 +26,12 @@ func TestParseHeader(t *testing.T) {
 			src:     "// Copyright note.\n\n// Mistake: forgot ctx.Done().\n// It waits forever.\n// Caught by: TestA.\npackage x\n",
 			summary: "forgot ctx.Done().", caught: []string{"TestA"}, found: true,
 		},
+		{
+			name:    "with verdicts",
+			src:     "// Mistake: reads without the lock.\n// Caught by: TestA, TestB (race), TestC (leak).\npackage x\n",
+			summary: "reads without the lock.", caught: []string{"TestA", "TestB", "TestC"}, found: true,
+		},
+		{name: "unknown verdict", src: "// Mistake: something.\n// Caught by: TestA (slow)\npackage x\n", found: true, err: "verdict \"slow\""},
 		{name: "no header", src: "// Package x does things.\npackage x\n"},
 		{name: "after the package clause", src: "package x\n\n// Mistake: late.\n// Caught by: TestA\n"},
 		{name: "no caught by", src: "// Mistake: something.\npackage x\n", found: true, err: "no \"// Caught by"},
