@@ -44,7 +44,7 @@ func TestASlowOptionalPartIsLeftOutAndThePageGoesOutOnTime(t *testing.T) {
 		p, waited, err := d.page(t, ctx, "42")
 		synctest.Wait() // whatever ended at that instant has drawn its end
 
-		picture := d.tl.String()
+		picture := draw(d.tl)
 		timeline.Keep(t, "slow-optional-part", picture)
 		require.NoError(t, err,
 			"the page failed after %v; the profile came at 100ms, and only recommendations, an optional part, "+
@@ -76,9 +76,9 @@ func TestAFailingOptionalPartIsLeftOutWithItsReason(t *testing.T) {
 
 		p, waited, err := d.page(t, t.Context(), "42")
 
-		require.NoError(t, err, "only activity, an optional part, failed: the page should go out without it\n%s", d.tl)
+		require.NoError(t, err, "only activity, an optional part, failed: the page should go out without it\n%s", draw(d.tl))
 		assert.Equal(t, 100*time.Millisecond, waited,
-			"the client waited %v; every part had answered or failed by 100ms, when the profile came\n%s", waited, d.tl)
+			"the client waited %v; every part had answered or failed by 100ms, when the profile came\n%s", waited, draw(d.tl))
 		assert.Equal(t, "recommendations: recommendations:42", p.Recommendations, "recommendations answered in time")
 		assert.Empty(t, p.Activity, "activity failed: the page has none")
 		require.Equal(t, []string{degradation.PartActivity}, parts(p), "Page.Degraded should name activity, and only it\n%s", describe(p))
@@ -100,12 +100,12 @@ func TestAnOptionalPartWhoseBackendIgnoresItsContextDoesNotHoldThePage(t *testin
 
 		p, waited, err := d.page(t, t.Context(), "42")
 
-		require.NoError(t, err, "only recommendations were late\n%s", d.tl)
+		require.NoError(t, err, "only recommendations were late\n%s", draw(d.tl))
 		assert.Equal(t, budget, waited,
 			"the client waited %v; the recommendations backend does not listen to its context, so cancelling it "+
 				"frees nobody. Do not wait for the goroutine to end (errgroup's Wait and a WaitGroup do): wait for "+
 				"its answer or the budget, whichever comes first, and let a buffered channel take the late answer\n%s",
-			waited, d.tl)
+			waited, draw(d.tl))
 		assert.Equal(t, []string{degradation.PartRecommendations}, parts(p), "recommendations were left out\n%s", describe(p))
 	})
 }
@@ -123,10 +123,10 @@ func TestAnOptionalPartNeverOutlivesTheRequestsDeadline(t *testing.T) {
 
 		p, waited, err := d.page(t, ctx, "42")
 
-		require.NoError(t, err, "the profile came at 100ms, before the request's deadline\n%s", d.tl)
+		require.NoError(t, err, "the profile came at 100ms, before the request's deadline\n%s", draw(d.tl))
 		assert.Equal(t, 250*time.Millisecond, waited,
 			"the client waited %v; its request had 250ms, less than the optional budget of 300ms. The budget "+
-				"is a deadline inside the request's, never beyond it: derive it from the request's context\n%s", waited, d.tl)
+				"is a deadline inside the request's, never beyond it: derive it from the request's context\n%s", waited, draw(d.tl))
 		require.Equal(t, []string{degradation.PartRecommendations}, parts(p), "recommendations were left out\n%s", describe(p))
 		assert.ErrorIs(t, p.Degraded[0].Reason, context.DeadlineExceeded, "the request's deadline ran out\n%s", describe(p))
 	})
@@ -143,10 +143,10 @@ func TestAWholePageWaitsOnlyForItsSlowestPart(t *testing.T) {
 
 		p, waited, err := d.page(t, t.Context(), "42")
 
-		require.NoError(t, err, "every part answered\n%s", d.tl)
+		require.NoError(t, err, "every part answered\n%s", draw(d.tl))
 		assert.Equal(t, 250*time.Millisecond, waited,
 			"the client waited %v; every part answered by 250ms, so the page should go out then: the budget is "+
-				"the most an optional part may take, not a time to wait out\n%s", waited, d.tl)
+				"the most an optional part may take, not a time to wait out\n%s", waited, draw(d.tl))
 		assert.Equal(t, degradation.Page{
 			Profile:         "profiles: profile:42",
 			Recommendations: "recommendations: recommendations:42",
@@ -170,7 +170,7 @@ func TestAnAnswerThatCameInTimeIsUsedWhenTheProfileIsSlow(t *testing.T) {
 		for round := 1; round <= 20; round++ {
 			p, waited, err := d.page(t, t.Context(), "42")
 
-			require.NoError(t, err, "page %d: every part answered\n%s", round, d.tl)
+			require.NoError(t, err, "page %d: every part answered\n%s", round, draw(d.tl))
 			assert.Equal(t, time.Second, waited, "page %d: the profile, which is required, takes 1s", round)
 			require.Empty(t, p.Degraded,
 				"page %d: recommendations (100ms) and activity (200ms) answered within their 300ms budget, and are "+
@@ -192,16 +192,16 @@ func TestAFailedProfileFailsThePageAtOnceAndStopsTheOptionalParts(t *testing.T) 
 		p, waited, err := d.page(t, t.Context(), "42")
 		synctest.Wait()
 
-		require.ErrorIs(t, err, errProfileDown, "the profile is required: without it there is no page\n%s", d.tl)
+		require.ErrorIs(t, err, errProfileDown, "the profile is required: without it there is no page\n%s", draw(d.tl))
 		assert.EqualError(t, err, "profile for user 42: profile store is down", "the error should name the part, as ask does")
 		assert.Equal(t, 100*time.Millisecond, waited,
 			"the client waited %v; the profile failed at 100ms, and a page without its profile is no page: "+
-				"fail at once\n%s", waited, d.tl)
+				"fail at once\n%s", waited, draw(d.tl))
 		assert.Equal(t, degradation.Page{}, p, "a failed request returns an empty page, not part of one")
 		assert.Equal(t, []string{"activity 0s-100ms", "client 0s-100ms", "profiles 0s-100ms", "recommendations 0s-100ms"},
 			spansOf(d.tl),
 			"once the profile has failed at 100ms, nobody will read the optional parts: stop them then, "+
-				"not at the end of their budget\n%s", d.tl)
+				"not at the end of their budget\n%s", draw(d.tl))
 	})
 }
 
@@ -343,7 +343,7 @@ func TestAFallbackNeverAsksTheStrugglingBackendAgain(t *testing.T) {
 			"the overloaded recommendations backend got %d queries for %d pages; want one a page. A fallback "+
 				"that asks the same backend again (for \"popular\" items, say) doubles the load on the one "+
 				"dependency that is already failing: fall back to something local\n%s",
-			d.recommendations.Calls(), pages, d.tl)
+			d.recommendations.Calls(), pages, draw(d.tl))
 		for i, w := range waits {
 			assert.Equal(t, budget, w, "page %d waited %v; a fallback should cost no waiting beyond the part's budget", i+1, w)
 		}

@@ -1,6 +1,7 @@
 package degradation_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -110,7 +111,7 @@ func asClient(t *testing.T, tl *timeline.Timeline, ctx context.Context, f func(c
 	case waited = <-done:
 		return waited
 	case <-time.After(patience):
-		picture := tl.String()
+		picture := draw(tl)
 		cancel()
 		<-done
 		t.Fatalf("after %v the client was still waiting; nothing here takes that long. "+
@@ -148,6 +149,17 @@ func letEverythingFinish() {
 func at(start time.Time, d time.Duration) {
 	time.Sleep(time.Until(start.Add(d)))
 	synctest.Wait()
+}
+
+// draw draws tl with its spans in a fixed order: by start, then by who,
+// then by end. (Spans that start at the same instant are recorded in
+// whatever order their goroutines ran.)
+func draw(tl *timeline.Timeline) string {
+	spans := tl.Spans()
+	slices.SortStableFunc(spans, func(a, b timeline.Span) int {
+		return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.Who, b.Who), a.End.Compare(b.End))
+	})
+	return timeline.Render(tl.Origin(), time.Now(), spans)
 }
 
 // spansOf lists tl's spans as "who start-end", measured from the

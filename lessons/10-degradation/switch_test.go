@@ -195,8 +195,8 @@ func TestWhileSwitchedOffTheOptionalPartsAreNotAsked(t *testing.T) {
 
 		require.NoError(t, err, "the switch affects only the optional parts")
 		assert.Equal(t, 1, d.recommendations.Calls(),
-			"switched off, the optional parts should not be asked for at all: that is the load the switch sheds\n%s", d.tl)
-		assert.Equal(t, 1, d.activity.Calls(), "switched off, activity should not be asked for either\n%s", d.tl)
+			"switched off, the optional parts should not be asked for at all: that is the load the switch sheds\n%s", draw(d.tl))
+		assert.Equal(t, 1, d.activity.Calls(), "switched off, activity should not be asked for either\n%s", draw(d.tl))
 		assert.Equal(t, 100*time.Millisecond, waited, "switched off, the page waits for its profile only")
 		assert.Equal(t, "recommendations #1", p.Recommendations, "switched off, the last good answer is still served\n%s", describe(p))
 		require.Equal(t, []string{degradation.PartRecommendations, degradation.PartActivity}, parts(p),
