@@ -167,8 +167,7 @@ func (a *Admission) enter(class Criticality) (*waiter, error) {
 		return nil, nil
 	}
 	if len(a.queue) >= a.cfg.Queue {
-		// Full. Shed the least critical request: the newcomer, unless it is
-		// critical and a sheddable one is waiting, which then makes room.
+		// Full: shed the newcomer, unless it is critical and can push one out.
 		last := a.lastSheddable()
 		if class == Sheddable || last < 0 {
 			a.class(class).Shed++
@@ -221,8 +220,7 @@ func (a *Admission) wait(ctx context.Context, w *waiter) error {
 	if a.withdraw(w) {
 		return notStarted(ctx.Err())
 	}
-	// Too late to withdraw: the turn (or ErrShed) was sent at the same
-	// moment. Take it; Do gives a slot back at once.
+	// Handed a slot (or ErrShed) at that same moment: take it, Do gives it back.
 	return <-w.turn
 }
 
