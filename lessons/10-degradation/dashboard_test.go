@@ -205,6 +205,19 @@ func TestAFailedProfileFailsThePageAtOnceAndStopsTheOptionalParts(t *testing.T) 
 	})
 }
 
+func TestNewServiceRefusesABudgetThatIsNotPositive(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		for _, b := range []time.Duration{0, -time.Second} {
+			assert.Panics(t, func() { degradation.NewService(nil, nil, nil, degradation.Config{OptionalBudget: b}) },
+				"an OptionalBudget of %v would leave every optional part out of every page, or wait for it without end: "+
+					"NewService should refuse it at once", b)
+		}
+		assert.NotPanics(t, func() { degradation.NewService(nil, nil, nil, degradation.Config{OptionalBudget: time.Nanosecond}) },
+			"any positive budget is a budget")
+	})
+}
+
 // Exercise 2: fallbacks that are cheaper than the primary.
 
 // fallbacks is the Config of exercise 2: a last good answer may be a

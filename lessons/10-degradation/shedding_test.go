@@ -186,52 +186,82 @@ func TestCriticalRequestsGoAheadOfSheddableOnes(t *testing.T) {
 
 func TestAFullQueueShedsTheLastSheddableRequestFirst(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	synctest.Test(t, func(t *testing.T) {
-		defer letEverythingFinish()
-		adm := degradation.NewAdmission(degradation.AdmissionConfig{Slots: 1, Queue: 2})
-		s := newSender(adm)
-		s.send(t.Context(), "busy", time.Second)
-		for _, r := range []struct {
-			at  time.Duration
-			who string
-		}{{10 * time.Millisecond, "sheddable 1"}, {20 * time.Millisecond, "sheddable 2"},
-			{30 * time.Millisecond, "critical 1"}, {40 * time.Millisecond, "critical 2"},
-			{50 * time.Millisecond, "critical 3"}, {60 * time.Millisecond, "sheddable 3"}} {
-			at(s.start, r.at)
-			ctx := t.Context()
-			if strings.HasPrefix(r.who, "sheddable") {
-				ctx = sheddable(ctx)
-			}
-			s.send(ctx, r.who, time.Second)
-		}
-		letEverythingFinish()
+	type arrival struct {
+		at  time.Duration
+		who string
+	}
+	for _, tc := range []struct {
+		name                string
+		queue               int
+		arrivals            []arrival
+		want                map[string]string // who: "ran at" or "shed at"
+		critical, sheddable degradation.ClassStats
+	}{
+		{
+			name:  "a queue of two",
+			queue: 2,
+			arrivals: []arrival{{10 * time.Millisecond, "sheddable 1"}, {20 * time.Millisecond, "sheddable 2"},
+				{30 * time.Millisecond, "critical 1"}, {40 * time.Millisecond, "critical 2"},
+				{50 * time.Millisecond, "critical 3"}, {60 * time.Millisecond, "sheddable 3"}},
+			want: map[string]string{
+				"busy": "ran at 0s", "critical 1": "ran at 1s", "critical 2": "ran at 2s",
+				"sheddable 2": "shed at 30ms", // pushed out by critical 1: the last sheddable one in the queue
+				"sheddable 1": "shed at 40ms", // pushed out by critical 2
+				"critical 3":  "shed at 50ms", // the queue holds two critical requests: nothing to push out
+				"sheddable 3": "shed at 60ms", // a sheddable newcomer to a full queue
+			},
+			critical:  degradation.ClassStats{Started: 3, Shed: 1},
+			sheddable: degradation.ClassStats{Shed: 3},
+		},
+		{
+			name:     "a queue of one",
+			queue:    1,
+			arrivals: []arrival{{10 * time.Millisecond, "sheddable 1"}, {20 * time.Millisecond, "critical 1"}},
+			want: map[string]string{
+				"busy": "ran at 0s", "critical 1": "ran at 1s",
+				"sheddable 1": "shed at 20ms", // the only one waiting, first in line: pushed out all the same
+			},
+			critical:  degradation.ClassStats{Started: 2},
+			sheddable: degradation.ClassStats{Shed: 1},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				defer letEverythingFinish()
+				adm := degradation.NewAdmission(degradation.AdmissionConfig{Slots: 1, Queue: tc.queue})
+				s := newSender(adm)
+				s.send(t.Context(), "busy", time.Second)
+				for _, r := range tc.arrivals {
+					at(s.start, r.at)
+					ctx := t.Context()
+					if strings.HasPrefix(r.who, "sheddable") {
+						ctx = sheddable(ctx)
+					}
+					s.send(ctx, r.who, time.Second)
+				}
+				letEverythingFinish()
 
-		want := map[string]string{ // who: "ran at" or "shed at"
-			"busy": "ran at 0s", "critical 1": "ran at 1s", "critical 2": "ran at 2s",
-			"sheddable 2": "shed at 30ms", // pushed out by critical 1: the last sheddable one in the queue
-			"sheddable 1": "shed at 40ms", // pushed out by critical 2
-			"critical 3":  "shed at 50ms", // the queue holds two critical requests: nothing to push out
-			"sheddable 3": "shed at 60ms", // a sheddable newcomer to a full queue
-		}
-		got := map[string]string{}
-		for who := range want {
-			switch o := s.get(who); {
-			case o.ran:
-				got[who] = fmt.Sprintf("ran at %v", o.started)
-			case errors.Is(o.err, degradation.ErrShed):
-				got[who] = fmt.Sprintf("shed at %v", o.ended)
-			default:
-				got[who] = o.String()
-			}
-		}
-		assert.Equal(t, want, got,
-			"room for 1 running and 2 waiting. When the queue is full, a critical newcomer pushes out the "+
-				"sheddable request that came last (it gets ErrShed at once), and only when no sheddable one is "+
-				"left is a critical request refused\n%s", s.report())
-		st := adm.Stats()
-		assert.Equal(t, degradation.ClassStats{Started: 3, Shed: 1}, st.Critical, "Stats for the critical requests")
-		assert.Equal(t, degradation.ClassStats{Shed: 3}, st.Sheddable, "Stats for the sheddable requests")
-	})
+				got := map[string]string{}
+				for who := range tc.want {
+					switch o := s.get(who); {
+					case o.ran:
+						got[who] = fmt.Sprintf("ran at %v", o.started)
+					case errors.Is(o.err, degradation.ErrShed):
+						got[who] = fmt.Sprintf("shed at %v", o.ended)
+					default:
+						got[who] = o.String()
+					}
+				}
+				assert.Equal(t, tc.want, got,
+					"room for 1 running and %d waiting. When the queue is full, a critical newcomer pushes out the "+
+						"sheddable request that came last (it gets ErrShed at once), and only when no sheddable one is "+
+						"left is a critical request refused\n%s", tc.queue, s.report())
+				st := adm.Stats()
+				assert.Equal(t, tc.critical, st.Critical, "Stats for the critical requests")
+				assert.Equal(t, tc.sheddable, st.Sheddable, "Stats for the sheddable requests")
+			})
+		})
+	}
 }
 
 // mix is the load of the twice-the-capacity test, and what became of it.

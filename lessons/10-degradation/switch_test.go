@@ -68,6 +68,19 @@ func TestTheSwitchTurnsOffAtOffAndBackOnAtOn(t *testing.T) {
 	})
 }
 
+func TestNewSwitchNeedsOnBelowOff(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		for _, cfg := range []degradation.SwitchConfig{{Off: 5, On: 5}, {Off: 5, On: 6}, {Off: 5, On: -1}} {
+			assert.Panics(t, func() { degradation.NewSwitch(cfg) },
+				"Off %d and On %d: a switch needs 0 ≤ On < Off, or it has no gap to hold it in place, or "+
+					"it could never turn back on", cfg.Off, cfg.On)
+		}
+		assert.NotPanics(t, func() { degradation.NewSwitch(degradation.SwitchConfig{Off: 1, On: 0}) },
+			"Off 1 and On 0: off as soon as one request waits, on again once none does")
+	})
+}
+
 func TestTheSwitchDoesNotFlapAtTheEdge(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {

@@ -220,6 +220,29 @@ func TestLocalRejectionsCountAsRequests(t *testing.T) {
 	})
 }
 
+func TestTheThrottleRejectsOnlyWhenRandFallsBelowTheProbability(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: always(0.5)})
+		q := newQuota(0) // rejects everything
+
+		var got []string
+		for range 3 {
+			p := th.Probability()
+			err := th.Do(t.Context(), q.call)
+			got = append(got, fmt.Sprintf("p=%.3f: %v", p, err))
+		}
+
+		assert.Equal(t, []string{
+			"p=0.000: " + errOverloaded.Error(),
+			"p=0.500: " + errOverloaded.Error(),
+			"p=0.667: " + degradation.ErrThrottled.Error(),
+		}, got,
+			"Rand is always 0.5. A request is rejected locally when Rand falls below the probability: at 0.5 it "+
+				"does not (0.5 is not below 0.5), so the second request is sent; at 2/3 it does")
+	})
+}
+
 func TestAnErrorThatIsNotARejectionCountsAsAccepted(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {

@@ -178,10 +178,9 @@ func (s *Service) start(ctx context.Context, on bool, b Backend, part, userID st
 // noted in page.Degraded.
 func (s *Service) settle(ctx context.Context, page *Page, part, userID string, answers <-chan answer) string {
 	var a answer
-	switch {
-	case answers == nil:
+	if answers == nil {
 		a.err = ErrSwitchedOff
-	default:
+	} else {
 		select {
 		case a = <-answers:
 		case <-ctx.Done():

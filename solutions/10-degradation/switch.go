@@ -47,10 +47,7 @@ func NewSwitch(cfg SwitchConfig) *Switch {
 func (s *Switch) Observe(depth int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch {
-	case !s.off && depth >= s.cfg.Off:
-		s.flip()
-	case s.off && depth <= s.cfg.On:
+	if !s.off && depth >= s.cfg.Off || s.off && depth <= s.cfg.On {
 		s.flip()
 	}
 }

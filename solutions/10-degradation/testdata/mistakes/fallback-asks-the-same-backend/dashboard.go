@@ -6,10 +6,9 @@ package degradation
 // settle waits for an optional part until ctx (its budget) ends.
 func (s *Service) settle(ctx context.Context, page *Page, part, userID string, answers <-chan answer) string {
 	var a answer
-	switch {
-	case answers == nil:
+	if answers == nil {
 		a.err = ErrSwitchedOff
-	default:
+	} else {
 		select {
 		case a = <-answers:
 		case <-ctx.Done():
