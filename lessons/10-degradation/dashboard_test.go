@@ -308,6 +308,35 @@ func TestAnAnswerOlderThanMaxStaleIsNotServed(t *testing.T) {
 	}
 }
 
+func TestAStaleAnswerKeepsItsAgeWhenServedAgain(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		d := newDashboard(fallbacks(),
+			[]backend.Option{backend.Latency(100 * time.Millisecond)},
+			[]backend.Option{backend.Latency(100 * time.Millisecond), numbered("recommendations"), downFromCall2(errRecommendationsDown)},
+			[]backend.Option{backend.Latency(50 * time.Millisecond)})
+
+		var got []string
+		for _, when := range []time.Duration{0, 40 * time.Second, 80 * time.Second} {
+			at(start, when)
+			p, _, err := d.page(t, t.Context(), "42")
+			require.NoError(t, err, "only recommendations failed")
+			got = append(got, fmt.Sprintf("at %v: %q %s", when, p.Recommendations, describe(p)))
+		}
+
+		assert.Equal(t, []string{
+			"at 0s: \"recommendations #1\" (the page is whole: nothing degraded)\n",
+			"at 40s: \"recommendations #1\" recommendations: stale, 40s old (recommendations for user 42: recommendations are down)\n",
+			"at 1m20s: \"bestsellers\" recommendations: default (recommendations for user 42: recommendations are down)\n",
+		}, got,
+			"three pages: recommendations answered for the first, then failed. The answer of 0s is 40s old at 40s "+
+				"and 80s old at 80s, past MaxStale (a minute): serving it does not make it new. Remember only "+
+				"fresh answers from the backend, never what a page fell back to")
+	})
+}
+
 func TestWithoutARecentAnswerTheDefaultIsServedOrThePartIsLeftOut(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {

@@ -153,6 +153,19 @@ func TestTheDashboardAsksForItsOptionalPartsAsSheddableWork(t *testing.T) {
 	}
 }
 
+func TestNewAdmissionNeedsASlotAndAQueueOfNoLessThanNothing(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		for _, cfg := range []degradation.AdmissionConfig{{Slots: 0, Queue: 5}, {Slots: 1, Queue: -1}, {Slots: 0, Queue: -1}} {
+			assert.Panics(t, func() { degradation.NewAdmission(cfg) },
+				"%d slots and a queue of %d: with no slot nothing ever runs, and a queue cannot hold less than "+
+					"nothing. NewAdmission should refuse it at once", cfg.Slots, cfg.Queue)
+		}
+		assert.NotPanics(t, func() { degradation.NewAdmission(degradation.AdmissionConfig{Slots: 1, Queue: 0}) },
+			"one slot and no queue: whoever finds the slot taken is shed at once")
+	})
+}
+
 func TestCriticalRequestsGoAheadOfSheddableOnes(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {

@@ -338,6 +338,35 @@ func TestTheThrottleForgetsExactlyAWindowAgo(t *testing.T) {
 	})
 }
 
+func TestCallersThroughTheThrottleDoNotWaitForEachOther(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// If this test hangs instead of failing, Do holds the Throttle's
+		// lock while op runs: every other caller then waits for it, on a
+		// sync.Mutex, where virtual time cannot pass.
+		const callers = 3
+		// Rand never goes below 0.9999: none of the three is rejected
+		// locally, although none has been accepted yet when the next comes.
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: always(0.9999)})
+		start := time.Now()
+		done := make(chan time.Duration, callers)
+		for range callers {
+			go func() {
+				_ = th.Do(t.Context(), func(context.Context) error { time.Sleep(time.Second); return nil })
+				done <- time.Since(start)
+			}()
+		}
+		var waits []time.Duration
+		for range callers {
+			waits = append(waits, <-done)
+		}
+
+		assert.Equal(t, []time.Duration{time.Second, time.Second, time.Second}, waits,
+			"%d callers sent a request of 1s each through the throttle at once: each should get its answer at 1s. "+
+				"Hold the lock to count and to decide, never while the request is out", callers)
+	})
+}
+
 func TestConcurrentCallersShareTheThrottleSafely(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
