@@ -272,6 +272,8 @@ func TestAFullQueueShedsTheLastSheddableRequestFirst(t *testing.T) {
 				st := adm.Stats()
 				assert.Equal(t, tc.critical, st.Critical, "Stats for the critical requests")
 				assert.Equal(t, tc.sheddable, st.Sheddable, "Stats for the sheddable requests")
+				assert.Zero(t, st.Running, "every request has ended, pushed out or not: every slot is free again")
+				assert.Zero(t, st.Queued, "every request has ended: a request pushed out must leave the queue")
 			})
 		})
 	}
@@ -378,6 +380,8 @@ func TestAtTwiceTheCapacityNoCriticalRequestIsShed(t *testing.T) {
 			"Stats for the critical requests\n%s", table)
 		assert.Equal(t, degradation.ClassStats{Started: m.started[degradation.Sheddable], Shed: m.shed[degradation.Sheddable]},
 			st.Sheddable, "Stats for the sheddable requests\n%s", table)
+		assert.Zero(t, st.Running, "every request has ended: every slot is free again")
+		assert.Zero(t, st.Queued, "every request has ended: nobody is queued")
 	})
 }
 

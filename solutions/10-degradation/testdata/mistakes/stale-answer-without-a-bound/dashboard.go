@@ -1,5 +1,5 @@
 // Mistake: the last good answer is served however old it is, so a backend that has been down for a day shows a day-old recommendation as if it were today's, and nobody notices that it is down.
-// Caught by: TestAnAnswerOlderThanMaxStaleIsNotServed
+// Caught by: TestAnAnswerOlderThanMaxStaleIsNotServed, TestAStaleAnswerKeepsItsAgeWhenServedAgain
 
 package degradation
 
