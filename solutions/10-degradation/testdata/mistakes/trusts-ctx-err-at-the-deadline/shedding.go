@@ -38,4 +38,3 @@ func (a *Admission) Do(ctx context.Context, work func(context.Context) error) er
 	a.mu.Unlock()
 	return work(ctx)
 }
-
