@@ -388,24 +388,40 @@ func TestAtTwiceTheCapacityNoCriticalRequestIsShed(t *testing.T) {
 func TestConcurrentRequestsShareTheAdmissionSafely(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
+		// Eight clients at once, critical and sheddable; every third request
+		// is given up by its caller at the same moment, from another
+		// goroutine, so that requests leave the queue while others enter it
+		// and slots are handed over.
 		const clients, rounds = 8, 25
 		adm := degradation.NewAdmission(degradation.AdmissionConfig{Slots: 2, Queue: 3})
 		var wg sync.WaitGroup
 		var mu sync.Mutex
-		var ran, shed int
+		var ran, shed, expired int
 		for c := range clients {
 			wg.Go(func() {
 				for r := range rounds {
-					ctx := t.Context()
+					// Not t.Context(): contexts derived from one shared parent lock
+					// its mutex, and that would order the clients for the race
+					// detector, hiding the very races this test is here to show.
+					ctx, cancel := context.WithCancel(context.Background())
 					if (c+r)%2 == 1 {
 						ctx = sheddable(ctx)
 					}
+					if (c+r)%3 == 0 {
+						go cancel()
+					}
 					err := adm.Do(ctx, func(context.Context) error { return nil })
+					cancel()
 					mu.Lock()
-					if err == nil {
+					switch {
+					case err == nil:
 						ran++
-					} else {
+					case errors.Is(err, degradation.ErrShed):
 						shed++
+					case errors.Is(err, context.Canceled):
+						expired++
+					default:
+						t.Errorf("Do returned %v; want nil, ErrShed or an error wrapping context.Canceled", err)
 					}
 					mu.Unlock()
 					_ = adm.Stats()
@@ -417,12 +433,14 @@ func TestConcurrentRequestsShareTheAdmissionSafely(t *testing.T) {
 		st := adm.Stats()
 		assert.Zero(t, st.Running, "every request has ended: every slot should be free")
 		assert.Zero(t, st.Queued, "every request has ended: nobody should be queued")
-		assert.Equal(t, clients*rounds, ran+shed, "every request ran or was shed")
+		assert.Equal(t, clients*rounds, ran+shed+expired, "every request ran, was shed, or was given up")
 		assert.Equal(t, ran, st.Critical.Started+st.Sheddable.Started,
 			"Stats should count every request that ran, once. %d clients sent requests at once: guard every "+
 				"counter and the queue with the mutex, in one critical section from the check to the act "+
 				"(go test -race reports the rest)", clients)
 		assert.Equal(t, shed, st.Critical.Shed+st.Sheddable.Shed, "Stats should count every request shed, once")
+		assert.Equal(t, expired, st.Critical.Expired+st.Sheddable.Expired,
+			"Stats should count every request given up before it started, once")
 	})
 }
 
