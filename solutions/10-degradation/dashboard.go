@@ -100,8 +100,11 @@ type Service struct {
 	profiles, recommendations, activity Backend
 	cfg                                 Config
 
-	mu   sync.Mutex        // guards last; held only to read or write it
-	last map[string]answer // the last good answer, by part and user
+	mu sync.Mutex // guards last; held only to read or write it
+	// last holds the last good answer, by part and user. It grows with
+	// every user seen: a real service bounds it (an LRU, say) and drops
+	// what is older than MaxStale, which can never be served.
+	last map[string]answer
 }
 
 // answer is what an optional query came back with, and when.
