@@ -1,0 +1,402 @@
+package degradation_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/wherewaiting/workshop/internal/timeline"
+	degradation "github.com/wherewaiting/workshop/lessons/10-degradation"
+)
+
+// errOverloaded is what a backend answers to a request it rejects.
+var errOverloaded = errors.New("503 overloaded")
+
+// always is a Rand that always returns x.
+func always(x float64) func() float64 { return func() float64 { return x } }
+
+// evenly is a Rand that walks [0, 1) in steps of the golden ratio: not
+// random, but spread so evenly that every share comes out close to what
+// it should be, and the same on every run. It is not safe for concurrent
+// use; the Throttle calls its Rand with its lock held.
+func evenly() func() float64 {
+	x := 0.0
+	return func() float64 {
+		x += 0.6180339887498949
+		x -= math.Floor(x)
+		return x
+	}
+}
+
+// quota is a backend that accepts at most perSecond requests in each second
+// of virtual time and rejects the rest at once, with errOverloaded.
+// perSecond < 0 accepts everything.
+type quota struct {
+	mu        sync.Mutex
+	start     time.Time
+	perSecond int
+	second    time.Duration
+	used      int
+	sent      int // requests that reached it
+	accepted  int
+}
+
+func newQuota(perSecond int) *quota { return &quota{start: time.Now(), perSecond: perSecond} }
+
+func (q *quota) call(context.Context) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.sent++
+	if s := time.Since(q.start).Truncate(time.Second); s != q.second {
+		q.second, q.used = s, 0
+	}
+	if q.perSecond >= 0 && q.used >= q.perSecond {
+		return errOverloaded
+	}
+	q.used++
+	q.accepted++
+	return nil
+}
+
+func (q *quota) set(perSecond int) {
+	q.mu.Lock()
+	q.perSecond = perSecond
+	q.mu.Unlock()
+}
+
+func (q *quota) counts() (sent, accepted int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.sent, q.accepted
+}
+
+// phase is what happened during one stretch of a run.
+type phase struct {
+	name                      string
+	attempted, sent, accepted int // counted from the phase's measureFrom on
+	throttled                 int // rejected locally, counted from measureFrom on
+	anyThrottling             bool
+	allSentFrom               time.Duration // the start of the whole seconds, up to the end, in which every request was sent
+}
+
+func (p phase) ratio() float64 { return float64(p.sent) / float64(max(p.accepted, 1)) }
+
+// tick is the time between two requests of the client: 10 a second.
+const tick = 100 * time.Millisecond
+
+// drive makes the client attempt a request every tick for d, through th
+// (or straight to q when th is nil), and counts what happened from
+// measureFrom on.
+func drive(t *testing.T, th *degradation.Throttle, q *quota, d, measureFrom time.Duration, name string) phase {
+	t.Helper()
+	p := phase{name: name}
+	var sent0, accepted0 int
+	lastThrottled := -1 // the last second in which a request was rejected locally
+	for i := range int(d / tick) {
+		elapsed := time.Duration(i) * tick
+		if elapsed == measureFrom {
+			sent0, accepted0 = q.counts()
+		}
+		var err error
+		if th == nil {
+			err = q.call(t.Context())
+		} else {
+			err = th.Do(t.Context(), q.call)
+		}
+		throttled := errors.Is(err, degradation.ErrThrottled)
+		if throttled {
+			p.anyThrottling = true
+			lastThrottled = int(elapsed / time.Second)
+		}
+		if elapsed >= measureFrom {
+			p.attempted++
+			if throttled {
+				p.throttled++
+			}
+		}
+		time.Sleep(tick)
+	}
+	sent, accepted := q.counts()
+	p.sent, p.accepted = sent-sent0, accepted-accepted0
+	p.allSentFrom = time.Duration(lastThrottled+1) * time.Second
+	return p
+}
+
+// table draws phases as a table of figures.
+func table(phases ...phase) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-34s %9s %6s %9s %6s\n", "", "attempted", "sent", "accepted", "ratio")
+	for _, p := range phases {
+		fmt.Fprintf(&b, "%-34s %9d %6d %9d %5.2f×\n", p.name, p.attempted, p.sent, p.accepted, p.ratio())
+	}
+	return b.String()
+}
+
+// Exercise 6: client-side adaptive throttling.
+
+func TestTheThrottleSendsEverythingWhileTheBackendAccepts(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: always(0)})
+		q := newQuota(-1)
+
+		p := drive(t, th, q, 10*time.Minute, 0, "healthy")
+
+		assert.Equal(t, p.attempted, p.sent, "the backend accepted every request: the client should send every one")
+		assert.Zero(t, th.Probability(), "with requests = accepts, (requests − 2·accepts) is negative: the probability is 0")
+	})
+}
+
+func TestTheRejectionProbabilityFollowsTheSREBooksFormula(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	for _, tc := range []struct {
+		k, want float64 // want: after 10 requests, 5 of them accepted
+	}{
+		{k: 0, want: 0},                     // the default K, 2: max(0, (10 − 2·5)/11)
+		{k: 1.1, want: (10 - 1.1*5) / 11.0}, // K = 1.1: (10 − 5.5)/11
+	} {
+		t.Run(fmt.Sprintf("K=%v", tc.k), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				// Rand never goes below 0.9999: nothing is rejected locally
+				// here, every request reaches the backend.
+				th := degradation.NewThrottle(degradation.ThrottleConfig{K: tc.k, Rand: always(0.9999)})
+				reject := func(context.Context) error { return errOverloaded }
+				accept := func(context.Context) error { return nil }
+
+				var got, want []string
+				for n := 1; n <= 5; n++ {
+					err := th.Do(t.Context(), reject)
+					require.ErrorIs(t, err, errOverloaded, "Do returns op's error as it is")
+					got = append(got, fmt.Sprintf("%d rejected: %.4f", n, th.Probability()))
+					want = append(want, fmt.Sprintf("%d rejected: %.4f", n, float64(n)/float64(n+1)))
+				}
+				assert.Equal(t, want, got,
+					"the probability after each rejected request: max(0, (requests − K·accepts) / (requests + 1)) "+
+						"with no accepts is n/(n+1)")
+				for range 5 {
+					require.NoError(t, th.Do(t.Context(), accept), "Do returns op's error, here none")
+				}
+				assert.InDelta(t, tc.want, th.Probability(), 1e-12,
+					"after 10 requests, 5 of them accepted, with K=%v: max(0, (10 − K·5) / 11)", tc.k)
+			})
+		})
+	}
+}
+
+func TestLocalRejectionsCountAsRequests(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// Rand is always 0: whenever the probability is above 0, the
+		// request is rejected locally.
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: always(0)})
+		q := newQuota(0) // rejects everything
+
+		var errs []string
+		for range 5 {
+			err := th.Do(t.Context(), q.call)
+			errs = append(errs, fmt.Sprint(err))
+		}
+
+		sent, _ := q.counts()
+		assert.Equal(t, 1, sent, "after the first rejection the probability is 1/2, and Rand says reject: "+
+			"the next requests are rejected locally, never sent")
+		assert.Equal(t, []string{errOverloaded.Error(), degradation.ErrThrottled.Error(), degradation.ErrThrottled.Error(),
+			degradation.ErrThrottled.Error(), degradation.ErrThrottled.Error()}, errs,
+			"what each request got: the backend's rejection, then ErrThrottled at once")
+		assert.InDelta(t, 5.0/6, th.Probability(), 1e-12,
+			"5 requests attempted (1 sent, 4 rejected locally), 0 accepted: (5 − 0)/(5 + 1). `requests` counts every "+
+				"request the application attempted, those the throttle rejected locally too, so that the more the "+
+				"application asks of a backend that accepts little, the more is rejected locally (SRE book)")
+	})
+}
+
+func TestTheThrottleRejectsOnlyWhenRandFallsBelowTheProbability(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: always(0.5)})
+		q := newQuota(0) // rejects everything
+
+		var got []string
+		for range 3 {
+			p := th.Probability()
+			err := th.Do(t.Context(), q.call)
+			got = append(got, fmt.Sprintf("p=%.3f: %v", p, err))
+		}
+
+		assert.Equal(t, []string{
+			"p=0.000: " + errOverloaded.Error(),
+			"p=0.500: " + errOverloaded.Error(),
+			"p=0.667: " + degradation.ErrThrottled.Error(),
+		}, got,
+			"Rand is always 0.5. A request is rejected locally when Rand falls below the probability: at 0.5 it "+
+				"does not (0.5 is not below 0.5), so the second request is sent; at 2/3 it does")
+	})
+}
+
+func TestAnErrorThatIsNotARejectionCountsAsAccepted(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		errNotFound := errors.New("404 not found")
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: always(0),
+			Rejected: func(err error) bool { return errors.Is(err, errOverloaded) }})
+
+		for range 10 {
+			err := th.Do(t.Context(), func(context.Context) error { return errNotFound })
+			require.ErrorIs(t, err, errNotFound, "every request should reach the backend and get its answer")
+		}
+
+		assert.Zero(t, th.Probability(),
+			"a 404 is an answer: the backend accepted the request and served it. Only what Rejected calls a "+
+				"rejection counts against accepts")
+	})
+}
+
+func TestUnderOverloadTheClientSendsAboutKTimesWhatIsAccepted(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// The client attempts 10 requests a second; the backend accepts 1
+		// a second. Measured over the last 2 minutes of 4.
+		without := drive(t, nil, newQuota(1), 4*time.Minute, 2*time.Minute, "without a throttle")
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: evenly()})
+		with := drive(t, th, newQuota(1), 4*time.Minute, 2*time.Minute, "with a throttle, K = 2")
+
+		figures := table(without, with)
+		timeline.Keep(t, "throttle-settles", figures)
+		t.Logf("10 attempts a second against a backend that accepts 1 a second, over the last 2 minutes:\n%s", figures)
+		assert.InDelta(t, 10.0, without.ratio(), 0.01, "without a throttle the client sends all it attempts\n%s", figures)
+		assert.InDelta(t, 2.0, with.ratio(), 0.1,
+			"with the throttle, the client should settle at sending about K = 2 times what the backend accepts, "+
+				"and reject the rest locally\n%s", figures)
+		assert.Equal(t, 120, with.accepted, "the backend still accepts its 1 a second\n%s", figures)
+	})
+}
+
+func TestTheThrottleStartsWithinAWindowEvenAfterALongHealthyHistory(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: evenly()})
+		q := newQuota(-1)
+		healthy := drive(t, th, q, 20*time.Minute, 0, "20 minutes healthy")
+		q.set(1)
+		outage := drive(t, th, q, 5*time.Minute, degradation.DefaultWindow, "an outage, after its first 2 minutes")
+
+		figures := table(healthy, outage)
+		timeline.Keep(t, "throttle-after-history", figures)
+		assert.InDelta(t, 2.0, outage.ratio(), 0.1,
+			"20 healthy minutes are no reason to keep sending everything once the backend rejects 9 in 10: count "+
+				"over the last Window (2 minutes) only, not since the start, so a busy past is forgotten\n%s", figures)
+	})
+}
+
+func TestTheThrottleRecoversOnceCapacityReturns(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: evenly()})
+		q := newQuota(1)
+		outage := drive(t, th, q, 5*time.Minute, 0, "5 minutes at 1 accepted a second")
+		q.set(-1)
+		back := drive(t, th, q, 5*time.Minute, 0, "then capacity back")
+
+		figures := table(outage, back) + fmt.Sprintf("every request sent again from %v after capacity came back\n", back.allSentFrom)
+		timeline.Keep(t, "throttle-recovers", figures)
+		require.True(t, outage.anyThrottling, "during the outage, the client should have rejected requests locally\n%s", figures)
+		assert.LessOrEqual(t, back.allSentFrom, 2*degradation.DefaultWindow,
+			"the backend accepts everything again, yet the client still rejected requests locally %v later. The "+
+				"outage's rejections leave the window within a Window (2 minutes), and every request sent now is "+
+				"accepted and lowers the probability: the client should be sending everything again within two "+
+				"Windows. Counted since the start instead, the outage would hold it back for some 20 minutes\n%s",
+			back.allSentFrom, figures)
+	})
+}
+
+func TestTheThrottleForgetsExactlyAWindowAgo(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Window: time.Minute, Rand: always(0.9999)})
+		for range 9 {
+			_ = th.Do(t.Context(), func(context.Context) error { return errOverloaded })
+		}
+
+		at(start, time.Minute-time.Nanosecond)
+		before := th.Probability()
+		at(start, time.Minute)
+		after := th.Probability()
+
+		assert.InDelta(t, 0.9, before, 1e-12, "1ns before the minute is over, the 9 rejections still count: 9/10")
+		assert.Zero(t, after, "a Window (here a minute) after they happened, the rejections no longer count")
+	})
+}
+
+func TestCallersThroughTheThrottleDoNotWaitForEachOther(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// If this test hangs instead of failing, Do holds the Throttle's
+		// lock while op runs: every other caller then waits for it, on a
+		// sync.Mutex, where virtual time cannot pass.
+		const callers = 3
+		// Rand never goes below 0.9999: none of the three is rejected
+		// locally, although none has been accepted yet when the next comes.
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: always(0.9999)})
+		start := time.Now()
+		done := make(chan time.Duration, callers)
+		for range callers {
+			go func() {
+				_ = th.Do(t.Context(), func(context.Context) error { time.Sleep(time.Second); return nil })
+				done <- time.Since(start)
+			}()
+		}
+		var waits []time.Duration
+		for range callers {
+			waits = append(waits, <-done)
+		}
+
+		assert.Equal(t, []time.Duration{time.Second, time.Second, time.Second}, waits,
+			"%d callers sent a request of 1s each through the throttle at once: each should get its answer at 1s. "+
+				"Hold the lock to count and to decide, never while the request is out", callers)
+	})
+}
+
+func TestConcurrentCallersShareTheThrottleSafely(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		const callers, rounds = 8, 50
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: evenly()})
+		q := newQuota(0) // rejects everything, so the throttle has work to do
+
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		throttled := 0
+		for range callers {
+			wg.Go(func() {
+				for range rounds {
+					err := th.Do(t.Context(), q.call)
+					_ = th.Probability()
+					if errors.Is(err, degradation.ErrThrottled) {
+						mu.Lock()
+						throttled++
+						mu.Unlock()
+					}
+				}
+			})
+		}
+		wg.Wait()
+
+		sent, _ := q.counts()
+		assert.Equal(t, callers*rounds, sent+throttled, "every request was sent or rejected locally")
+		n := float64(callers * rounds)
+		assert.InDelta(t, n/(n+1), th.Probability(), 1e-12,
+			"%d requests attempted by %d callers at once, none accepted: the probability is n/(n+1). Every count "+
+				"is read and written under the lock (go test -race reports the rest)", callers*rounds, callers)
+	})
+}

@@ -1,0 +1,68 @@
+package degradation
+
+import (
+	"fmt"
+	"sync"
+)
+
+// SwitchConfig sets the two thresholds of a Switch. On must be below Off:
+// the gap between them is the hysteresis that keeps the switch from
+// flapping when the queue hovers around one threshold.
+type SwitchConfig struct {
+	// Off is the queue depth at which the optional parts are switched off.
+	Off int
+	// On is the queue depth at or below which they are switched back on.
+	On int
+	// OnChange, if not nil, is called once for every change, with the new
+	// position (true: on), in order. It is called with the Switch's lock
+	// held, so it must return quickly and must not call the Switch.
+	OnChange func(on bool)
+}
+
+// A Switch turns optional work off while a queue is long, and back on once
+// it is short again: a two-position cousin of the brownout controller of
+// Klein et al. (ICSE 2014), which serves optional content to a share of
+// requests that it adjusts continuously. Feed it the depth of a queue with
+// Observe (an Admission's OnQueue does that), and ask Enabled. It starts
+// on, and is safe for concurrent use.
+type Switch struct {
+	cfg SwitchConfig
+
+	mu  sync.Mutex
+	off bool
+}
+
+// NewSwitch returns a switch that is on. It panics unless
+// 0 ≤ cfg.On < cfg.Off.
+func NewSwitch(cfg SwitchConfig) *Switch {
+	if cfg.On < 0 || cfg.On >= cfg.Off {
+		panic(fmt.Sprintf("degradation: a Switch needs 0 ≤ On < Off, got On %d and Off %d", cfg.On, cfg.Off))
+	}
+	return &Switch{cfg: cfg}
+}
+
+// Observe tells the switch the queue's depth now. On, it turns off when
+// the depth reaches Off; off, it turns back on when the depth falls to On.
+// In between, it stays as it is.
+func (s *Switch) Observe(depth int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.off && depth >= s.cfg.Off || s.off && depth <= s.cfg.On {
+		s.flip()
+	}
+}
+
+// flip changes the position and says so. Call it with mu held.
+func (s *Switch) flip() {
+	s.off = !s.off
+	if s.cfg.OnChange != nil {
+		s.cfg.OnChange(!s.off)
+	}
+}
+
+// Enabled reports whether optional work is on.
+func (s *Switch) Enabled() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.off
+}

@@ -1,0 +1,27 @@
+// Mistake: only the requests actually sent are counted, not those the throttle rejected locally: as soon as the client throttles, requests fall back towards accepts and the throttle lets up, so against a backend that accepts 1 in 10 the client sends about 4.5 times what is accepted instead of 2.
+// Caught by: TestLocalRejectionsCountAsRequests, TestUnderOverloadTheClientSendsAboutKTimesWhatIsAccepted, TestTheThrottleStartsWithinAWindowEvenAfterALongHealthyHistory, TestConcurrentCallersShareTheThrottleSafely
+
+package degradation
+
+// Do counts a request and, with the probability above, rejects it.
+func (t *Throttle) Do(ctx context.Context, op func(context.Context) error) error {
+	t.mu.Lock()
+	now := time.Now()
+	p := t.probability(now)
+	reject := p > 0 && t.cfg.Rand() < p
+	if !reject {
+		t.counts.add(now, 1, 0) // count what goes to the backend
+	}
+	t.mu.Unlock()
+	if reject {
+		return ErrThrottled
+	}
+
+	err := op(ctx)
+	if !t.cfg.Rejected(err) {
+		t.mu.Lock()
+		t.counts.add(time.Now(), 0, 1)
+		t.mu.Unlock()
+	}
+	return err
+}

@@ -1,0 +1,10 @@
+// Mistake: Probability reads the counts without the lock, "only to report a number": it races with every request that counts itself, and may read a window half-way through a change.
+// Caught by: TestConcurrentCallersShareTheThrottleSafely (race)
+
+package degradation
+
+// Probability returns the probability that a request made now is
+// rejected locally.
+func (t *Throttle) Probability() float64 {
+	return t.probability(time.Now())
+}
