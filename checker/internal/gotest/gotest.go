@@ -42,6 +42,9 @@ type Request struct {
 	NoVet bool
 	// Tags are build tags (-tags): a draft lesson builds only with its own.
 	Tags []string
+	// ExtraEnv holds extra KEY=VALUE settings for the tests, such as the
+	// folder where tests keep the pictures the slides show.
+	ExtraEnv []string
 }
 
 // Args are the go command's arguments for r.
@@ -136,7 +139,7 @@ func (r Request) Env() []string {
 	if r.NoCgo {
 		e = append(e, "CGO_ENABLED=0")
 	}
-	return e
+	return append(e, r.ExtraEnv...)
 }
 
 // RaceAvailable reports whether -race can work here, from the go

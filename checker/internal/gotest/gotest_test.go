@@ -73,6 +73,15 @@ func TestRequestEnvSwitchesCgoOffOnlyWhenAsked(t *testing.T) {
 	}
 }
 
+func TestRequestEnvAddsTheRequestsSettingsLast(t *testing.T) {
+	t.Setenv("WAITING_TIMELINES", "/elsewhere")
+	env := Request{ExtraEnv: []string{"WAITING_TIMELINES=/tmp/pictures"}}.Env()
+	// The last setting of a variable wins in os/exec.
+	if got := env[len(env)-1]; got != "WAITING_TIMELINES=/tmp/pictures" {
+		t.Errorf("got %q last, want the request's own setting", got)
+	}
+}
+
 // fakeGo writes a stand-in for the go command: a shell script that prints
 // what the go command would, then exits with the given status.
 func fakeGo(t *testing.T, script string) string {

@@ -80,6 +80,17 @@ func (id ID) MistakeDir(name string) string { return path.Join(id.MistakesDir(),
 
 var lessonDirRE = regexp.MustCompile(`^(\d\d)-([a-z0-9]+(?:-[a-z0-9]+)*)$`)
 
+// ParseName reads a lesson folder's name, "NN-slug", as it names the
+// lesson's deck (slides/NN-slug.slide) and its pictures too. Draft is left
+// unset: only the lesson's files say that.
+func ParseName(name string) (ID, bool) {
+	m := lessonDirRE.FindStringSubmatch(name)
+	if m == nil {
+		return ID{}, false
+	}
+	return ID{Number: m[1], Slug: m[2]}, true
+}
+
 // List lists the lesson folders under root/lessons, drafts included, in
 // number order.
 func List(root string) ([]ID, error) {
@@ -92,11 +103,10 @@ func List(root string) ([]ID, error) {
 	}
 	var out []ID
 	for _, e := range entries {
-		m := lessonDirRE.FindStringSubmatch(e.Name())
-		if !e.IsDir() || m == nil {
+		id, ok := ParseName(e.Name())
+		if !e.IsDir() || !ok {
 			continue
 		}
-		id := ID{Number: m[1], Slug: m[2]}
 		id.Draft = IsDraft(filepath.Join(root, filepath.FromSlash(id.Dir())))
 		out = append(out, id)
 	}

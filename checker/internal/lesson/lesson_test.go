@@ -91,6 +91,26 @@ func TestListFindsLessonsAndDrafts(t *testing.T) {
 	}
 }
 
+func TestParseNameReadsNNSlug(t *testing.T) {
+	for name, want := range map[string]string{
+		"03-fan-out":         "03 fan-out",
+		"05-circuit-breaker": "05 circuit-breaker",
+		"3-misnamed":         "",
+		"03-Fan-out":         "",
+		"03-fan-out.slide":   "",
+		"slides/03-fan-out":  "",
+	} {
+		id, ok := ParseName(name)
+		got := ""
+		if ok {
+			got = id.Number + " " + id.Slug
+		}
+		if got != want {
+			t.Errorf("ParseName(%q) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
+}
+
 func TestDraftOnlyReadsTheBuildConstraint(t *testing.T) {
 	for _, c := range []struct {
 		src  string

@@ -13,6 +13,8 @@ import (
 // It knows just enough Markdown for that: a "#" inside a code block is not
 // a heading.
 type Readme struct {
+	// Text is the README as written, for checks that name its lines.
+	Text string
 	// Title is what follows "# NN · " in the first level-1 heading of that
 	// form ("." ":" or "-" are taken for the dot too); "" when there is none.
 	Title string
@@ -61,7 +63,7 @@ var (
 // ParseReadme splits the text of a README into headings, sections, code
 // blocks and exercises.
 func ParseReadme(text string) Readme {
-	rd := Readme{Sections: map[string][]string{}}
+	rd := Readme{Text: text, Sections: map[string][]string{}}
 	var (
 		section   string
 		inFence   string // the fence marker while inside a code block

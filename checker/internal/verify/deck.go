@@ -13,11 +13,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"golang.org/x/tools/present"
 )
 
 // Deck size limits: a lesson's deck carries the question, the diagram, the
-// idea, the key code and the exercise, and no more.
+// idea, the starter and what goes wrong, the exercise, the solution, the
+// mistakes, the three questions and further reading, and no more.
 const (
 	minSlides = 8
 	maxSlides = 18
@@ -64,27 +66,45 @@ func (lf *lenientFiles) ReadFile(name string) ([]byte, error) {
 
 var errLineRE = regexp.MustCompile(`^(.*?):(\d+):? `)
 
-// deckProblems parses a present deck, resolves every file it refers to
-// (relative to the deck's folder) and counts its slides. rel is the
-// deck's name to show.
-func deckProblems(path, rel string) []string {
+// deck is one slide deck, read and parsed once for every deck check.
+type deck struct {
+	path string // absolute
+	rel  string // relative to the module root, slash-separated: the name to show
+	src  string
+	// doc is the parsed deck, nil when it cannot be read or parsed; a
+	// file it refers to that is missing leaves that directive empty.
+	doc *present.Doc
+	lf  *lenientFiles // nil when the deck cannot be read
+	err error         // reading or parsing it
+	// lesson is the lesson whose deck this is, from its name
+	// (slides/NN-slug.slide); isLesson is false for any other deck.
+	lesson   lesson.ID
+	isLesson bool
+}
+
+// readDeck reads and parses a present deck leniently: a file it refers to
+// that is missing is recorded instead of ending the parse.
+func readDeck(path, rel string) *deck {
+	d := &deck{path: path, rel: rel}
+	d.lesson, d.isLesson = lesson.ParseName(strings.TrimSuffix(filepath.Base(path), ".slide"))
+	d.isLesson = d.isLesson && rel == "slides/"+d.lesson.Name()+".slide"
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return []string{err.Error()}
+		d.err = err
+		return d
 	}
-	lines := strings.Split(string(src), "\n")
-	lf := &lenientFiles{}
-	ctx := present.Context{ReadFile: lf.ReadFile}
-	var doc *present.Doc
+	d.src, d.lf = string(src), &lenientFiles{}
+	lines := strings.Split(d.src, "\n")
+	ctx := present.Context{ReadFile: d.lf.ReadFile}
 	// An address (/START OMIT/,/END OMIT/) cannot match the empty stand-in
 	// for a missing file, so that directive still fails the parse. Blank the
 	// line and parse again: each round removes one line, so this ends.
 	for range len(lines) + 1 {
-		doc, err = ctx.Parse(bytes.NewReader([]byte(strings.Join(lines, "\n"))), path, 0)
-		if err == nil || !lf.lastMiss {
+		d.doc, d.err = ctx.Parse(bytes.NewReader([]byte(strings.Join(lines, "\n"))), path, 0)
+		if d.err == nil || !d.lf.lastMiss {
 			break
 		}
-		m := errLineRE.FindStringSubmatch(err.Error())
+		m := errLineRE.FindStringSubmatch(d.err.Error())
 		if m == nil {
 			break
 		}
@@ -94,25 +114,45 @@ func deckProblems(path, rel string) []string {
 		}
 		lines[n-1] = ""
 	}
+	if d.err != nil {
+		d.doc = nil
+	}
+	return d
+}
 
+// key is what knownFailures calls the deck: its lesson's "NN-slug", or
+// its path.
+func (d *deck) key() string {
+	if d.isLesson {
+		return d.lesson.Name()
+	}
+	return d.rel
+}
+
+// deckProblems checks that a deck parses, that every file it refers to
+// (relative to the deck's folder) exists, and counts its slides.
+func deckProblems(d *deck) []string {
+	if d.lf == nil {
+		return []string{d.err.Error()}
+	}
 	var p []string
-	dir := filepath.Dir(path)
-	for _, f := range lf.missing {
-		p = append(p, fmt.Sprintf("%s refers to %s, which does not exist", rel, relTo(dir, f)))
+	dir := filepath.Dir(d.path)
+	for _, f := range d.lf.missing {
+		p = append(p, fmt.Sprintf("%s refers to %s, which does not exist", d.rel, relTo(dir, f)))
 	}
-	if err != nil {
-		return append(p, fmt.Sprintf("%s does not parse: %s", rel, strings.Replace(err.Error(), path, rel, 1)))
+	if d.err != nil {
+		return append(p, fmt.Sprintf("%s does not parse: %s", d.rel, strings.Replace(d.err.Error(), d.path, d.rel, 1)))
 	}
-	for _, ref := range unreadRefs(doc.Sections) {
+	for _, ref := range unreadRefs(d.doc.Sections) {
 		if isURL(ref) {
 			continue
 		}
 		if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(ref))); err != nil {
-			p = append(p, fmt.Sprintf("%s refers to %s, which does not exist", rel, ref))
+			p = append(p, fmt.Sprintf("%s refers to %s, which does not exist", d.rel, ref))
 		}
 	}
-	if n := len(doc.Sections); n < minSlides || n > maxSlides {
-		p = append(p, fmt.Sprintf("%s has %d slides; want %d–%d", rel, n, minSlides, maxSlides))
+	if n := len(d.doc.Sections); n < minSlides || n > maxSlides {
+		p = append(p, fmt.Sprintf("%s has %d slides; want %d–%d", d.rel, n, minSlides, maxSlides))
 	}
 	return p
 }

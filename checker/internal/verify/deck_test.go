@@ -9,9 +9,9 @@ import (
 	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
-// deck builds a Markdown-style present deck with n slides, the given
+// deckText builds a Markdown-style present deck with n slides, the given
 // directive lines on the last one.
-func deck(n int, directives ...string) string {
+func deckText(n int, directives ...string) string {
 	var b strings.Builder
 	b.WriteString("# A deck\nWhere waiting lives\n\n")
 	for i := 1; i <= n; i++ {
@@ -28,12 +28,12 @@ func TestDeckProblemsAcceptsAGoodDeck(t *testing.T) {
 	testkit.Write(t, root, map[string]string{
 		"solutions/01-echo/echo.go": "package echo\n\n// START OMIT\nfunc Echo() {}\n// END OMIT\n",
 		"slides/images/flow.svg":    "<svg/>",
-		"slides/01-echo.slide": deck(8,
+		"slides/01-echo.slide": deckText(8,
 			".code ../solutions/01-echo/echo.go /START OMIT/,/END OMIT/",
 			".image images/flow.svg _ 600",
 			".iframe https://go.dev/ 300 600"),
 	})
-	if p := deckProblems(filepath.Join(root, "slides", "01-echo.slide"), "slides/01-echo.slide"); len(p) != 0 {
+	if p := deckProblems(readDeck(filepath.Join(root, "slides", "01-echo.slide"), "slides/01-echo.slide")); len(p) != 0 {
 		t.Errorf("got problems %q, want none", p)
 	}
 }
@@ -41,7 +41,7 @@ func TestDeckProblemsAcceptsAGoodDeck(t *testing.T) {
 func TestDeckProblemsListsEveryMissingFile(t *testing.T) {
 	root := t.TempDir()
 	testkit.Write(t, root, map[string]string{
-		"slides/02-x.slide": deck(9,
+		"slides/02-x.slide": deckText(9,
 			// An address cannot match a missing file: the parse would
 			// abort here if verify did not carry on.
 			".code ../solutions/02-x/gone.go /START OMIT/,/END OMIT/",
@@ -50,7 +50,7 @@ func TestDeckProblemsListsEveryMissingFile(t *testing.T) {
 			".image images/none.png",
 			".background images/nobg.png"),
 	})
-	got := strings.Join(deckProblems(filepath.Join(root, "slides", "02-x.slide"), "slides/02-x.slide"), "\n")
+	got := strings.Join(deckProblems(readDeck(filepath.Join(root, "slides", "02-x.slide"), "slides/02-x.slide")), "\n")
 	for _, want := range []string{
 		"refers to ../solutions/02-x/gone.go, which does not exist",
 		"refers to ../solutions/02-x/also-gone.go, which does not exist",
@@ -76,8 +76,8 @@ func TestDeckProblemsCountsSlides(t *testing.T) {
 		{19, "has 19 slides; want 8–18"},
 	} {
 		path := filepath.Join(root, fmt.Sprintf("d%d.slide", c.n))
-		testkit.Write(t, root, map[string]string{filepath.Base(path): deck(c.n)})
-		got := strings.Join(deckProblems(path, "d.slide"), "\n")
+		testkit.Write(t, root, map[string]string{filepath.Base(path): deckText(c.n)})
+		got := strings.Join(deckProblems(readDeck(path, "d.slide")), "\n")
 		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
 			t.Errorf("%d slides: got problems %q, want %q", c.n, got, c.want)
 		}
@@ -86,8 +86,8 @@ func TestDeckProblemsCountsSlides(t *testing.T) {
 
 func TestDeckProblemsReportsAParseError(t *testing.T) {
 	root := t.TempDir()
-	testkit.Write(t, root, map[string]string{"bad.slide": deck(8, ".nosuchcommand x")})
-	got := strings.Join(deckProblems(filepath.Join(root, "bad.slide"), "slides/bad.slide"), "\n")
+	testkit.Write(t, root, map[string]string{"bad.slide": deckText(8, ".nosuchcommand x")})
+	got := strings.Join(deckProblems(readDeck(filepath.Join(root, "bad.slide"), "slides/bad.slide")), "\n")
 	if !strings.Contains(got, "slides/bad.slide does not parse") || !strings.Contains(got, "unknown command") {
 		t.Errorf("got %q, want a parse error naming the deck and the unknown command", got)
 	}
@@ -112,5 +112,26 @@ func TestFindDecksWalksTheSlidesFolder(t *testing.T) {
 	}
 	if got, err := findDecks(filepath.Join(root, "nothing")); err != nil || got != nil {
 		t.Errorf("no slides folder: got %q, %v; want nothing, no error", got, err)
+	}
+}
+
+// A deck named after a lesson, in slides/, gets the checks of a lesson's
+// deck (its title slide, its order); any other deck only the ones every
+// deck gets.
+func TestReadDeckTellsALessonsDeckFromAnyOther(t *testing.T) {
+	root := testkit.Tree(t, map[string]string{
+		"slides/03-fan-out.slide":       deckText(8),
+		"slides/extra/03-fan-out.slide": deckText(8),
+		"slides/talk.slide":             deckText(8),
+	})
+	for rel, want := range map[string]string{
+		"slides/03-fan-out.slide":       "03-fan-out",
+		"slides/extra/03-fan-out.slide": "slides/extra/03-fan-out.slide",
+		"slides/talk.slide":             "slides/talk.slide",
+	} {
+		d := readDeck(filepath.Join(root, filepath.FromSlash(rel)), rel)
+		if d.doc == nil || d.key() != want || d.isLesson != (want == "03-fan-out") {
+			t.Errorf("%s: parsed %v, key %q, a lesson's deck %v; want it parsed, key %q", rel, d.doc != nil, d.key(), d.isLesson, want)
+		}
 	}
 }

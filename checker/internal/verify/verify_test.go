@@ -129,12 +129,18 @@ func TestRunPassesEveryCheckOnTheFixture(t *testing.T) {
 		"PASS 01-echo: mistake leaky-echo is caught by TestEchoReturnsItsInput (leak)\n",
 		"PASS 01-echo: mistake panicking-echo is caught by TestEchoReturnsItsInput (crash), TestTwiceRepeatsItsInput (crash)\n",
 		"PASS deck slides/01-echo.slide parses, its files exist, 8–18 slides\n",
+		"PASS deck slides/01-echo.slide: every slide fits a 1280×800 screen\n",
+		"PASS deck slides/01-echo.slide: title slide is \"# NN · Title\", \"Where Waiting Lives · lesson NN\", \"Tags: …\"\n",
+		"PASS deck slides/01-echo.slide: no solution before \"Your turn\"; solution slides titled \"Solution: \"…\n",
+		"PASS 01-echo: README diagrams pass the Mermaid lint\n",
+		"PASS 01-echo: the first test that fails on the starter belongs to exercise 1\n",
+		"PASS 01-echo: slides/timelines/01-echo/ holds what the tests draw now\n",
 		"PASS checker/manifest.txt is current\n",
 		"PASS every folder in lessons/ and solutions/ is a lesson NN-slug\n",
 		"· building and running 1 starters",
 	)
-	if !strings.HasSuffix(out, "\n18 passed, 0 failed\n") || passed != 18 {
-		t.Errorf("got %d passed and output ending %q, want 18 and the line \"18 passed, 0 failed\"", passed, out[max(0, len(out)-40):])
+	if !strings.HasSuffix(out, "\n24 passed, 0 failed\n") || passed != 24 {
+		t.Errorf("got %d passed and output ending %q, want 24 and the line \"24 passed, 0 failed\"", passed, out[max(0, len(out)-40):])
 	}
 }
 
@@ -162,9 +168,31 @@ func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testkit.Write(t, root, map[string]string{"lessons/01-echo/README.md": strings.ReplaceAll(string(data), "<details>", "<p>")})
+	broken := strings.ReplaceAll(string(data), "<details>", "<p>")
+	// A diagram Mermaid cannot render: a semicolon ends the statement.
+	broken = strings.Replace(broken, `Echo-->>Caller: "hi"`, `Echo-->>Caller: "hi"; at once`, 1)
+	// Exercise 2's test now runs, and fails, first.
+	broken = strings.Replace(broken, "1. Make `Echo` return its input.\n   Checked by `TestEchoReturnsItsInput`.\n2. Make `Twice` echo two times. Checked by `TestTwiceRepeatsItsInput`.",
+		"1. Make `Twice` echo two times. Checked by `TestTwiceRepeatsItsInput`.\n2. Make `Echo` return its input.\n   Checked by `TestEchoReturnsItsInput`.", 1)
+	deckSrc, err := os.ReadFile(filepath.Join(root, "slides", "01-echo.slide"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	brokenDeck := strings.Replace(string(deckSrc), "Tags: fixture\n", "", 1)
+	// The solution before "Your turn", on a slide too tall for the screen.
+	brokenDeck = strings.Replace(brokenDeck, "## Slide 5\n\nText 5.\n", "## Slide 5\n\n.code ../solutions/01-echo/echo.go\n\n"+strings.Repeat("A line.\n\n", 12), 1)
+	testkit.Write(t, root, map[string]string{
+		"lessons/01-echo/README.md": broken,
+		"slides/01-echo.slide":      brokenDeck,
+		// A picture that is not what the tests draw.
+		"slides/timelines/01-echo/starter/echo.txt": "Echo(\"hi\") = \"hi\"\n",
+		// A picture no test draws.
+		"slides/timelines/01-echo/solution/old.txt": "old\n",
+	})
 
-	out, _, failed := runOn(root, shipped)
+	var buf bytes.Buffer
+	_, failed := Run(context.Background(), Config{Root: root, Manifest: shipped, Out: &buf, Known: []string{"01-echo: slides title"}})
+	out := buf.String()
 	testkit.Contains(t, out,
 		"FAIL 01-echo: README has the required sections\n    no <details> block under ## Hints\n",
 		"FAIL 01-echo: solution passes every test under -race, 3 times, without leaks\n    TestTwiceRepeatsItsInput failed:\n",
@@ -177,10 +205,20 @@ func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
 			"    TestUnchecked (lessons/01-echo/extra_test.go:5): does not run its body in `synctest.Test`\n",
 		"FAIL 01-echo: README exercises name every test exactly once\n",
 		"FAIL checker/manifest.txt is current\n    the manifest is stale: run `go run ./checker manifest`",
+		"FAIL 01-echo: README diagrams pass the Mermaid lint\n    lessons/01-echo/README.md:10: `Echo-->>Caller: \"hi\"; at once`: `;` ends a statement",
+		"FAIL 01-echo: the first test that fails on the starter belongs to exercise 1\n    `go test ./lessons/01-echo/` shows exercise 2's TestEchoReturnsItsInput failing first",
+		"FAIL deck slides/01-echo.slide: every slide fits a 1280×800 screen\n    slide 6 \"Slide 5\" runs off the bottom:",
+		"FAIL deck slides/01-echo.slide: no solution before \"Your turn\"; solution slides titled \"Solution: \"…\n    slide 6 \"Slide 5\" shows the solution (../solutions/01-echo/echo.go) before \"Your turn\"",
+		"KNOWN deck slides/01-echo.slide: title slide is \"# NN · Title\", \"Where Waiting Lives · lesson NN\", \"Tags: …\"\n    title slide line 3: missing",
+		"FAIL 01-echo: slides/timelines/01-echo/ holds what the tests draw now\n"+
+			"    slides/timelines/01-echo/starter/echo.txt is not what the tests draw now: line 1 is \"Echo(\\\"hi\\\") = \\\"hi\\\"\", the tests draw \"Echo(\\\"hi\\\") = \\\"\\\"\"\n"+
+			"    slides/timelines/01-echo/solution/old.txt: no test draws it any more\n"+
+			"    run `go run ./checker slides`",
+		"· 1 known failure allowed by knownFailures",
 		"+ ",
 	)
-	if failed != 9 {
-		t.Errorf("got %d failed checks, want 9:\n%s", failed, out)
+	if failed != 14 {
+		t.Errorf("got %d failed checks, want 14:\n%s", failed, out)
 	}
 	if strings.Contains(out, root) {
 		t.Errorf("got the absolute root in the output, want paths relative to it:\n%s", out)
