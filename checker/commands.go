@@ -237,6 +237,28 @@ func writeManifest(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// drawPictures runs `slides`: it draws the slides' pictures again from the
+// tests, into slides/timelines/.
+func drawPictures(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flagSet("slides", stderr)
+	positional, code, done := parse(fs, args)
+	if done {
+		return code
+	}
+	if len(positional) > 0 {
+		return tooMany(fs, "slides draws every lesson's pictures and takes no argument, got "+strings.Join(positional, " "))
+	}
+	out := newOutput(stdout, stderr, false, true)
+	ws, err := findWorkshop()
+	if err != nil {
+		return out.errorf("%v", err)
+	}
+	if err := verify.Pictures(ctx, ws.root, out.stdout); err != nil {
+		return out.errorf("drawing the slides' pictures: %v", err)
+	}
+	return exitOK
+}
+
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flagSet("verify", stderr)
 	noColor := fs.Bool("no-color", false, "no colours (also when NO_COLOR is set or the output is not a terminal)")

@@ -6,12 +6,14 @@
 //	go run ./checker verify [-no-color] [-count N]
 //	                                          the maintainers' gate: solutions, mistakes, decks, READMEs
 //	go run ./checker manifest                 rewrite checker/manifest.txt from the lessons as they are
+//	go run ./checker slides                   draw the slides' pictures again (slides/timelines/)
 //	go run ./checker try NN [MISTAKE] [go test flags]
 //	                                          run a lesson's tests against its solution or a mistake
 //
 // Each command has its own flags: a flag another command takes is an
 // error, not ignored. The checker never writes into lessons/; the manifest
-// command writes checker/manifest.txt and nothing else.
+// command writes checker/manifest.txt and nothing else, the slides command
+// slides/timelines/ and nothing else.
 package main
 
 import (
@@ -45,6 +47,8 @@ const usage = `Usage:
   go run ./checker verify [-no-color] [-count N]
                                               check the workshop itself (maintainers, CI)
   go run ./checker manifest                   rewrite checker/manifest.txt (maintainers)
+  go run ./checker slides                     draw the slides' pictures again from the tests, into
+                                              slides/timelines/NN-slug/{starter,solution} (maintainers)
   go run ./checker try NN [MISTAKE] [FLAGS]   run lesson NN's tests against its solution, or one of
                                               its mistakes, with -race and go test FLAGS (maintainers)
 `
@@ -71,6 +75,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runVerify(ctx, rest, stdout, stderr)
 	case "manifest":
 		return writeManifest(rest, stdout, stderr)
+	case "slides":
+		return drawPictures(ctx, rest, stdout, stderr)
 	}
 	return runGrade(ctx, args, stdout, stderr)
 }

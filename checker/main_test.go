@@ -28,6 +28,8 @@ func TestUsage(t *testing.T) {
 		{[]string{"manifest", "01"}, exitUsage, "manifest takes no argument"},
 		{[]string{"verify", "01"}, exitUsage, "takes no lesson"},
 		{[]string{"verify", "-h"}, exitOK, "Flags of verify:"},
+		{[]string{"slides", "01"}, exitUsage, "slides draws every lesson's pictures and takes no argument"},
+		{[]string{"slides", "-count", "1"}, exitUsage, "flag provided but not defined: -count"},
 	}
 	for _, tc := range tests {
 		var stdout, stderr bytes.Buffer
@@ -123,5 +125,17 @@ func TestTheCommandsWorkInAWorkshop(t *testing.T) {
 	}
 	if code := run(ctx, []string{"try", "05"}, &stdout, &stderr); code != exitError || !strings.Contains(stderr.String(), "not written yet") {
 		t.Errorf("try 05: exit %d\n%s", code, &stderr)
+	}
+
+	stdout.Reset()
+	pictures := filepath.Join(root, "slides", "timelines", "01-echo")
+	if err := os.RemoveAll(pictures); err != nil {
+		t.Fatal(err)
+	}
+	if code := run(ctx, []string{"slides"}, &stdout, &stderr); code != exitOK || !strings.Contains(stdout.String(), "slides/timelines/ is current: 2 pictures changed") {
+		t.Errorf("slides: exit %d, got %s%s", code, &stdout, &stderr)
+	}
+	if data, err := os.ReadFile(filepath.Join(pictures, "solution", "echo.txt")); err != nil || string(data) != "Echo(\"hi\") = \"hi\"\n" {
+		t.Errorf("slides: the solution's picture is %q, %v; want what the solution draws", data, err)
 	}
 }
