@@ -319,6 +319,9 @@ func runTry(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	case errors.As(err, &exit):
 		return exitError // go test said why
+	case errors.Is(err, verify.ErrCoverage):
+		fmt.Fprintf(stderr, "checker: try %v\n", err)
+		return exitUsage
 	default:
 		return out.errorf("%v", err)
 	}

@@ -126,6 +126,10 @@ func TestTheCommandsWorkInAWorkshop(t *testing.T) {
 	if code := run(ctx, []string{"try", "05"}, &stdout, &stderr); code != exitError || !strings.Contains(stderr.String(), "not written yet") {
 		t.Errorf("try 05: exit %d\n%s", code, &stderr)
 	}
+	stderr.Reset()
+	if code := run(ctx, []string{"try", "01", "-coverprofile=x"}, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "checker: try cannot run with -coverprofile=x: coverage and the overlay do not mix") {
+		t.Errorf("try 01 -coverprofile=x: exit %d, want %d and why\n%s", code, exitUsage, &stderr)
+	}
 
 	stdout.Reset()
 	pictures := filepath.Join(root, "slides", "timelines", "01-echo")

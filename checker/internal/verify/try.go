@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -21,8 +22,12 @@ import (
 // `go run ./checker try 03 no-limit -v`.
 //
 // The error is go test's exit status when the tests failed, or why they
-// could not run.
+// could not run: one that wraps ErrCoverage when flags or GOFLAGS ask for
+// coverage.
 func Try(ctx context.Context, l *lesson.Lesson, mistakeName string, flags []string, stdout, stderr io.Writer) error {
+	if err := noCoverage(flags); err != nil {
+		return err
+	}
 	var m *mistake
 	if mistakeName != "" {
 		if !slices.Contains(l.Mistakes, mistakeName) {
@@ -69,4 +74,41 @@ func Try(ctx context.Context, l *lesson.Lesson, mistakeName string, flags []stri
 	cmd.Env = gotest.Request{}.Env()
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	return cmd.Run()
+}
+
+// ErrCoverage is why try and verify refuse to measure coverage: go test
+// instruments the lesson's own files for it and ignores the overlay that
+// stands the solution in for them (go.dev/issue/73802, still so in Go
+// 1.27), so the starter would run instead of the solution, silently.
+var ErrCoverage = errors.New("coverage and the overlay do not mix: go test -cover instruments the lesson's own files and ignores -overlay (go.dev/issue/73802), so the starter would run instead of the solution; " +
+	"leave out -cover, -covermode, -coverpkg and -coverprofile (to measure a solution's coverage, copy the workshop, put the solution's files in the lesson's folder and run go test -cover there)")
+
+// noCoverage returns an error wrapping ErrCoverage when the go test flags,
+// or GOFLAGS, ask for coverage.
+func noCoverage(flags []string) error {
+	found := coverageFlags(flags)
+	for _, f := range coverageFlags(strings.Fields(os.Getenv("GOFLAGS"))) {
+		found = append(found, f+" (in GOFLAGS)")
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	return fmt.Errorf("cannot run with %s: %w", strings.Join(found, ", "), ErrCoverage)
+}
+
+// coverageFlags returns the flags among args that ask go test for
+// coverage: -cover, -covermode, -coverpkg, -coverprofile, with one dash or
+// two, and the test binary's -test.cover… spellings.
+func coverageFlags(args []string) []string {
+	var out []string
+	for _, a := range args {
+		if !strings.HasPrefix(a, "-") {
+			continue
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(strings.TrimPrefix(name, "test."), "cover") {
+			out = append(out, a)
+		}
+	}
+	return out
 }

@@ -62,3 +62,50 @@ func TestTryWorksOnADraft(t *testing.T) {
 		t.Errorf("got\n%s%s\nwant TestHalf to pass with the draft tag", &stdout, &stderr)
 	}
 }
+
+func TestCoverageFlagsFindsEverySpelling(t *testing.T) {
+	got := coverageFlags([]string{"-count=1", "-cover", "--covermode=atomic", "-coverpkg", "./...", "-coverprofile=x", "-test.coverprofile", "y", "-run", "TestCover", "-v"})
+	want := []string{"-cover", "--covermode=atomic", "-coverpkg", "-coverprofile=x", "-test.coverprofile"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// go test -cover instruments the lesson's own files and ignores the
+// overlay: the starter would run in place of the solution. Try refuses
+// before it runs anything.
+func TestTryRefusesCoverage(t *testing.T) {
+	root := testkit.Tree(t, map[string]string{
+		"lessons/01-echo/echo.go":   "package echo\n",
+		"solutions/01-echo/echo.go": "package echo\n",
+	})
+	l := lesson.Load(root, lesson.ID{Number: "01", Slug: "echo"})
+	for _, c := range []struct {
+		flags   []string
+		goflags string
+		want    string
+	}{
+		{[]string{"-count=1", "-coverprofile=x"}, "", "cannot run with -coverprofile=x: coverage and the overlay do not mix"},
+		{[]string{"-cover"}, "-mod=mod", "cannot run with -cover: "},
+		{[]string{"-v"}, "-mod=mod -covermode=count", "cannot run with -covermode=count (in GOFLAGS): "},
+	} {
+		t.Setenv("GOFLAGS", c.goflags)
+		var stdout, stderr bytes.Buffer
+		err := Try(context.Background(), l, "", c.flags, &stdout, &stderr)
+		if !errors.Is(err, ErrCoverage) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("flags %q, GOFLAGS %q: got %v, want ErrCoverage saying %q", c.flags, c.goflags, err, c.want)
+		}
+		if stdout.Len()+stderr.Len() > 0 {
+			t.Errorf("flags %q: got output %q%q, want nothing run", c.flags, &stdout, &stderr)
+		}
+	}
+}
+
+func TestVerifyRefusesCoverageInGOFLAGS(t *testing.T) {
+	t.Setenv("GOFLAGS", "-cover")
+	out, passed, failed := runOn(t.TempDir(), nil)
+	testkit.Contains(t, out, "FAIL GOFLAGS asks for no coverage\n    cannot run with -cover (in GOFLAGS): coverage and the overlay do not mix")
+	if passed != 0 || failed != 1 {
+		t.Errorf("got %d passed, %d failed; want the one failure and nothing run", passed, failed)
+	}
+}

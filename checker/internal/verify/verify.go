@@ -124,6 +124,10 @@ func (v *verifier) run(ctx context.Context) {
 		return
 	}
 	v.root = root
+	if err := noCoverage(nil); err != nil {
+		v.rep.check("GOFLAGS asks for no coverage", []string{err.Error()})
+		return
+	}
 	// Lenient: what went wrong in a run is reported by the checks that
 	// read it, so one broken lesson never hides the rest. When go cannot
 	// be found, the first run says so.
