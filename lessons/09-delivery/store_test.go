@@ -782,7 +782,7 @@ func TestFencingDoesNotStopAChargeThatLandedFirst(t *testing.T) {
 				d := await(t, dup, "the duplicate")
 				at(start, 7*time.Second)
 				later := await(t, goOnce(t.Context(), s, "order-1", newEffect, start), "a call at 7s")
-				picture := "the card:\n" + charges.Table(start)
+				picture := tc.name + ":\n" + charges.Table(start)
 				timeline.Keep(t, tc.picture, picture)
 
 				assert.True(t, errors.Is(sl.err, delivery.ErrOutcomeUnknown) || errors.Is(sl.err, delivery.ErrLeaseLost),

@@ -120,7 +120,7 @@ func (s *Store) Once(ctx context.Context, key, request string, effect Effect) (s
 		switch {
 		case r != nil && r.request != request:
 			s.mu.Unlock()
-			return "", fmt.Errorf("%w: %q was first used for %q, not %q", ErrKeyReused, key, r.request, request)
+			return "", fmt.Errorf("%w: %q was first used for %q", ErrKeyReused, key, r.request)
 		case r == nil || (!r.done && !now.Before(r.expires)):
 			// Free, or its owner's hold has ended: take it, in the same
 			// critical section as the look, or two callers could both.
