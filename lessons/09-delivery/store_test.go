@@ -173,7 +173,7 @@ func TestAHundredConcurrentDuplicatesRunTheEffectOnce(t *testing.T) {
 func TestDuplicatesOfManyKeysAtOnceChargeEachKeyOnce(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		const keys, duplicates = 12000, 4
+		const keys, duplicates = 20000, 4
 		s := delivery.NewStore(10 * time.Second)
 		var twice []string
 		for k := range keys {
