@@ -3,6 +3,7 @@ package delivery_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -208,6 +209,31 @@ func TestAReceiveThatGivesUpTakesNothing(t *testing.T) {
 			"a Receive that gave up must leave the message in line, not lease it to nobody")
 		d := mustReceive(t, q, start)
 		assert.Equal(t, 1, d.Attempt, "the next worker gets the message's first delivery")
+	})
+}
+
+func TestMessagesWhoseLeasesEndTogetherComeBackInTheirOrder(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		const messages = 8
+		start := time.Now()
+		q := delivery.NewQueue(config())
+		var put []delivery.MsgID
+		for i := range messages {
+			put = append(put, q.Put(fmt.Sprintf("order-%d", i+1)))
+		}
+		for range messages {
+			mustReceive(t, q, start) // eight workers take one each, at 0s, and die
+		}
+		at(start, 3*time.Second) // every lease ends at this instant
+		var back []delivery.MsgID
+		for range messages {
+			back = append(back, mustReceive(t, q, start).ID)
+		}
+		assert.Equal(t, put, back,
+			"eight leases taken at 0s all ended at 3s: the messages should come back in line in the order they were "+
+				"put, the oldest first, not in the order of a map's iteration. Sort what settle gives back by the "+
+				"instant its lease ended, then by when it was put")
 	})
 }
 
@@ -420,6 +446,11 @@ func TestTheBackoffDoublesWithEveryFailedDeliveryUpToItsCap(t *testing.T) {
 			2500 * time.Millisecond}, got,
 			"with Rand at the middle, delivery n waits half of min(Cap, Base·2^(n-1)): 1s, 2s, 4s, then 5s, 5s")
 		assert.Equal(t, time.Duration(0), (delivery.Backoff{Rand: half}).Delay(3), "the zero Backoff retries at once")
+		const longest = time.Duration(math.MaxInt64)
+		huge := delivery.Backoff{Base: longest, Cap: longest, Rand: half}.Delay(5)
+		assert.Greater(t, huge, 100*365*24*time.Hour,
+			"with Base and Cap at the longest time.Duration, the wait should be half of it, not %v: a ceiling that "+
+				"doubles past the cap overflows and turns a long wait into none. Stop doubling at the cap", huge)
 		b.Rand = nil
 		for range 100 {
 			if d := b.Delay(2); d < 0 || d >= 2*time.Second {
