@@ -75,6 +75,27 @@ func TestFencedRefusesATokenOlderThanTheNewestForItsKey(t *testing.T) {
 	})
 }
 
+func TestKeyedMakesTheEffectHappenOncePerIdempotencyKey(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := effect.New("charge")
+		first := s.Keyed("order-7", "order-7/charge")
+		again := s.Keyed("order-7", "order-7/charge")
+		other := s.Keyed("order-7", "order-7/refund")
+		if first != "charge #1 for order-7" || again != first || other != "charge #2 for order-7" {
+			t.Errorf("receipts %q, %q, %q; want charge #1 twice (the repeat gets the first receipt), then #2 for another key", first, again, other)
+		}
+		if got := s.Count("order-7"); got != 2 {
+			t.Errorf("Count(order-7) = %d, want 2: a repeat of a known key is not an effect", got)
+		}
+		if got, refused := s.Total(), s.Refused(); got != 2 || refused != 0 {
+			t.Errorf("Total = %d, Refused = %d; want 2 and 0: a repeat is neither an effect nor a refusal", got, refused)
+		}
+		if log := s.Log(); len(log) != 3 || !log[1].Replay || log[1].Receipt != first || log[0].Replay || log[2].Replay {
+			t.Errorf("log %+v: want 3 entries, the second a replay of the first receipt", log)
+		}
+	})
+}
+
 func TestTableShowsEachEntryAtItsInstant(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := effect.New("charge")
@@ -88,9 +109,14 @@ func TestTableShowsEachEntryAtItsInstant(t *testing.T) {
 		if _, err := s.Fenced("order-7", 4); err == nil {
 			t.Fatal("token 4 after token 5 was accepted")
 		}
+		time.Sleep(time.Second)
+		s.Keyed("order-8", "k")
+		s.Keyed("order-8", "k")
 		want := "  1s      charge #1 for order-7\n" +
 			"  1.5s    charge #2 for order-7 (token 5)\n" +
-			"  1.5s    refused: order-7 with token 4 (stale)\n"
+			"  1.5s    refused: order-7 with token 4 (stale)\n" +
+			"  2.5s    charge #3 for order-8\n" +
+			"  2.5s    repeat of charge #3 for order-8: nothing happened\n"
 		if got := s.Table(start); got != want {
 			t.Errorf("Table:\n%s\nwant:\n%s", got, want)
 		}
@@ -109,17 +135,18 @@ func TestConcurrentWritersAreCountedExactly(t *testing.T) {
 				key := fmt.Sprintf("order-%d", i%5)
 				s.Apply(key)
 				_, _ = s.Fenced(key, uint64(i))
+				s.Keyed(key, key)
 				_ = s.Count(key)
 				_ = s.Log()
 				_ = s.Refused()
 			})
 		}
 		wg.Wait()
-		if got := s.Total() + s.Refused(); got != 100 {
-			t.Errorf("effects + refusals = %d, want 100 (50 Apply, 50 Fenced)", got)
+		if got := s.Total() + s.Refused(); got != 105 {
+			t.Errorf("effects + refusals = %d, want 105 (50 Apply, 50 Fenced, 5 first Keyed)", got)
 		}
-		if got := len(s.Log()); got != 100 {
-			t.Errorf("log has %d entries, want 100", got)
+		if got := len(s.Log()); got != 150 {
+			t.Errorf("log has %d entries, want 150", got)
 		}
 	})
 }

@@ -22,3 +22,19 @@ func ExampleStore_Fenced() {
 	// "" charge for order-7 with token 33: stale fencing token (token 34 has written since)
 	// charges for order-7: 1
 }
+
+// A slow owner's charge reached the card first; the one that took its key
+// over sends the same charge again. Fencing tokens would let both through
+// (the newer token is always allowed); a card that knows the idempotency
+// key answers the repeat with the first receipt.
+func ExampleStore_Keyed() {
+	charges := effect.New("charge")
+
+	fmt.Println(charges.Keyed("order-7", "order-7/charge")) // the slow owner, first
+	fmt.Println(charges.Keyed("order-7", "order-7/charge")) // the one that took over
+	fmt.Println("charges for order-7:", charges.Count("order-7"))
+	// Output:
+	// charge #1 for order-7
+	// charge #1 for order-7
+	// charges for order-7: 1
+}

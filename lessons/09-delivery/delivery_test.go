@@ -2,8 +2,8 @@ package delivery_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -16,7 +16,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
-	"github.com/wherewaiting/workshop/internal/effect"
 	"github.com/wherewaiting/workshop/internal/timeline"
 	delivery "github.com/wherewaiting/workshop/lessons/09-delivery"
 )
@@ -28,7 +27,7 @@ func TestAMessageWhoseWorkerDiedComesBackWhenItsLeaseEnds(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
 		tl := timeline.New()
-		q := delivery.NewQueue(delivery.Config{Lease: 3 * time.Second})
+		q := delivery.NewQueue(config())
 		id := q.Put("charge order-1")
 
 		first := mustReceive(t, q, start)
@@ -72,7 +71,7 @@ func TestAnAckedMessageIsNeverDeliveredAgain(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		q := delivery.NewQueue(delivery.Config{Lease: 3 * time.Second})
+		q := delivery.NewQueue(config())
 		q.Put("charge order-1")
 
 		d := mustReceive(t, q, start)
@@ -94,7 +93,7 @@ func TestRenewingKeepsTheMessageHiddenForAnotherLease(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		q := delivery.NewQueue(delivery.Config{Lease: 3 * time.Second})
+		q := delivery.NewQueue(config())
 		q.Put("export the year's orders")
 
 		d := mustReceive(t, q, start)
@@ -127,7 +126,7 @@ func TestARenewalAtTheVeryEndOfTheLeaseIsTooLate(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		q := delivery.NewQueue(delivery.Config{Lease: 3 * time.Second})
+		q := delivery.NewQueue(config())
 		q.Put("charge order-1")
 
 		d := mustReceive(t, q, start)
@@ -147,11 +146,52 @@ func TestARenewalAtTheVeryEndOfTheLeaseIsTooLate(t *testing.T) {
 	})
 }
 
+func TestRenewalsNeverKeepAMessagePastMaxLease(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		cfg := config()
+		cfg.MaxLease = 10 * time.Second
+		q := delivery.NewQueue(cfg)
+		q.Put("export the year's orders")
+
+		d := mustReceive(t, q, start) // a: alive, renewing, and stuck
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		b := goReceive(ctx, q, start)
+		var refused []string
+		for _, when := range []time.Duration{2, 4, 6, 8, 9} {
+			at(start, when*time.Second)
+			if err := q.Renew(d); err != nil {
+				refused = append(refused, fmt.Sprintf("at %v: %v", when*time.Second, err))
+			}
+		}
+		at(start, 10*time.Second-time.Nanosecond)
+		_, early := tryGet(b)
+		last := q.Stats()
+		at(start, 10*time.Second)
+		got, ok := tryGet(b)
+		late := q.Renew(d)
+
+		assert.Empty(t, refused, "a renewed inside its lease every time, and every renewal should work")
+		assert.False(t, early, "b got the message before 10s, while a held it")
+		assert.Equal(t, stats{Accepted: 1, Leased: 1}, placesOf(last), "at 9.999999999s a still holds the message")
+		require.True(t, ok,
+			"a received the message at 0s and renewed it every 2s; MaxLease is 10s, so its last renewal (at 9s) "+
+				"keeps the message until 10s, not 12s, and at 10s it should go to worker b, who has waited since 0s. "+
+				"A heartbeat proves that a worker is alive, not that its job moves: renew to now + Lease, or to "+
+				"MaxLease after the delivery was received, whichever comes first")
+		require.NoError(t, got.err)
+		assert.Equal(t, 2, got.d.Attempt, "b gets the message's second delivery at 10s")
+		assert.ErrorIs(t, late, delivery.ErrLeaseLost, "at 10s a's lease is over: its renewal is refused")
+	})
+}
+
 func TestAReceiveThatGivesUpTakesNothing(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		q := delivery.NewQueue(delivery.Config{Lease: 3 * time.Second})
+		q := delivery.NewQueue(config())
 
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
 		defer cancel()
@@ -172,16 +212,48 @@ func TestAReceiveThatGivesUpTakesNothing(t *testing.T) {
 	})
 }
 
-func TestALeaseMustBePositive(t *testing.T) {
+func TestMessagesWhoseLeasesEndTogetherComeBackInTheirOrder(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		for _, lease := range []time.Duration{0, -time.Second} {
-			assert.Panics(t, func() { delivery.NewQueue(delivery.Config{Lease: lease}) },
-				"a lease of %v would end as it begins: every message would be visible again at the instant it was "+
-					"received, for every worker at once. NewQueue should refuse it (panic)", lease)
+		const messages = 8
+		start := time.Now()
+		q := delivery.NewQueue(config())
+		var put []delivery.MsgID
+		for i := range messages {
+			put = append(put, q.Put(fmt.Sprintf("order-%d", i+1)))
 		}
-		assert.NotPanics(t, func() { delivery.NewQueue(delivery.Config{Lease: time.Nanosecond}) },
-			"a lease of 1ns is short, but it is a lease")
+		for range messages {
+			mustReceive(t, q, start) // eight workers take one each, at 0s, and die
+		}
+		at(start, 3*time.Second) // every lease ends at this instant
+		var back []delivery.MsgID
+		for range messages {
+			back = append(back, mustReceive(t, q, start).ID)
+		}
+		assert.Equal(t, put, back,
+			"eight leases taken at 0s all ended at 3s: the messages should come back in line in the order they were "+
+				"put, the oldest first, not in the order of a map's iteration. Sort what settle gives back by the "+
+				"instant its lease ended, then by when it was put")
+	})
+}
+
+func TestAQueueNeedsLimitsThatCanWork(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		for _, bad := range []struct {
+			cfg delivery.Config
+			why string
+		}{
+			{delivery.Config{Lease: 0, MaxLease: time.Second, MaxDeliver: 1}, "a lease of 0 would end as it begins: every message would be visible again at the instant it was received, for every worker at once"},
+			{delivery.Config{Lease: -time.Second, MaxLease: time.Second, MaxDeliver: 1}, "a negative lease has ended before it began"},
+			{delivery.Config{Lease: time.Second, MaxLease: time.Second - 1, MaxDeliver: 1}, "a MaxLease shorter than the lease would cut the first lease short"},
+			{delivery.Config{Lease: time.Second, MaxLease: time.Second, MaxDeliver: 0}, "MaxDeliver 0 would redeliver a poison message for ever"},
+			{delivery.Config{Lease: time.Second, MaxLease: time.Second, MaxDeliver: -1}, "a negative MaxDeliver would redeliver a poison message for ever"},
+		} {
+			assert.Panics(t, func() { delivery.NewQueue(bad.cfg) }, "%+v: %s. NewQueue should refuse it (panic)", bad.cfg, bad.why)
+		}
+		assert.NotPanics(t, func() { delivery.NewQueue(delivery.Config{Lease: 1, MaxLease: 1, MaxDeliver: 1}) },
+			"a lease of 1ns, never renewed, and one delivery: short, but it works")
 	})
 }
 
@@ -191,7 +263,7 @@ func TestALeaseMustBePositive(t *testing.T) {
 func TestACrashAfterTheEffectMakesItHappenTwice(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, delivery.Config{Lease: 3 * time.Second})
+		r := newRig(t, config())
 		r.q.Put("order-1")
 		// Try 1 charges the card at 0.5s and dies before it can ack;
 		// try 2 charges it again and is done.
@@ -225,7 +297,7 @@ func TestACrashAfterTheEffectMakesItHappenTwice(t *testing.T) {
 func TestAWorkerThatDiesBeforeTheEffectLosesNothing(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, delivery.Config{Lease: 3 * time.Second})
+		r := newRig(t, config())
 		r.q.Put("order-1")
 		plans := func(d delivery.Delivery) plan {
 			if d.Attempt == 1 {
@@ -250,7 +322,7 @@ func TestAWorkerThatDiesBeforeTheEffectLosesNothing(t *testing.T) {
 func TestALongJobIsRenewedAndNeverRedelivered(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, delivery.Config{Lease: 3 * time.Second})
+		r := newRig(t, config())
 		r.q.Put("export the year's orders")
 		plans := func(d delivery.Delivery) plan { return plan{work: 10500 * time.Millisecond, charge: true} }
 		r.goWorker("a", plans)
@@ -273,7 +345,7 @@ func TestALongJobIsRenewedAndNeverRedelivered(t *testing.T) {
 func TestAWorkerThatDiesStopsRenewing(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, delivery.Config{Lease: 3 * time.Second})
+		r := newRig(t, config())
 		r.q.Put("order-1")
 		plans := func(d delivery.Delivery) plan {
 			if d.Attempt == 1 {
@@ -325,10 +397,13 @@ func goReceiveVia(r *rig, name string) <-chan received {
 	return out
 }
 
-func TestAFailedJobIsGivenBackAtOnce(t *testing.T) {
+func TestAFailedJobComesBackAfterABackoff(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, delivery.Config{Lease: 3 * time.Second})
+		cfg := config()
+		cfg.MaxDeliver = 4
+		cfg.Backoff = delivery.Backoff{Base: time.Second, Cap: 10 * time.Second, Rand: half}
+		r := newRig(t, cfg)
 		r.q.Put("order-1")
 		var tries []time.Duration
 		var mu sync.Mutex
@@ -336,411 +411,171 @@ func TestAFailedJobIsGivenBackAtOnce(t *testing.T) {
 			mu.Lock()
 			tries = append(tries, since(r.start))
 			mu.Unlock()
-			if d.Attempt == 1 {
-				return plan{work: 1500 * time.Millisecond, end: fail}
+			if d.Attempt < 3 {
+				return plan{work: 500 * time.Millisecond, end: fail}
 			}
 			return plan{work: 500 * time.Millisecond, charge: true}
 		})
 
+		at(r.start, 750*time.Millisecond)
+		waiting := r.q.Stats()
 		at(r.start, time.Minute)
 		mu.Lock()
 		defer mu.Unlock()
-		assert.Equal(t, []time.Duration{0, 1500 * time.Millisecond}, tries,
-			"when each try began. Try 1 failed at 1.5s: Consume should nack it, so that the message is visible "+
-				"again at once and tried again at 1.5s, not left to wait for its lease to run out (3s), nor acked "+
-				"as if it had worked\n%s", r.picture())
-		assert.Equal(t, stats{Accepted: 1, Acked: 1}, placesOf(r.q.Stats()), "try 2 worked and was acked\n%s", r.picture())
-		assert.Equal(t, 1, r.charges.Count("order-1"), "only try 2 charged\n%s", r.picture())
+		assert.Equal(t, []time.Duration{0, time.Second, 2500 * time.Millisecond}, tries,
+			"when each try began. Try 1 failed at 0.5s: Consume should nack it with a backoff, U(0, min(Cap, "+
+				"Base·2^0)) = half of 1s here, so try 2 begins at 1s; try 2 failed at 1.5s, and waits half of 2s, "+
+				"so try 3 begins at 2.5s. Use Config.Backoff.Delay(d.Attempt): a retry at once is lesson 04's retry "+
+				"storm, moved into the queue\n%s", r.picture())
+		assert.Equal(t, stats{Accepted: 1, Delayed: 1}, placesOf(waiting),
+			"at 0.75s the failed message waits out its backoff: Delayed, neither Queued nor Leased\n%s", r.picture())
+		assert.Equal(t, stats{Accepted: 1, Acked: 1}, placesOf(r.q.Stats()), "try 3 worked and was acked\n%s", r.picture())
+		assert.Equal(t, 1, r.charges.Count("order-1"), "only try 3 charged\n%s", r.picture())
 	})
 }
 
-func TestAStoppingWorkerGivesItsMessageBack(t *testing.T) {
+func TestTheBackoffDoublesWithEveryFailedDeliveryUpToItsCap(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, delivery.Config{Lease: 3 * time.Second})
+		b := delivery.Backoff{Base: time.Second, Cap: 5 * time.Second, Rand: half}
+		var got []time.Duration
+		for attempt := range 5 {
+			got = append(got, b.Delay(attempt+1))
+		}
+		assert.Equal(t, []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 2500 * time.Millisecond,
+			2500 * time.Millisecond}, got,
+			"with Rand at the middle, delivery n waits half of min(Cap, Base·2^(n-1)): 1s, 2s, 4s, then 5s, 5s")
+		assert.Equal(t, time.Duration(0), (delivery.Backoff{Rand: half}).Delay(3), "the zero Backoff retries at once")
+		const longest = time.Duration(math.MaxInt64)
+		huge := delivery.Backoff{Base: longest, Cap: longest, Rand: half}.Delay(5)
+		assert.Greater(t, huge, 100*365*24*time.Hour,
+			"with Base and Cap at the longest time.Duration, the wait should be half of it, not %v: a ceiling that "+
+				"doubles past the cap overflows and turns a long wait into none. Stop doubling at the cap", huge)
+		b.Rand = nil
+		for range 100 {
+			if d := b.Delay(2); d < 0 || d >= 2*time.Second {
+				require.Failf(t, "out of range", "with no Rand, Delay(2) should be a random time in [0, 2s), got %v", d)
+			}
+		}
+	})
+}
+
+func TestAStoppingWorkerFinishesTheJobInHand(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		cfg := config()
+		cfg.Grace = 10 * time.Second
+		r := newRig(t, cfg)
+		r.q.Put("order-1")
+		a := r.goWorker("a", func(d delivery.Delivery) plan { return plan{work: 5 * time.Second, charge: true} })
+		at(r.start, 100*time.Millisecond)
+		b := goReceiveVia(r, "b")
+
+		at(r.start, time.Second)
+		a.cancel() // a deploy: worker a is told to stop, in the middle of its job
+		r.tl.Add("  a is told to stop", time.Now(), time.Now())
+		at(r.start, 6*time.Second)
+		picture := r.picture()
+		timeline.Keep(t, "drain", picture)
+		select {
+		case <-a.done:
+		case <-time.After(patience):
+			require.Fail(t, "Consume did not return", "a was told to stop at 1s; Consume should return once its job is over\n%s", picture)
+		}
+		at(r.start, time.Minute)
+		_, stolen := tryGet(b)
+
+		assert.Equal(t, 1, r.charges.Count("order-1"),
+			"a was told to stop at 1s, with a grace of 10s, in the middle of a job of 5s: it should finish the job "+
+				"(charge at 5s), not cancel it halfway. A job stopped halfway is a charge nobody knows the outcome "+
+				"of: give the handler a context that the worker's ctx does not end (context.WithoutCancel)\n%s", picture)
+		assert.False(t, stolen,
+			"worker b, waiting since 0.1s, got the message while a was finishing it: a stopping worker keeps "+
+				"renewing its lease until its job is over\n%s", picture)
+		assert.Equal(t, stats{Accepted: 1, Acked: 1}, placesOf(r.q.Stats()), "a finished the job and acked it\n%s", picture)
+		assert.Equal(t, 1, r.q.Stats().Deliveries, "one delivery: a's\n%s", picture)
+		assert.Equal(t, 5*time.Second, a.ended,
+			"a should return from Consume the moment its job is over (5s), and receive nothing more\n%s", picture)
+		assert.ErrorIs(t, a.err, context.Canceled, "Consume should return ctx.Err() once its ctx is done")
+	})
+}
+
+func TestAStoppingWorkerGivesBackAJobThatOutlastsItsGrace(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		cfg := config()
+		cfg.Grace = 2 * time.Second
+		cfg.Backoff = delivery.Backoff{Base: 10 * time.Second, Cap: 10 * time.Second, Rand: half}
+		r := newRig(t, cfg)
 		r.q.Put("order-1")
 		a := r.goWorker("a", func(d delivery.Delivery) plan { return plan{work: 10 * time.Second, charge: true} })
 		at(r.start, 100*time.Millisecond)
 		b := goReceiveVia(r, "b")
 
 		at(r.start, 1500*time.Millisecond)
-		a.cancel() // the process is shutting down: a's job is cancelled
+		a.cancel() // the process is shutting down; it has 2s for the job in hand
 		select {
 		case <-a.done:
 		case <-time.After(patience):
-			require.Fail(t, "Consume did not return", "a's ctx was cancelled at 1.5s; Consume should return\n%s", r.picture())
+			require.Fail(t, "Consume did not return", "a was told to stop at 1.5s with a grace of 2s; Consume should return\n%s", r.picture())
 		}
-		assert.Equal(t, 1500*time.Millisecond, a.ended, "a's ctx ended at 1.5s; Consume should return then\n%s", r.picture())
-		assert.ErrorIs(t, a.err, context.Canceled, "Consume should return ctx.Err() once its ctx is done")
-
 		got, ok := awaitReceived(b)
-		require.True(t, ok,
-			"a was stopped at 1.5s in the middle of its job; worker b, waiting since 0.1s, should get the message "+
-				"then, and still had nothing after %v: the message was lost\n%s", patience, r.picture())
+		picture := r.picture()
+
+		assert.Equal(t, 3500*time.Millisecond, a.ended,
+			"a was told to stop at 1.5s with a grace of 2s, in a job of 10s: at 3.5s it should cancel the job and "+
+				"return, not before (the job could have finished) and not after\n%s", picture)
+		assert.ErrorIs(t, a.err, context.Canceled, "Consume should return ctx.Err() once its ctx is done")
+		require.True(t, ok, "a gave up its job at 3.5s; worker b, waiting since 0.1s, never got the message\n%s", picture)
 		require.NoError(t, got.err)
-		assert.Equal(t, 1500*time.Millisecond, got.at,
-			"a stopped at 1.5s in the middle of its job and should give the message back then (nack it), so that "+
-				"worker b, waiting since 0.1s, gets it at once; b got it at %v. A stopping worker's lease is a "+
-				"resource like any other: give it back on every path\n%s", got.at, r.picture())
+		assert.Equal(t, 3500*time.Millisecond, got.at,
+			"a gave up at 3.5s and should give the message back then, at once (Nack with no delay: it did not "+
+				"fail, its worker is going away), so that b, waiting since 0.1s, gets it at 3.5s; b got it at %v\n%s",
+			got.at, picture)
 		assert.Zero(t, r.charges.Count("order-1"), "a was stopped before it charged")
 	})
 }
 
-// Exercise 3: idempotent effects. A store of keys makes the effect happen
-// once, however many times it is asked for.
-
-// charging is an effect that works for d, then charges the card for key
-// with the store's token as its fencing token.
-func charging(charges *effect.Store, key string, d time.Duration) delivery.Effect {
-	return func(ctx context.Context, token delivery.Token) (string, error) {
-		if err := sleep(ctx, d); err != nil {
-			return "", err
-		}
-		return charges.Fenced(key, uint64(token))
-	}
-}
-
-// An outcome is what one Once returned, and when.
-type outcome struct {
-	result string
-	err    error
-	at     time.Duration
-}
-
-// goOnce calls Once in a goroutine of its own, as a client or a worker
-// would; the answer arrives on the returned channel.
-func goOnce(ctx context.Context, s *delivery.Store, key string, e delivery.Effect, start time.Time) <-chan outcome {
-	out := make(chan outcome, 1)
-	go func() {
-		result, err := s.Once(ctx, key, e)
-		out <- outcome{result: result, err: err, at: time.Since(start)}
-	}()
-	return out
-}
-
-// await waits for an outcome, for at most patience.
-func await(t *testing.T, c <-chan outcome, what string) outcome {
-	t.Helper()
-	select {
-	case o := <-c:
-		return o
-	case <-time.After(patience):
-		t.Fatalf("%s was still waiting in Once after %v", what, patience)
-		return outcome{}
-	}
-}
-
-func TestADuplicateGetsTheStoredResultWithoutTheEffect(t *testing.T) {
+func TestAJobThatHangsLosesItsMessageAtMaxLease(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		start := time.Now()
-		charges := effect.New("charge")
-		s := delivery.NewStore(10 * time.Second)
+		cfg := config()
+		cfg.MaxLease = 10 * time.Second
+		r := newRig(t, cfg)
+		r.q.Put("order-1")
+		var deadline time.Time
+		var hasDeadline bool
+		r.goConsume("a", r.drawn("a", func(ctx context.Context, d delivery.Delivery) error {
+			if d.Attempt == 1 {
+				deadline, hasDeadline = ctx.Deadline()
+				<-r.stuck // stuck in a call that ignores its context; comes back when the test ends
+			}
+			return nil
+		}))
+		at(r.start, 100*time.Millisecond)
+		b := goReceiveVia(r, "b")
 
-		first := await(t, goOnce(t.Context(), s, "order-1", charging(charges, "order-1", time.Second), start), "the first call")
-		require.NoError(t, first.err)
-		at(start, 2*time.Second)
-		again := await(t, goOnce(t.Context(), s, "order-1", charging(charges, "order-1", time.Second), start), "the duplicate")
-		other := await(t, goOnce(t.Context(), s, "order-2", charging(charges, "order-2", time.Second), start), "another key")
+		at(r.start, time.Minute)
+		got, ok := tryGet(b)
+		picture := r.picture()
+		r.release() // a's call comes back at last, and a acks a message that is not its own any more
+		synctest.Wait()
+		st := r.q.Stats()
 
-		assert.Equal(t, "charge #1 for order-1", first.result, "the first call charges the card and returns the receipt")
-		assert.Equal(t, 1, charges.Count("order-1"),
-			"order-1 was charged %d times: the duplicate at 2s came after the first charge was done, and should get the "+
-				"stored receipt without charging again\n%s", charges.Count("order-1"), charges.Table(start))
-		require.NoError(t, again.err)
-		assert.Equal(t, first.result, again.result, "the duplicate should get the first call's receipt")
-		assert.Equal(t, 2*time.Second, again.at, "a done key is answered at once: the duplicate should not wait")
-		require.NoError(t, other.err)
-		assert.Equal(t, "charge #2 for order-2", other.result, "another key is another effect: order-2 should be charged")
-		assert.Equal(t, 3*time.Second, other.at, "order-2's charge takes 1s, from 2s")
+		require.True(t, ok,
+			"a's job hangs in a call that ignores its context, and a's heartbeat goes on renewing: after a minute "+
+				"worker b, waiting since 0.1s, still has not got the message. A heartbeat proves that the worker is "+
+				"alive, not that its job moves: renewals must stop at MaxLease (10s)\n%s", picture)
+		require.NoError(t, got.err)
+		assert.Equal(t, 10*time.Second, got.at, "the message should go to b at exactly MaxLease, 10s after a received it\n%s", picture)
+		assert.True(t, hasDeadline && deadline.Equal(r.start.Add(10*time.Second)),
+			"the handler's context should end at MaxLease (10s), so that a handler that listens stops when its "+
+				"lease can be renewed no more; its deadline was %v (set: %v)", deadline.Sub(r.start), hasDeadline)
+		assert.Equal(t, 1, st.LateAcks,
+			"when a's call came back, it acked a message it had lost at 10s: the ack is refused, and Stats.LateAcks "+
+				"should count it (work done twice: the sign of a lease or a MaxLease too short)")
+		assert.Equal(t, stats{Accepted: 1, Acked: 1}, placesOf(st), "b acked the message; a's late ack changed nothing")
 	})
-}
-
-func TestAHundredConcurrentDuplicatesRunTheEffectOnce(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	synctest.Test(t, func(t *testing.T) {
-		const duplicates = 100
-		start := time.Now()
-		charges := effect.New("charge")
-		s := delivery.NewStore(10 * time.Second)
-
-		// A client retried, a message was redelivered, a user clicked twice:
-		// a hundred callers ask for the same charge at the same instant.
-		// They start together, with no synctest.Wait between them, so that
-		// a look at the key and its reservation in two critical sections
-		// (or a read outside the lock) shows.
-		gate := make(chan struct{})
-		var outs []<-chan outcome
-		for range duplicates {
-			out := make(chan outcome, 1)
-			go func() {
-				<-gate
-				result, err := s.Once(t.Context(), "order-1", charging(charges, "order-1", time.Second))
-				out <- outcome{result: result, err: err, at: time.Since(start)}
-			}()
-			outs = append(outs, out)
-		}
-		close(gate)
-		var got []outcome
-		for i, c := range outs {
-			got = append(got, await(t, c, fmt.Sprintf("duplicate %d", i+1)))
-		}
-
-		require.Equal(t, 1, charges.Count("order-1"),
-			"%d callers asked for the charge of order-1 at the same instant, and the card was charged %d times: "+
-				"exactly one caller should reserve the key and charge; the others should wait for it. Look up the "+
-				"key and reserve it in the same critical section\n%s", duplicates, charges.Count("order-1"), charges.Table(start))
-		for i, o := range got {
-			require.NoError(t, o.err, "duplicate %d", i+1)
-			require.Equal(t, "charge #1 for order-1", o.result, "duplicate %d should get the one receipt", i+1)
-			require.Equal(t, time.Second, o.at,
-				"duplicate %d returned at %v: the charge took 1s, and every duplicate should get its receipt the moment it "+
-					"is stored, not before and not at the end of the owner's hold", i+1, o.at)
-		}
-	})
-}
-
-func TestAFailedEffectGivesTheKeyUpForARetry(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	for _, tc := range []struct {
-		name  string
-		ctx   func(context.Context) (context.Context, context.CancelFunc)
-		takes time.Duration // how long the failing effect works before it fails
-		fails error
-	}{
-		{
-			name:  "the effect fails",
-			ctx:   func(ctx context.Context) (context.Context, context.CancelFunc) { return context.WithCancel(ctx) },
-			takes: time.Second,
-			fails: errFailed,
-		},
-		{
-			name: "the owner's caller gives up",
-			ctx: func(ctx context.Context) (context.Context, context.CancelFunc) {
-				return context.WithTimeout(ctx, time.Second)
-			},
-			takes: 5 * time.Second,
-			fails: context.DeadlineExceeded,
-		},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				start := time.Now()
-				charges := effect.New("charge")
-				s := delivery.NewStore(10 * time.Second)
-				ctx, cancel := tc.ctx(t.Context())
-				defer cancel()
-				var runs atomic.Int32
-				failing := func(ctx context.Context, token delivery.Token) (string, error) {
-					runs.Add(1)
-					if err := sleep(ctx, tc.takes); err != nil {
-						return "", err
-					}
-					return "", errFailed
-				}
-
-				owner := goOnce(ctx, s, "order-1", failing, start)
-				at(start, 500*time.Millisecond)
-				waiter := goOnce(t.Context(), s, "order-1", charging(charges, "order-1", time.Second), start)
-				o := await(t, owner, "the owner")
-				w := await(t, waiter, "the duplicate")
-				at(start, 3*time.Second)
-				later := await(t, goOnce(t.Context(), s, "order-1", charging(charges, "order-1", time.Second), start), "the later call")
-
-				assert.ErrorIs(t, o.err, tc.fails, "the owner's Once should return what went wrong")
-				assert.Equal(t, time.Second, o.at, "the owner's attempt ended at 1s")
-				require.NoError(t, w.err,
-					"the duplicate, waiting since 0.5s, should take the key over when the owner gave it up at 1s, and "+
-						"charge; got %v", w.err)
-				assert.Equal(t, 2*time.Second, w.at,
-					"the owner gave the key up at 1s: the duplicate waiting for it should take over at once and charge "+
-						"by 2s, not wait for the owner's hold to end (10s). It returned at %v\n%s", w.at, charges.Table(start))
-				assert.Equal(t, "charge #1 for order-1", w.result, "the duplicate's charge is the first that happened")
-				require.NoError(t, later.err)
-				assert.Equal(t, w.result, later.result, "a call at 3s should get the stored receipt")
-				assert.Equal(t, 1, charges.Count("order-1"), "the card should be charged once\n%s", charges.Table(start))
-				assert.Equal(t, int32(1), runs.Load(), "the failed effect ran once")
-			})
-		})
-	}
-}
-
-func TestAHoldMustBePositive(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	synctest.Test(t, func(t *testing.T) {
-		for _, hold := range []time.Duration{0, -time.Second} {
-			assert.Panics(t, func() { delivery.NewStore(hold) },
-				"a hold of %v would end as it begins: every duplicate would take the key over from an owner still "+
-					"at work, and run the effect again. NewStore should refuse it (panic)", hold)
-		}
-		assert.NotPanics(t, func() { delivery.NewStore(time.Nanosecond) }, "a hold of 1ns is short, but it is a hold")
-	})
-}
-
-// paused is an effect whose owner stops at the start and never comes back
-// until release is closed (at the end of the test): a crashed worker and a
-// paused one look the same from outside. Then it returns errFailed without
-// charging.
-func paused(release <-chan struct{}) delivery.Effect {
-	return func(ctx context.Context, token delivery.Token) (string, error) {
-		<-release
-		return "", errFailed
-	}
-}
-
-func TestAnOwnerThatVanishedIsTakenOverWhenItsHoldEnds(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	synctest.Test(t, func(t *testing.T) {
-		start := time.Now()
-		charges := effect.New("charge")
-		s := delivery.NewStore(5 * time.Second)
-		release := make(chan struct{})
-		var once sync.Once
-		comeBack := func() { once.Do(func() { close(release) }) }
-		defer comeBack()
-
-		gone := goOnce(t.Context(), s, "order-1", paused(release), start)
-		at(start, time.Second)
-		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-		defer cancel()
-		dup := goOnce(ctx, s, "order-1", charging(charges, "order-1", time.Second), start)
-		at(start, 5*time.Second-time.Nanosecond)
-		got, early := tryOutcome(dup)
-		if !early {
-			got = await(t, dup, "the duplicate")
-		}
-		comeBack()
-		await(t, gone, "the owner that vanished")
-		after := await(t, goOnce(t.Context(), s, "order-1", charging(charges, "order-1", time.Second), start), "a later call")
-
-		assert.False(t, early, "the duplicate should wait while the owner's hold lasts (0s to 5s)")
-		require.NoError(t, got.err,
-			"the owner reserved order-1 at 0s and vanished (crashed, or paused: from outside they look the same). "+
-				"Its hold ended at 5s: the duplicate, waiting since 1s, should take the key over then and charge. "+
-				"A reservation without an expiry blocks its key for ever\n%s", charges.Table(start))
-		assert.Equal(t, 6*time.Second, got.at, "the duplicate should take over at exactly 5s and charge by 6s")
-		assert.Equal(t, "charge #1 for order-1", got.result)
-		require.NoError(t, after.err, "the key is done: a later call gets its receipt")
-		assert.Equal(t, got.result, after.result,
-			"a later call should get the receipt of the charge that happened, whatever the owner that vanished did "+
-				"when it came back")
-		assert.Equal(t, 1, charges.Count("order-1"), "the card should be charged once\n%s", charges.Table(start))
-	})
-}
-
-// tryOutcome returns what arrived on c, if anything has.
-func tryOutcome(c <-chan outcome) (outcome, bool) {
-	select {
-	case o := <-c:
-		return o, true
-	default:
-		return outcome{}, false
-	}
-}
-
-func TestADuplicateThatStopsWaitingLeavesTheReservationAlone(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	synctest.Test(t, func(t *testing.T) {
-		start := time.Now()
-		charges := effect.New("charge")
-		s := delivery.NewStore(10 * time.Second)
-
-		owner := goOnce(t.Context(), s, "order-1", charging(charges, "order-1", 3*time.Second), start)
-		at(start, 500*time.Millisecond)
-		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
-		defer cancel()
-		impatient := goOnce(ctx, s, "order-1", charging(charges, "order-1", time.Second), start)
-		at(start, 2*time.Second)
-		patient := goOnce(t.Context(), s, "order-1", charging(charges, "order-1", time.Second), start)
-
-		i := await(t, impatient, "the impatient duplicate")
-		o := await(t, owner, "the owner")
-		p := await(t, patient, "the patient duplicate")
-
-		assert.ErrorIs(t, i.err, context.DeadlineExceeded, "the impatient duplicate's ctx ended while it waited")
-		assert.Equal(t, 1500*time.Millisecond, i.at,
-			"the impatient duplicate came at 0.5s with 1s to wait: it should give up at 1.5s, not wait for the "+
-				"owner (3s). Wait in a select with ctx.Done()")
-		require.NoError(t, o.err)
-		require.NoError(t, p.err)
-		assert.Equal(t, o.result, p.result,
-			"the patient duplicate came at 2s and should get the owner's receipt at 3s: the one that gave up must "+
-				"leave the reservation as it was\n%s", charges.Table(start))
-		assert.Equal(t, 3*time.Second, p.at, "the patient duplicate should get the receipt the moment it is stored, at 3s")
-		assert.Equal(t, 1, charges.Count("order-1"), "the card should be charged once\n%s", charges.Table(start))
-	})
-}
-
-// A crash point is where a worker dies while it handles a message with a
-// Store: the handler's steps are receive, reserve the key, charge, store
-// the receipt, ack.
-type crashPoint struct {
-	name    string
-	charges int // how many times the card is charged in the end
-	why     string
-}
-
-var crashPoints = []crashPoint{
-	{"before reserving", 1, "nothing done: the redelivery does it"},
-	{"reserved, not charged", 1, "taken over when the hold ends"},
-	{"charged, receipt not stored", 2, "the window: nobody knows it charged"},
-	{"receipt stored, not acked", 1, "the redelivery gets the receipt"},
-}
-
-func TestACrashAtEachPointChargesAsOftenAsTheTableSays(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	rows := [][]string{{"worker a dies", "charges", "acked", "why"}}
-	var mu sync.Mutex
-	for i, cp := range crashPoints {
-		t.Run(cp.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				r := newRig(t, delivery.Config{Lease: 3 * time.Second})
-				s := delivery.NewStore(5 * time.Second)
-				r.q.Put("order-1")
-				handler := func(ctx context.Context, d delivery.Delivery) error {
-					crash := d.Attempt == 1
-					if err := sleep(ctx, 500*time.Millisecond); err != nil {
-						return err
-					}
-					if crash && i == 0 {
-						runtime.Goexit()
-					}
-					_, err := s.Once(ctx, d.Body, func(ctx context.Context, token delivery.Token) (string, error) {
-						if crash && i == 1 {
-							runtime.Goexit()
-						}
-						receipt := r.charge(d.Body)
-						if crash && i == 2 {
-							runtime.Goexit()
-						}
-						return receipt, nil
-					})
-					if crash && i == 3 {
-						runtime.Goexit()
-					}
-					return err
-				}
-				r.goConsume("a", handler)
-				at(r.start, 100*time.Millisecond)
-				r.goConsume("b", handler)
-
-				at(r.start, time.Minute)
-				st := r.q.Stats()
-				mu.Lock()
-				rows = append(rows, []string{cp.name, fmt.Sprint(r.charges.Count("order-1")), fmt.Sprint(st.Acked), cp.why})
-				mu.Unlock()
-				assert.Equal(t, cp.charges, r.charges.Count("order-1"),
-					"worker a died (%s): the card should be charged %d time(s) in the end (%s); it was charged %d times. "+
-						"The steps: receive, reserve the key, charge, store the receipt, ack\n%s",
-					cp.name, cp.charges, cp.why, r.charges.Count("order-1"), r.picture())
-				assert.Equal(t, stats{Accepted: 1, Acked: 1}, placesOf(st),
-					"worker b handles the redelivery and acks it\n%s", r.picture())
-			})
-		})
-	}
-	picture := table(rows)
-	timeline.Keep(t, "crash-points", picture)
-	t.Logf("where worker a dies, and what happens to order-1:\n%s", picture)
 }
 
 // Exercise 4: fencing. A worker that was only slow comes back after its
@@ -750,7 +585,7 @@ func TestAWorkerWhoseLeaseEndedCanNeitherAckNorRenew(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		q := delivery.NewQueue(delivery.Config{Lease: 3 * time.Second})
+		q := delivery.NewQueue(config())
 		q.Put("order-1")
 
 		slow := mustReceive(t, q, start) // a: paused by a long GC, a full disk, a partition…
@@ -768,14 +603,15 @@ func TestAWorkerWhoseLeaseEndedCanNeitherAckNorRenew(t *testing.T) {
 
 		at(start, 5*time.Second) // a comes back, while b holds the message
 		for name, call := range map[string]func() error{
-			"Ack":   func() error { return q.Ack(slow) },
-			"Renew": func() error { return q.Renew(slow) },
-			"Nack":  func() error { return q.Nack(slow, errFailed) },
+			"Ack":    func() error { return q.Ack(slow) },
+			"Renew":  func() error { return q.Renew(slow) },
+			"Nack":   func() error { return q.Nack(slow, errFailed, 0) },
+			"Reject": func() error { return q.Reject(slow, errFailed) },
 		} {
 			assert.ErrorIs(t, call(), delivery.ErrLeaseLost,
 				"at 5s a (token %d) comes back and calls %s, while b (token %d) holds the message: refuse it with "+
 					"ErrLeaseLost. Check the delivery's token, not only the message's ID, or a stale worker acks, "+
-					"renews or gives back a message someone else is working on", slow.Token, name, b.Token)
+					"renews, gives back or buries a message someone else is working on", slow.Token, name, b.Token)
 		}
 		assert.Equal(t, stats{Accepted: 1, Leased: 1}, placesOf(q.Stats()),
 			"after a's stale calls, b still holds the message, and nothing else changed")
@@ -788,106 +624,26 @@ func TestAWorkerWhoseLeaseEndedCanNeitherAckNorRenew(t *testing.T) {
 	})
 }
 
-func TestAnOwnerThatWasOnlySlowCannotWriteOverTheOneThatTookOver(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	for _, tc := range []struct {
-		name string
-		late func(charges *effect.Store) delivery.Effect // the slow owner's effect
-	}{
-		{
-			name: "its charge is refused by the fenced resource",
-			late: func(charges *effect.Store) delivery.Effect { return charging(charges, "order-1", 8*time.Second) },
-		},
-		{
-			name: "it returns a result of its own",
-			late: func(*effect.Store) delivery.Effect {
-				return func(ctx context.Context, token delivery.Token) (string, error) {
-					if err := sleep(ctx, 8*time.Second); err != nil {
-						return "", err
-					}
-					return "a receipt nobody charged", nil
-				}
-			},
-		},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				start := time.Now()
-				tl := timeline.New()
-				charges := effect.New("charge")
-				s := delivery.NewStore(5 * time.Second)
-
-				// 8s of work: longer than its 5s hold.
-				slow := goOnce(t.Context(), s, "order-1", drawnEffect(tl, "  its effect", tc.late(charges)), start)
-				at(start, time.Second)
-				fast := goOnce(t.Context(), s, "order-1", drawnEffect(tl, "  its effect", charging(charges, "order-1", time.Second)), start)
-				f := await(t, fast, "the owner that took over")
-				sl := await(t, slow, "the slow owner")
-				// Each caller's Once, with the effects that ran under it.
-				rows := []timeline.Span{{Who: "slow owner's Once: " + short(sl), Start: start, End: start.Add(sl.at)}}
-				var dup []timeline.Span
-				for _, e := range tl.Spans() {
-					if e.Start.Before(start.Add(time.Second)) {
-						rows = append(rows, e)
-					} else {
-						dup = append(dup, e)
-					}
-				}
-				rows = append(rows, timeline.Span{Who: "duplicate's Once: " + short(f), Start: start.Add(time.Second), End: start.Add(f.at)})
-				picture := timeline.Render(start, time.Now(), append(rows, dup...)) + "the card:\n" + charges.Table(start)
-				at(start, 9*time.Second)
-				later := await(t, goOnce(t.Context(), s, "order-1", charging(charges, "order-1", time.Second), start), "a later call")
-				if tc.name == "its charge is refused by the fenced resource" {
-					timeline.Keep(t, "fencing", picture)
-				}
-
-				require.NoError(t, f.err, "the duplicate took over at 5s and charged\n%s", picture)
-				assert.Equal(t, 6*time.Second, f.at,
-					"the duplicate takes over when the slow owner's hold ends (5s) and charges by 6s\n%s", picture)
-				assert.ErrorIs(t, sl.err, delivery.ErrLeaseLost,
-					"the slow owner's hold ended at 5s and its key was taken over; when its effect ended at 8s, its "+
-						"Once should fail with ErrLeaseLost, whatever its effect returned (got %q, %v)\n%s", sl.result, sl.err, picture)
-				require.NoError(t, later.err)
-				assert.Equal(t, f.result, later.result,
-					"a call at 9s should get the receipt of the owner that took over: the slow owner, back at 8s, must "+
-						"neither overwrite it nor give the key up\n%s", picture)
-				assert.Equal(t, 1, charges.Count("order-1"),
-					"the card should be charged once. The owner that took over got a newer token than the slow one, "+
-						"so the card's fenced write refused the slow owner's charge at 8s\n%s", picture)
-			})
-		})
-	}
-}
-
-// drawnEffect wraps e so that each run of it is a span on tl, named with
-// the token it got.
-func drawnEffect(tl *timeline.Timeline, name string, e delivery.Effect) delivery.Effect {
-	return func(ctx context.Context, token delivery.Token) (string, error) {
-		defer tl.Begin(fmt.Sprintf("%s, token %d", name, token))()
-		return e(ctx, token)
-	}
-}
-
-// short says in a few words what a Once returned.
-func short(o outcome) string {
-	switch {
-	case errors.Is(o.err, delivery.ErrLeaseLost):
-		return "ErrLeaseLost"
-	case o.err != nil:
-		return "error"
-	}
-	return fmt.Sprintf("%q", o.result)
-}
-
 // Exercise 5: dead letters. A message that fails every time stops going
 // round, and nothing is lost on the way.
 
 func TestAPoisonMessageGoesToTheDeadLettersAfterMaxDeliverTries(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	for _, maxDeliver := range []int{1, 3} {
-		t.Run(fmt.Sprintf("MaxDeliver=%d", maxDeliver), func(t *testing.T) {
+	for _, tc := range []struct {
+		maxDeliver int
+		deadAt     time.Duration
+	}{
+		// Each try takes 1.5s; between tries the backoff waits half of
+		// min(2s, 1s·2^(n-1)): 0.5s, 1s, 1s.
+		{maxDeliver: 1, deadAt: 1500 * time.Millisecond},
+		{maxDeliver: 4, deadAt: 8500 * time.Millisecond},
+	} {
+		t.Run(fmt.Sprintf("MaxDeliver=%d", tc.maxDeliver), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				r := newRig(t, delivery.Config{Lease: 3 * time.Second, MaxDeliver: maxDeliver})
+				cfg := config()
+				cfg.MaxDeliver = tc.maxDeliver
+				cfg.Backoff = delivery.Backoff{Base: time.Second, Cap: 2 * time.Second, Rand: half}
+				r := newRig(t, cfg)
 				poison := r.q.Put("poison")
 				var tries atomic.Int32
 				r.goWorker("a", func(d delivery.Delivery) plan {
@@ -897,37 +653,39 @@ func TestAPoisonMessageGoesToTheDeadLettersAfterMaxDeliverTries(t *testing.T) {
 					}
 					return plan{work: 500 * time.Millisecond, charge: true}
 				})
-				deadAt := time.Duration(maxDeliver) * 1500 * time.Millisecond
 
-				at(r.start, deadAt-time.Nanosecond)
+				at(r.start, tc.deadAt-time.Nanosecond)
 				before := r.q.Stats()
-				at(r.start, deadAt)
+				at(r.start, tc.deadAt)
 				then := r.q.Stats()
 				r.q.Put("order-2")
-				at(r.start, deadAt+time.Second)
+				at(r.start, tc.deadAt+time.Second)
 				picture := r.picture()
-				if maxDeliver == 3 {
+				if tc.maxDeliver == 4 {
 					timeline.Keep(t, "poison", picture)
 				}
 				at(r.start, time.Minute)
 
-				assert.Equal(t, int32(maxDeliver), tries.Load(),
+				assert.Equal(t, int32(tc.maxDeliver), tries.Load(),
 					"the poison message fails every time: with MaxDeliver %d it should be tried %d times, then set "+
 						"aside; it was tried %d times in a minute. Count deliveries per message, and keep counting "+
-						"when it comes back\n%s", maxDeliver, maxDeliver, tries.Load(), picture)
+						"when it comes back\n%s", tc.maxDeliver, tc.maxDeliver, tries.Load(), picture)
 				dead := r.q.DeadLetters()
 				require.Len(t, dead, 1, "the poison message should be among the dead letters\n%s", picture)
 				assert.Equal(t, poison, dead[0].ID)
 				assert.Equal(t, "poison", dead[0].Body)
-				assert.Equal(t, maxDeliver, dead[0].Deliveries, "the dead letter says how many deliveries it had")
-				assert.ErrorIs(t, dead[0].Err, errFailed, "the dead letter carries the error of its last delivery")
-				assert.Contains(t, fmt.Sprint(dead[0].Err), fmt.Sprintf("try %d:", maxDeliver),
-					"the dead letter's error should be its last delivery's (try %d), not the first one's", maxDeliver)
+				assert.Equal(t, tc.maxDeliver, dead[0].Deliveries, "the dead letter says how many deliveries it had")
+				require.Len(t, dead[0].Errs, tc.maxDeliver, "the dead letter keeps how each of its deliveries failed")
+				for i, err := range dead[0].Errs {
+					assert.ErrorIs(t, err, errFailed, "delivery %d failed with the handler's error", i+1)
+					assert.Contains(t, fmt.Sprint(err), fmt.Sprintf("try %d:", i+1),
+						"the dead letter's errors are in the order of the deliveries: error %d is try %d's", i+1, i+1)
+				}
 				assert.Equal(t, stats{Accepted: 1, Leased: 1}, placesOf(before),
 					"just before its last try fails, the poison message is leased\n%s", picture)
 				assert.Equal(t, stats{Accepted: 1, DeadLettered: 1}, placesOf(then),
-					"the moment its last try failed (%v), the poison message should be dead-lettered, not queued again\n%s",
-					deadAt, picture)
+					"the moment its last try failed (%v), the poison message should be dead-lettered, not queued again "+
+						"nor delayed\n%s", tc.deadAt, picture)
 				assert.Equal(t, stats{Accepted: 2, Acked: 1, DeadLettered: 1}, placesOf(r.q.Stats()),
 					"the worker is not stuck on the poison message: order-2 is done\n%s", picture)
 			})
@@ -939,7 +697,9 @@ func TestALeaseThatRunsOutCountsAsADelivery(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		q := delivery.NewQueue(delivery.Config{Lease: 3 * time.Second, MaxDeliver: 2})
+		cfg := config()
+		cfg.MaxDeliver = 2
+		q := delivery.NewQueue(cfg)
 		q.Put("order-1")
 
 		mustReceive(t, q, start) // a dies with it
@@ -962,15 +722,83 @@ func TestALeaseThatRunsOutCountsAsADelivery(t *testing.T) {
 			"b's lease, the message's second and last (MaxDeliver 2), ran out at 6s: the message should go to the "+
 				"dead letters at that instant. A lease that runs out is a delivery that failed")
 		require.Len(t, dead, 1, "the message should be among the dead letters at 6s")
-		assert.ErrorIs(t, dead[0].Err, delivery.ErrLeaseExpired, "its last error: the lease expired without an ack")
 		assert.Equal(t, 2, dead[0].Deliveries)
+		require.Len(t, dead[0].Errs, 2, "two deliveries failed: the dead letter keeps both errors")
+		assert.ErrorIs(t, dead[0].Errs[1], delivery.ErrLeaseExpired, "its last delivery's lease expired without an ack")
+	})
+}
+
+func TestAPermanentFailureGoesToTheDeadLettersAtOnce(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		cfg := config()
+		cfg.MaxDeliver = 5
+		r := newRig(t, cfg)
+		r.q.Put("order-1")
+		var tries atomic.Int32
+		r.goConsume("a", r.drawn("a", func(ctx context.Context, d delivery.Delivery) error {
+			tries.Add(1)
+			if err := sleep(ctx, time.Second); err != nil {
+				return err
+			}
+			return fmt.Errorf("%s has no amount: %w", d.Body, delivery.ErrPermanent)
+		}))
+
+		at(r.start, time.Second)
+		then := r.q.Stats()
+		dead := r.q.DeadLetters()
+		at(r.start, time.Minute)
+
+		assert.Equal(t, int32(1), tries.Load(),
+			"the order is malformed, and the handler said so (its error wraps ErrPermanent): no retry can fix it, "+
+				"so it should be tried once and rejected, not retried %d times\n%s", tries.Load()-1, r.picture())
+		assert.Equal(t, stats{Accepted: 1, DeadLettered: 1}, placesOf(then),
+			"at 1s the handler failed for good: Consume should Reject the delivery, and the message go to the dead "+
+				"letters at that instant\n%s", r.picture())
+		require.Len(t, dead, 1, "the rejected message should be among the dead letters at 1s")
+		assert.Equal(t, 1, dead[0].Deliveries, "rejected after one delivery")
+		require.Len(t, dead[0].Errs, 1)
+		assert.ErrorIs(t, dead[0].Errs[0], delivery.ErrPermanent, "the dead letter keeps the handler's error")
+	})
+}
+
+func TestADeadLetterKeepsHowEveryDeliveryEnded(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, config()) // three deliveries, retries at once
+		r.q.Put("order-1")
+		r.goWorker("a", func(d delivery.Delivery) plan {
+			if d.Attempt < 3 {
+				return plan{work: 500 * time.Millisecond, end: fail} // the card is declined
+			}
+			return plan{work: 500 * time.Millisecond, end: die} // and the third worker dies
+		})
+
+		at(r.start, 4*time.Second-time.Nanosecond)
+		before := r.q.DeadLetters()
+		at(r.start, 4*time.Second)
+		dead := r.q.DeadLetters()
+		picture := r.picture()
+
+		assert.Empty(t, before, "until 4s the third delivery's lease runs\n%s", picture)
+		require.Len(t, dead, 1, "the third delivery's lease ran out at 4s (1s + 3s): its last; the message is dead\n%s", picture)
+		require.Len(t, dead[0].Errs, 3,
+			"the dead letter should keep how each delivery ended, not only the last: the last is an expired "+
+				"lease, and the real cause, a card declined twice, would be lost\n%s", picture)
+		for i, try := range []int{1, 2} {
+			assert.ErrorIs(t, dead[0].Errs[i], errFailed, "try %d: the card was declined", try)
+			assert.Contains(t, fmt.Sprint(dead[0].Errs[i]), fmt.Sprintf("try %d:", try), "error %d is try %d's", i+1, try)
+		}
+		assert.ErrorIs(t, dead[0].Errs[2], delivery.ErrLeaseExpired, "try 3: its worker died, and its lease ran out")
 	})
 }
 
 func TestNothingIsLostAtAnyInstant(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, delivery.Config{Lease: 3 * time.Second, MaxDeliver: 3})
+		cfg := config()
+		cfg.Backoff = delivery.Backoff{Base: 400 * time.Millisecond, Cap: 2 * time.Second, Rand: half}
+		r := newRig(t, cfg)
 		// good jobs, jobs that fail once, poison, and jobs that kill their
 		// worker the first time.
 		for i := range 4 {
@@ -997,16 +825,20 @@ func TestNothingIsLostAtAnyInstant(t *testing.T) {
 		}
 
 		var broken []string
+		delayed := 0
 		for step := range 300 { // every 100ms for 30s
 			at(r.start, time.Duration(step)*100*time.Millisecond)
-			if st := r.q.Stats(); !balanced(st) || len(r.q.DeadLetters()) != st.DeadLettered {
+			st := r.q.Stats()
+			if !balanced(st) || len(r.q.DeadLetters()) != st.DeadLettered {
 				broken = append(broken, fmt.Sprintf("at %v: %+v", since(r.start), placesOf(st)))
 			}
+			delayed = max(delayed, st.Delayed)
 		}
 
 		assert.Empty(t, broken,
-			"at every instant, every message Put should be in exactly one place: Accepted = Queued + Leased + "+
-				"Acked + DeadLettered, and DeadLetters() should hold DeadLettered messages\n%s", r.picture())
+			"at every instant, every message Put should be in exactly one place: Accepted = Queued + Delayed + "+
+				"Leased + Acked + DeadLettered, and DeadLetters() should hold DeadLettered messages\n%s", r.picture())
+		assert.NotZero(t, delayed, "failed messages wait out their backoff: some should be counted Delayed\n%s", r.picture())
 		assert.Equal(t, stats{Accepted: 12, Acked: 10, DeadLettered: 2}, placesOf(r.q.Stats()),
 			"in the end, the 10 jobs that can work are acked and the 2 poison ones are dead letters\n%s", r.picture())
 		for i := range 4 {
@@ -1025,7 +857,7 @@ func TestManyWorkersShareTheQueueWithoutARace(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		const workers, rounds, looks = 6, 100, 500
-		q := delivery.NewQueue(delivery.Config{Lease: time.Minute, MaxDeliver: 2})
+		q := delivery.NewQueue(delivery.Config{Lease: time.Minute, MaxLease: time.Hour, MaxDeliver: 2})
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		var broken []string
@@ -1048,10 +880,13 @@ func TestManyWorkersShareTheQueueWithoutARace(t *testing.T) {
 						continue // a message that went to the dead letters used up a receive
 					}
 					_ = q.Renew(d)
-					if (w+i)%2 == 0 {
+					switch (w + i) % 4 {
+					case 0, 2:
 						_ = q.Ack(d)
-					} else {
-						_ = q.Nack(d, errFailed)
+					case 1:
+						_ = q.Nack(d, errFailed, 0)
+					default:
+						_ = q.Reject(d, errFailed)
 					}
 					runtime.Gosched() // let the others in: everyone takes turns, all along
 				}
@@ -1088,6 +923,54 @@ func TestManyWorkersShareTheQueueWithoutARace(t *testing.T) {
 	})
 }
 
+func TestConcurrentReceivesNeverLeaseOneMessageTwice(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		const rounds, workers = 4000, 4
+		var wrong []string
+		for round := range rounds {
+			q := delivery.NewQueue(config())
+			for i := range workers {
+				q.Put(fmt.Sprintf("order-%d", i))
+			}
+			// The workers start together and overlap: no synctest.Wait
+			// between their Receives. A look at the line and the lease of
+			// what was seen, in two critical sections, shows when two
+			// workers run at once on two processors: rarely in one round,
+			// some times in thousands.
+			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+			gate := make(chan struct{})
+			got := make([]received, workers)
+			var wg sync.WaitGroup
+			for w := range workers {
+				wg.Go(func() {
+					<-gate
+					d, err := q.Receive(ctx)
+					got[w] = received{d: d, err: err}
+				})
+			}
+			close(gate)
+			wg.Wait()
+			cancel()
+			ids := map[delivery.MsgID]bool{}
+			for _, g := range got {
+				if g.err == nil {
+					ids[g.d.ID] = true
+				}
+			}
+			if st := q.Stats(); len(ids) != workers || placesOf(st) != (stats{Accepted: workers, Leased: workers}) {
+				wrong = append(wrong, fmt.Sprintf("round %d: %d workers got %d different messages; %+v",
+					round+1, workers, len(ids), placesOf(st)))
+			}
+		}
+		assert.Empty(t, wrong,
+			"%d workers received at once from a queue of %d messages, %d times: each should lease a message of "+
+				"its own, and %d times they did not (%s). Look at the line and lease its first message in one "+
+				"critical section: two workers who saw the same first message lease it twice, and the message behind "+
+				"it is lost", workers, workers, rounds, len(wrong), strings.Join(wrong[:min(len(wrong), 3)], "; "))
+	})
+}
+
 // BenchmarkDeliveryLoop measures jobs per second, in real time, through the
 // queue with leases and acks, and through the least a queue can be: a
 // buffered channel with the same number of goroutines receiving. The jobs
@@ -1112,7 +995,7 @@ func BenchmarkDeliveryLoop(b *testing.B) {
 		wg.Wait()
 	})
 	leased := jobsPerSecond(b.N, func(n int) {
-		q := delivery.NewQueue(delivery.Config{Lease: time.Minute})
+		q := delivery.NewQueue(delivery.Config{Lease: time.Minute, MaxLease: time.Hour, MaxDeliver: 1})
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		var acked atomic.Int64
@@ -1136,7 +1019,7 @@ func BenchmarkDeliveryLoop(b *testing.B) {
 		wg.Wait()
 	})
 	consumed := jobsPerSecond(b.N, func(n int) {
-		q := delivery.NewQueue(delivery.Config{Lease: time.Minute})
+		q := delivery.NewQueue(delivery.Config{Lease: time.Minute, MaxLease: time.Hour, MaxDeliver: 1})
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		var handled atomic.Int64

@@ -24,6 +24,16 @@ const patience = 10 * time.Minute
 // errFailed is what a handler returns when its plan says the job fails.
 var errFailed = errors.New("the payment provider said no")
 
+// config is the queue most tests use: a lease of 3s, renewed for a minute
+// at most, three deliveries a message, retries at once, no grace.
+func config() delivery.Config {
+	return delivery.Config{Lease: 3 * time.Second, MaxLease: time.Minute, MaxDeliver: 3}
+}
+
+// half is a Backoff.Rand that always picks the middle of the range, so
+// that every wait is exact: half of min(Cap, Base·2^(n-1)).
+func half() float64 { return 0.5 }
+
 // at sleeps until d after start, then lets everything due at that instant
 // happen before the test looks.
 func at(start time.Time, d time.Duration) {
@@ -119,6 +129,9 @@ type rig struct {
 	charges *effect.Store
 	tl      *timeline.Timeline
 
+	stuck   chan struct{} // closed when the test ends: a handler stuck on it returns then
+	unstick sync.Once
+
 	mu      sync.Mutex
 	workers []*worker
 	idle    map[string]time.Time // since when each live, idle worker has waited for a message
@@ -128,10 +141,13 @@ type rig struct {
 // stops every worker and waits for them.
 func newRig(t *testing.T, cfg delivery.Config) *rig {
 	r := &rig{t: t, start: time.Now(), q: delivery.NewQueue(cfg), charges: effect.New("charge"), tl: timeline.New(),
-		idle: map[string]time.Time{}}
+		stuck: make(chan struct{}), idle: map[string]time.Time{}}
 	t.Cleanup(r.stopAll)
 	return r
 }
+
+// release lets every handler that hangs return.
+func (r *rig) release() { r.unstick.Do(func() { close(r.stuck) }) }
 
 // A worker is one goroutine running Consume.
 type worker struct {
@@ -162,6 +178,12 @@ func (r *rig) goConsume(name string, h delivery.Handler) *worker {
 		defer func() {
 			w.died = !returned
 			w.ended = since(r.start)
+			r.mu.Lock()
+			if since, ok := r.idle[name]; ok && time.Now().After(since) {
+				r.tl.Add(name+" waits", since, time.Now())
+			}
+			delete(r.idle, name) // gone: it waits for nothing any more
+			r.mu.Unlock()
 			close(w.done)
 		}()
 		w.err = delivery.Consume(ctx, r.q, r.drawn(name, h))
@@ -251,6 +273,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 // stopAll stops every worker still running and waits for it, for at most
 // patience.
 func (r *rig) stopAll() {
+	r.release()
 	r.mu.Lock()
 	workers := slices.Clone(r.workers)
 	r.mu.Unlock()
@@ -287,16 +310,17 @@ func (r *rig) picture() string {
 // stats is a Stats with only the places a message can be, for diffs that
 // read well.
 type stats struct {
-	Accepted, Queued, Leased, Acked, DeadLettered int
+	Accepted, Queued, Delayed, Leased, Acked, DeadLettered int
 }
 
 func placesOf(s delivery.Stats) stats {
-	return stats{Accepted: s.Accepted, Queued: s.Queued, Leased: s.Leased, Acked: s.Acked, DeadLettered: s.DeadLettered}
+	return stats{Accepted: s.Accepted, Queued: s.Queued, Delayed: s.Delayed, Leased: s.Leased, Acked: s.Acked,
+		DeadLettered: s.DeadLettered}
 }
 
 // balanced reports whether every message Put is in exactly one place.
 func balanced(s delivery.Stats) bool {
-	return s.Accepted == s.Queued+s.Leased+s.Acked+s.DeadLettered
+	return s.Accepted == s.Queued+s.Delayed+s.Leased+s.Acked+s.DeadLettered
 }
 
 // table draws rows of cells as aligned columns.

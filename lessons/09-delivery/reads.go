@@ -2,11 +2,21 @@ package delivery
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
-// A Load reads one key from a slow dependency.
+// A Load reads one key from a slow dependency. A shared read runs with
+// the values of the caller who started it: a Load must not read who is
+// asking (credentials, tenant) from ctx, and a key must name everything
+// the value depends on ("tenant-7/user:42"), or callers get each other's
+// answers.
 type Load func(ctx context.Context, key string) (string, error)
+
+// ErrReadTimeout is wrapped by the error of a Get whose shared read ran out
+// of the Reader's own timeout. It is not context.DeadlineExceeded: that one
+// means the caller's own deadline passed.
+var ErrReadTimeout = errors.New("shared read timed out")
 
 // A Reader coalesces duplicate reads: while a read of a key is in flight,
 // callers asking for the same key wait for it and share its answer, value
@@ -31,7 +41,9 @@ func NewReader(load Load, timeout time.Duration) *Reader {
 
 // Get returns the value of key: from a read already in flight, or from a
 // new one that later callers can join. Get waits no longer than ctx: then
-// it returns ctx.Err(), and the read goes on for the others.
+// it returns ctx.Err(), and the read goes on for the others. A read that
+// runs out of the Reader's timeout fails with an error wrapping
+// ErrReadTimeout, for every caller who waited for it.
 func (r *Reader) Get(ctx context.Context, key string) (string, error) {
 	// TODO(6): as shipped, every caller reads for itself: a thousand
 	// callers of one cold key are a thousand calls. Share one read per
@@ -39,6 +51,8 @@ func (r *Reader) Get(ctx context.Context, key string) (string, error) {
 	// with ctx.Done(). The shared read must not run on this caller's ctx
 	// alone (if this caller gives up, everyone who joined would fail with
 	// it): give it context.WithoutCancel(ctx) with r.timeout of its own.
+	// When that timeout ends the read, return an error wrapping
+	// ErrReadTimeout, not the context's error: no caller's deadline passed.
 	return r.load(ctx, key)
 }
 

@@ -174,9 +174,12 @@ func TestTheSharedReadHasATimeoutOfItsOwn(t *testing.T) {
 		got := collect(t, reads)
 
 		for i, g := range got {
-			assert.ErrorIs(t, g.err, context.DeadlineExceeded,
+			assert.ErrorIs(t, g.err, delivery.ErrReadTimeout,
 				"caller %d has no deadline, and the database hangs: the shared read's own timeout (2s) should end it "+
-					"for everyone", i+1)
+					"for everyone, with an error wrapping ErrReadTimeout", i+1)
+			assert.NotErrorIs(t, g.err, context.DeadlineExceeded,
+				"caller %d: context.DeadlineExceeded says that the caller's own deadline passed, and no caller had "+
+					"one (lesson 02: whose limit ran out). Say it was the shared read's timeout: ErrReadTimeout", i+1)
 			assert.Equal(t, 2*time.Second, g.at, "caller %d should get the timeout at 2s, the read's own deadline", i+1)
 		}
 		assert.Equal(t, 1, db.Stats().GaveUp, "the hung read should be cancelled at its timeout, not left running")
@@ -239,7 +242,9 @@ func TestForgetStartsAFreshReadAfterAWrite(t *testing.T) {
 		after := goGet(t.Context(), r, "user:42", start)
 		at(start, 1500*time.Millisecond)
 		joins := goGet(t.Context(), r, "user:42", start)
-		got := collect(t, []<-chan read{before, after, joins})
+		at(start, 2500*time.Millisecond) // the read from before the write is over, and its callers have their answer
+		joinsLater := goGet(t.Context(), r, "user:42", start)
+		got := collect(t, []<-chan read{before, after, joins, joinsLater})
 
 		assert.Equal(t, "user:42, version 1", got[0].value, "the read that began before the write returns what it read")
 		assert.Equal(t, "user:42, version 2", got[1].value,
@@ -248,6 +253,10 @@ func TestForgetStartsAFreshReadAfterAWrite(t *testing.T) {
 		assert.Equal(t, 3*time.Second, got[1].at, "the new read takes 2s, from 1s")
 		assert.Equal(t, "user:42, version 2", got[2].value, "a Get at 1.5s joins the new read, not the old one")
 		assert.Equal(t, 3*time.Second, got[2].at, "and gets its value with it, at 3s")
+		assert.Equal(t, "user:42, version 2", got[3].value,
+			"a Get at 2.5s joins the read still in flight (from 1s to 3s). If it started a read of its own, something "+
+				"forgot the read in flight: Forget only after a write, never when an old read's answer arrives")
+		assert.Equal(t, 3*time.Second, got[3].at, "the Get at 2.5s gets its value with the read it joined, at 3s")
 		assert.Equal(t, 2, db.Calls(), "two reads: the one before the write, and the one after")
 	})
 }

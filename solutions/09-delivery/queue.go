@@ -1,14 +1,15 @@
 // Package delivery keeps a promise that a channel cannot: a message handed
 // to a worker is not lost when the worker dies. A worker does not take a
-// message out of the queue; it leases it. Until the lease ends, nobody else
-// sees the message; the worker acks it when its work is done, renews the
-// lease while the work goes on, and if it dies, the lease runs out and the
-// message comes back for another worker. That is at-least-once delivery:
-// nothing is lost, and some things happen twice. The rest of the package
-// makes twice harmless: a store of idempotency keys so an effect happens
-// once, fencing tokens so a worker that was only slow cannot undo the work
-// of the one that took over, dead letters for the message that fails every
-// time, and coalesced reads so a thousand duplicates make one call.
+// message out of the queue; it leases it. While the lease lasts, the queue
+// hands the message to nobody else; the worker acks it when its work is
+// done, renews the lease while the work goes on, and if it dies, the lease
+// runs out and the message comes back for another worker. That is
+// at-least-once delivery: nothing is lost, and some things happen twice.
+// The rest of the package makes twice harmless: a store of idempotency keys
+// so an effect happens once, fencing tokens so a worker that was only slow
+// cannot undo the work of the one that took over, retries spaced by a
+// backoff, dead letters for the message that fails every time, and
+// coalesced reads so a thousand duplicates make one call.
 package delivery
 
 import (
@@ -16,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"time"
@@ -37,49 +39,104 @@ type Delivery struct {
 	Token   Token // this lease's fencing token
 }
 
-// Config sets how a Queue delivers.
+// Config sets how a Queue delivers, and how Consume works it.
 type Config struct {
 	// Lease is how long a delivery hides its message from other workers
 	// (SQS calls it the visibility timeout, NATS JetStream AckWait). Renew
 	// starts it again; when it runs out, the message is visible again, at
 	// that very instant. It must be positive.
 	Lease time.Duration
+	// MaxLease is the longest one delivery may keep its message, renewals
+	// included, from the instant it was received (SQS: 12 hours). Renew
+	// never moves a lease's end past it, and Consume gives its handler no
+	// longer: a heartbeat shows that a worker is alive, not that its job
+	// is moving. It must be at least Lease.
+	MaxLease time.Duration
 	// MaxDeliver is how many deliveries a message gets. When the last one
 	// fails (Nack) or its lease runs out, the message goes to the dead
-	// letters instead of back in line. 0 means no limit.
+	// letters instead of back in line. It must be positive: a message
+	// that fails every time has to stop somewhere.
 	MaxDeliver int
+	// Backoff is how long Consume has a failed message wait before it is
+	// visible again.
+	Backoff Backoff
+	// Grace is how long a worker told to stop (Consume's ctx ended) lets
+	// the job in hand go on, renewing its lease, before it cancels the job
+	// and gives the message back. Zero cancels it at once.
+	Grace time.Duration
+}
+
+// Backoff spaces out the retries of a message that failed: after its
+// delivery n failed (n = 1 for the first), it waits a random time in
+// [0, min(Cap, Base·2^(n-1))) before it is visible again: exponential
+// backoff with full jitter, as in lesson 04. The zero Backoff retries at
+// once, which is lesson 04's retry storm moved into the queue: during an
+// outage, every message runs through its deliveries in no time and the
+// whole backlog ends among the dead letters.
+type Backoff struct {
+	Base, Cap time.Duration
+	// Rand returns a number in [0, 1) that picks where in the range each
+	// wait falls. Nil means math/rand/v2's Float64. Tests set it to make
+	// the waits exact.
+	Rand func() float64
+}
+
+// Delay is how long a message waits after its delivery attempt failed.
+func (b Backoff) Delay(attempt int) time.Duration {
+	// Double step by step and stop at the cap: Base<<n overflows for large
+	// n and turns a long wait into none.
+	ceiling := b.Base
+	for i := 1; i < attempt && ceiling < b.Cap; i++ {
+		ceiling *= 2
+	}
+	ceiling = min(ceiling, b.Cap)
+	random := b.Rand
+	if random == nil {
+		random = rand.Float64 // safe for concurrent use
+	}
+	return time.Duration(random() * float64(ceiling))
 }
 
 var (
-	// ErrLeaseLost is wrapped by the error of Ack, Renew or Nack with a
-	// delivery whose lease has ended: the message is back in line, or
-	// another worker holds it now, or it is done. The worker holds
+	// ErrLeaseLost is wrapped by the error of Ack, Renew, Nack or Reject
+	// with a delivery whose lease has ended: the message is back in line,
+	// or another worker holds it now, or it is done. The worker holds
 	// nothing any more and must not act as if it did. A Store's Once
 	// wraps it too, for an owner whose reservation was taken over.
 	ErrLeaseLost = errors.New("lease lost")
-	// ErrLeaseExpired is wrapped by the error a message carries when a
-	// lease on it ran out before its worker acked it.
+	// ErrLeaseExpired is wrapped by the error a message keeps when a lease
+	// on it ran out before its worker acked it.
 	ErrLeaseExpired = errors.New("lease expired without an ack")
 )
 
-// A DeadLetter is a message that used up its deliveries.
+// A DeadLetter is a message that used up its deliveries, or that a worker
+// rejected.
 type DeadLetter struct {
 	ID         MsgID
 	Body       string
 	Deliveries int
-	Err        error // why the last delivery failed: Nack's cause, or ErrLeaseExpired
+	// Errs says how each failed delivery ended, first to last: Nack's or
+	// Reject's cause, or an error wrapping ErrLeaseExpired. The last one
+	// alone may hide the cause: a message declined twice whose third
+	// worker died ends with an expired lease.
+	Errs []error
 }
 
 // Stats counts the messages by where they are. Every message Put is in
 // exactly one place, at every instant:
-// Accepted = Queued + Leased + Acked + DeadLettered.
+// Accepted = Queued + Delayed + Leased + Acked + DeadLettered.
 type Stats struct {
 	Accepted     int // messages Put
 	Queued       int // visible, waiting for a worker
+	Delayed      int // nacked, waiting out a delay before they are visible again
 	Leased       int // delivered, and the lease has not ended
 	Acked        int // done
-	DeadLettered int // gave up on after MaxDeliver deliveries
+	DeadLettered int // rejected, or gave up on after MaxDeliver deliveries
 	Deliveries   int // deliveries handed out, redeliveries included
+	// LateAcks counts the acks refused because the lease had ended: work
+	// that was done and will be done again. Anything but zero says that the
+	// lease, the heartbeat or MaxLease is too short for the work.
+	LateAcks int
 }
 
 // A Queue delivers each message to one worker at a time, under a lease,
@@ -89,8 +146,9 @@ type Queue struct {
 
 	mu      sync.Mutex // guards what follows; never held while anyone waits
 	seq     int
-	tokens  Token // the last token handed out
-	ready   []*message
+	tokens  Token      // the last token handed out
+	ready   []*message // visible, in line
+	delayed []*message // nacked, visible again from their instant
 	leased  map[MsgID]*message
 	dead    []DeadLetter
 	stats   Stats
@@ -103,14 +161,22 @@ type message struct {
 	seq        int
 	body       string
 	deliveries int
+	errs       []error   // how each failed delivery ended
 	token      Token     // of the current (or last) lease
+	received   time.Time // when the current lease began
 	expires    time.Time // when the current lease ends
+	visible    time.Time // while delayed: when it is visible again
 }
 
 // NewQueue returns an empty queue.
 func NewQueue(cfg Config) *Queue {
-	if cfg.Lease <= 0 {
+	switch {
+	case cfg.Lease <= 0:
 		panic("delivery: Config.Lease must be positive")
+	case cfg.MaxLease < cfg.Lease:
+		panic("delivery: Config.MaxLease must be at least Config.Lease")
+	case cfg.MaxDeliver <= 0:
+		panic("delivery: Config.MaxDeliver must be positive")
 	}
 	return &Queue{cfg: cfg, leased: map[MsgID]*message{}, changed: make(chan struct{})}
 }
@@ -130,8 +196,9 @@ func (q *Queue) Put(body string) MsgID {
 
 // Receive waits until a message is visible, then leases it to the caller
 // for Config.Lease and returns the delivery. A message is visible when it
-// is new, when it was nacked, or from the instant its last lease ended. It
-// returns ctx.Err() once ctx is done, having taken nothing.
+// is new, from the instant its last lease ended, and from the end of the
+// delay it was nacked with. It returns ctx.Err() once ctx is done, having
+// taken nothing.
 func (q *Queue) Receive(ctx context.Context) (Delivery, error) {
 	for {
 		if err := ctx.Err(); err != nil {
@@ -146,8 +213,9 @@ func (q *Queue) Receive(ctx context.Context) (Delivery, error) {
 			return d, nil
 		}
 		// Nothing visible: wait for a Put or a Nack, or for the first
-		// lease to end, whichever comes first. Never under the lock.
-		changed, next := q.changed, q.nextExpiry()
+		// lease or delay to end, whichever comes first. Never under the
+		// lock.
+		changed, next := q.changed, q.nextChange()
 		q.mu.Unlock()
 		if err := wait(ctx, changed, next); err != nil {
 			return Delivery{}, err
@@ -182,28 +250,36 @@ func (q *Queue) lease(now time.Time) Delivery {
 	q.tokens++
 	m.token = q.tokens
 	m.deliveries++
+	m.received = now
 	m.expires = now.Add(q.cfg.Lease)
 	q.leased[m.id] = m
 	q.stats.Deliveries++
 	return Delivery{ID: m.id, Body: m.body, Attempt: m.deliveries, Token: m.token}
 }
 
-// nextExpiry is when the first lease ends, or zero if none is held;
-// q.mu must be held.
-func (q *Queue) nextExpiry() time.Time {
+// nextChange is when the first lease or delay ends, or zero if there is
+// none; q.mu must be held.
+func (q *Queue) nextChange() time.Time {
 	var next time.Time
-	for _, m := range q.leased {
-		if next.IsZero() || m.expires.Before(next) {
-			next = m.expires
+	earlier := func(t time.Time) {
+		if next.IsZero() || t.Before(next) {
+			next = t
 		}
+	}
+	for _, m := range q.leased {
+		earlier(m.expires)
+	}
+	for _, m := range q.delayed {
+		earlier(m.visible)
 	}
 	return next
 }
 
 // Renew starts d's lease again: the message stays hidden for another
-// Config.Lease from now. A worker whose job takes longer than a lease
-// renews it (a heartbeat). It fails with ErrLeaseLost once the lease has
-// ended, even at the very instant it ends.
+// Config.Lease from now, but never past Config.MaxLease from the instant
+// d was received. A worker whose job takes longer than a lease renews it
+// (a heartbeat). It fails with ErrLeaseLost once the lease has ended, even
+// at the very instant it ends.
 func (q *Queue) Renew(d Delivery) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -214,17 +290,22 @@ func (q *Queue) Renew(d Delivery) error {
 		return err
 	}
 	m.expires = now.Add(q.cfg.Lease)
+	if limit := m.received.Add(q.cfg.MaxLease); m.expires.After(limit) {
+		m.expires = limit // the heartbeat says the worker is alive, not that the job moves
+	}
 	return nil
 }
 
 // Ack says d's work is done: the message is never delivered again. It
-// fails with ErrLeaseLost once the lease has ended.
+// fails with ErrLeaseLost once the lease has ended, and counts the refusal
+// in Stats.LateAcks.
 func (q *Queue) Ack(d Delivery) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.settle(time.Now())
 	m, err := q.held(d)
 	if err != nil {
+		q.stats.LateAcks++
 		return err
 	}
 	delete(q.leased, m.id)
@@ -232,11 +313,29 @@ func (q *Queue) Ack(d Delivery) error {
 	return nil
 }
 
-// Nack says d's work failed with cause: the message is visible again at
-// once, without waiting for the lease to end, or, if that was its last
-// delivery, goes to the dead letters with cause. It fails with
+// Nack says d's work failed with cause: the message is visible again after
+// delay (at once if delay is not positive), or, if that was its last
+// delivery, goes to the dead letters. It fails with ErrLeaseLost once the
+// lease has ended.
+func (q *Queue) Nack(d Delivery, cause error, delay time.Duration) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	now := time.Now()
+	q.settle(now)
+	m, err := q.held(d)
+	if err != nil {
+		return err
+	}
+	delete(q.leased, m.id)
+	q.fail(m, cause, now.Add(delay), now)
+	return nil
+}
+
+// Reject says d's work failed with cause, and that no retry can fix it (a
+// malformed order): the message goes to the dead letters at once, whatever
+// deliveries it has left (NATS JetStream calls it Term). It fails with
 // ErrLeaseLost once the lease has ended.
-func (q *Queue) Nack(d Delivery, cause error) error {
+func (q *Queue) Reject(d Delivery, cause error) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.settle(time.Now())
@@ -245,7 +344,8 @@ func (q *Queue) Nack(d Delivery, cause error) error {
 		return err
 	}
 	delete(q.leased, m.id)
-	q.requeue(m, cause)
+	m.errs = append(m.errs, cause)
+	q.bury(m)
 	return nil
 }
 
@@ -262,36 +362,64 @@ func (q *Queue) held(d Delivery) (*message, error) {
 }
 
 // settle brings the queue up to now: every lease that has ended, at or
-// before now, gives its message back. Every method calls it first, so a
-// lease ends at exactly its instant, whoever looks. q.mu must be held.
+// before now, gives its message back, and every delay that has ended puts
+// its message in line. Every method calls it first, so a lease or a delay
+// ends at exactly its instant, whoever looks. q.mu must be held.
 func (q *Queue) settle(now time.Time) {
-	var ended []*message
+	type due struct {
+		m       *message
+		at      time.Time
+		expired bool // a lease that ended; else a delay
+	}
+	var back []due
 	for _, m := range q.leased {
 		if !now.Before(m.expires) {
-			ended = append(ended, m)
+			back = append(back, due{m, m.expires, true})
 		}
 	}
-	// Back in line in the order their leases ended.
-	slices.SortFunc(ended, func(a, b *message) int {
-		return cmp.Or(a.expires.Compare(b.expires), cmp.Compare(a.seq, b.seq))
+	for _, m := range q.delayed {
+		if !now.Before(m.visible) {
+			back = append(back, due{m, m.visible, false})
+		}
+	}
+	q.delayed = slices.DeleteFunc(q.delayed, func(m *message) bool { return !now.Before(m.visible) })
+	// Back in line in the order their leases or delays ended.
+	slices.SortFunc(back, func(a, b due) int {
+		return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.m.seq, b.m.seq))
 	})
-	for _, m := range ended {
-		delete(q.leased, m.id)
-		q.requeue(m, fmt.Errorf("%w: delivery %d of %s was not acked within %v",
-			ErrLeaseExpired, m.deliveries, m.id, q.cfg.Lease))
+	for _, b := range back {
+		if !b.expired {
+			q.ready = append(q.ready, b.m)
+			q.wake()
+			continue
+		}
+		delete(q.leased, b.m.id)
+		q.fail(b.m, fmt.Errorf("%w: delivery %d of %s was not acked within its lease",
+			ErrLeaseExpired, b.m.deliveries, b.m.id), now, now)
 	}
 }
 
-// requeue puts a message that just left its lease back in line, or among
-// the dead letters after its last delivery. q.mu must be held.
-func (q *Queue) requeue(m *message, cause error) {
-	if q.cfg.MaxDeliver > 0 && m.deliveries >= q.cfg.MaxDeliver {
-		q.dead = append(q.dead,
-			DeadLetter{ID: m.id, Body: m.body, Deliveries: m.deliveries, Err: cause})
-		return
+// fail records that m's delivery failed with cause, and puts m back: among
+// the dead letters after its last delivery, else in line from the instant
+// visible (at once if that is not after now). q.mu must be held, and m
+// must have left the leased ones.
+func (q *Queue) fail(m *message, cause error, visible, now time.Time) {
+	m.errs = append(m.errs, cause)
+	switch {
+	case m.deliveries >= q.cfg.MaxDeliver:
+		q.bury(m)
+	case visible.After(now):
+		m.visible = visible
+		q.delayed = append(q.delayed, m)
+	default:
+		q.ready = append(q.ready, m)
+		q.wake()
 	}
-	q.ready = append(q.ready, m)
-	q.wake()
+}
+
+// bury puts m among the dead letters. q.mu must be held.
+func (q *Queue) bury(m *message) {
+	q.dead = append(q.dead, DeadLetter{ID: m.id, Body: m.body, Deliveries: m.deliveries, Errs: slices.Clone(m.errs)})
 }
 
 // wake tells every waiting Receive that a message is visible. q.mu must
@@ -301,8 +429,8 @@ func (q *Queue) wake() {
 	q.changed = make(chan struct{})
 }
 
-// DeadLetters returns the messages that used up their deliveries, in the
-// order they got there.
+// DeadLetters returns the messages that used up their deliveries, or were
+// rejected, in the order they got there.
 func (q *Queue) DeadLetters() []DeadLetter {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -316,6 +444,6 @@ func (q *Queue) Stats() Stats {
 	defer q.mu.Unlock()
 	q.settle(time.Now())
 	s := q.stats
-	s.Queued, s.Leased, s.DeadLettered = len(q.ready), len(q.leased), len(q.dead)
+	s.Queued, s.Delayed, s.Leased, s.DeadLettered = len(q.ready), len(q.delayed), len(q.leased), len(q.dead)
 	return s
 }

@@ -2,13 +2,24 @@ package delivery
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"golang.org/x/sync/singleflight"
 )
 
-// A Load reads one key from a slow dependency.
+// A Load reads one key from a slow dependency. A shared read runs with
+// the values of the caller who started it: a Load must not read who is
+// asking (credentials, tenant) from ctx, and a key must name everything
+// the value depends on ("tenant-7/user:42"), or callers get each other's
+// answers.
 type Load func(ctx context.Context, key string) (string, error)
+
+// ErrReadTimeout is wrapped by the error of a Get whose shared read ran out
+// of the Reader's own timeout. It is not context.DeadlineExceeded: that one
+// means the caller's own deadline passed.
+var ErrReadTimeout = errors.New("shared read timed out")
 
 // A Reader coalesces duplicate reads: while a read of a key is in flight,
 // callers asking for the same key wait for it and share its answer, value
@@ -33,7 +44,9 @@ func NewReader(load Load, timeout time.Duration) *Reader {
 
 // Get returns the value of key: from a read already in flight, or from a
 // new one that later callers can join. Get waits no longer than ctx: then
-// it returns ctx.Err(), and the read goes on for the others.
+// it returns ctx.Err(), and the read goes on for the others. A read that
+// runs out of the Reader's timeout fails with an error wrapping
+// ErrReadTimeout, for every caller who waited for it.
 func (r *Reader) Get(ctx context.Context, key string) (string, error) {
 	ch := r.group.DoChan(key, func() (any, error) {
 		// Not on the first caller's ctx alone: if that caller gave up,
@@ -41,7 +54,12 @@ func (r *Reader) Get(ctx context.Context, key string) (string, error) {
 		// drop its cancellation, and give the read a deadline of its own.
 		shared, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.timeout)
 		defer cancel()
-		return r.load(shared, key)
+		value, err := r.load(shared, key)
+		if err != nil && shared.Err() != nil {
+			// Whose limit ran out is the read's own, not any caller's.
+			return "", fmt.Errorf("%w: %q after %v (%v)", ErrReadTimeout, key, r.timeout, err)
+		}
+		return value, err
 	})
 	select {
 	case res := <-ch: // DoChan's channel has room for the answer: nobody leaks

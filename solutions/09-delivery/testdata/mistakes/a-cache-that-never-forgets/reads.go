@@ -5,6 +5,8 @@ package delivery
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -22,31 +24,46 @@ type Reader struct {
 }
 
 // Get returns the value of key: from a read already in flight, or from a
-// new one that later callers can join.
+// new one that later callers can join. Get waits no longer than ctx: then
+// it returns ctx.Err(), and the read goes on for the others. A read that
+// runs out of the Reader's timeout fails with an error wrapping
+// ErrReadTimeout, for every caller who waited for it.
 func (r *Reader) Get(ctx context.Context, key string) (string, error) {
 	r.mu.Lock()
 	res, ok := r.known[key]
 	r.mu.Unlock()
-	if !ok {
-		ch := r.group.DoChan(key, func() (any, error) {
-			shared, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.timeout)
-			defer cancel()
-			return r.load(shared, key)
-		})
-		select {
-		case res = <-ch:
-		case <-ctx.Done():
-			return "", ctx.Err()
+	if ok {
+		if res.Err != nil {
+			return "", res.Err
 		}
+		return res.Val.(string), nil
+	}
+	ch := r.group.DoChan(key, func() (any, error) {
+		// Not on the first caller's ctx alone: if that caller gave up,
+		// every caller who joined would fail with it. Keep ctx's values,
+		// drop its cancellation, and give the read a deadline of its own.
+		shared, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.timeout)
+		defer cancel()
+		value, err := r.load(shared, key)
+		if err != nil && shared.Err() != nil {
+			// Whose limit ran out is the read's own, not any caller's.
+			return "", fmt.Errorf("%w: %q after %v (%v)", ErrReadTimeout, key, r.timeout, err)
+		}
+		return value, err
+	})
+	select {
+	case res := <-ch: // DoChan's channel has room for the answer: nobody leaks
 		r.mu.Lock()
 		if r.known == nil {
 			r.known = map[string]singleflight.Result{}
 		}
-		r.known[key] = res
+		r.known[key] = res // remembered: the next caller need not wait
 		r.mu.Unlock()
+		if res.Err != nil {
+			return "", res.Err
+		}
+		return res.Val.(string), nil
+	case <-ctx.Done():
+		return "", ctx.Err()
 	}
-	if res.Err != nil {
-		return "", res.Err
-	}
-	return res.Val.(string), nil
 }

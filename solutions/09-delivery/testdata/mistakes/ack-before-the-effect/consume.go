@@ -3,7 +3,8 @@
 
 package delivery
 
-// handle runs h for one delivery, with a heartbeat, then acks or nacks.
+// handle runs h for one delivery, with a heartbeat, then acks, nacks or
+// rejects.
 func (q *Queue) handle(ctx context.Context, d Delivery, h Handler) {
 	if err := q.Ack(d); err != nil {
 		return // someone else has it

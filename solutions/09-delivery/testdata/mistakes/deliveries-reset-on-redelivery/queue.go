@@ -1,15 +1,22 @@
-// Mistake: a message that goes back in line is queued afresh, as a new record with the same ID and body, so its count of deliveries starts again at zero: a poison message never reaches the dead letters and fails for ever, and every redelivery says it is the first.
+// Mistake: a message that goes back in line is queued afresh, as a new record with the same ID and body, so its count of deliveries and its errors start again from nothing: a poison message never reaches the dead letters and fails for ever, and every redelivery says it is the first.
 // Caught by: TestAPoisonMessageGoesToTheDeadLettersAfterMaxDeliverTries, TestALeaseThatRunsOutCountsAsADelivery, TestAMessageWhoseWorkerDiedComesBackWhenItsLeaseEnds
 
 package delivery
 
-// requeue puts a message that just left its lease back in line, or among
-// the dead letters after its last delivery. q.mu must be held.
-func (q *Queue) requeue(m *message, cause error) {
-	if q.cfg.MaxDeliver > 0 && m.deliveries >= q.cfg.MaxDeliver {
-		q.dead = append(q.dead, DeadLetter{ID: m.id, Body: m.body, Deliveries: m.deliveries, Err: cause})
-		return
+// fail records that m's delivery failed with cause, and puts m back: among
+// the dead letters after its last delivery, else in line from the instant
+// visible (at once if that is not after now). q.mu must be held, and m
+// must have left the leased ones.
+func (q *Queue) fail(m *message, cause error, visible, now time.Time) {
+	m.errs = append(m.errs, cause)
+	switch {
+	case m.deliveries >= q.cfg.MaxDeliver:
+		q.bury(m)
+	case visible.After(now):
+		m = &message{id: m.id, seq: m.seq, body: m.body, visible: visible} // back in line, like new
+		q.delayed = append(q.delayed, m)
+	default:
+		q.ready = append(q.ready, &message{id: m.id, seq: m.seq, body: m.body})
+		q.wake()
 	}
-	q.ready = append(q.ready, &message{id: m.id, seq: m.seq, body: m.body}) // back in line, like new
-	q.wake()
 }

@@ -4,21 +4,39 @@
 package delivery
 
 // settle brings the queue up to now: every lease that has ended, at or
-// before now, gives its message back. Every method calls it first, so a
-// lease ends at exactly its instant, whoever looks. q.mu must be held.
+// before now, gives its message back, and every delay that has ended puts
+// its message in line. Every method calls it first, so a lease or a delay
+// ends at exactly its instant, whoever looks. q.mu must be held.
 func (q *Queue) settle(now time.Time) {
-	var ended []*message
+	type due struct {
+		m       *message
+		at      time.Time
+		expired bool // a lease that ended; else a delay
+	}
+	var back []due
 	for _, m := range q.leased {
 		if now.After(m.expires) {
-			ended = append(ended, m)
+			back = append(back, due{m, m.expires, true})
 		}
 	}
-	// Back in line in the order their leases ended.
-	slices.SortFunc(ended, func(a, b *message) int {
-		return cmp.Or(a.expires.Compare(b.expires), cmp.Compare(a.seq, b.seq))
+	for _, m := range q.delayed {
+		if !now.Before(m.visible) {
+			back = append(back, due{m, m.visible, false})
+		}
+	}
+	q.delayed = slices.DeleteFunc(q.delayed, func(m *message) bool { return !now.Before(m.visible) })
+	// Back in line in the order their leases or delays ended.
+	slices.SortFunc(back, func(a, b due) int {
+		return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.m.seq, b.m.seq))
 	})
-	for _, m := range ended {
-		delete(q.leased, m.id)
-		q.requeue(m, fmt.Errorf("%w: delivery %d of %s was not acked within %v", ErrLeaseExpired, m.deliveries, m.id, q.cfg.Lease))
+	for _, b := range back {
+		if !b.expired {
+			q.ready = append(q.ready, b.m)
+			q.wake()
+			continue
+		}
+		delete(q.leased, b.m.id)
+		q.fail(b.m, fmt.Errorf("%w: delivery %d of %s was not acked within its lease",
+			ErrLeaseExpired, b.m.deliveries, b.m.id), now, now)
 	}
 }

@@ -1,13 +1,37 @@
 // Mistake: Consume never renews the lease while the handler works, so a job that takes longer than the lease is handed to a second worker in the middle, and done twice, while the first worker is still at it.
-// Caught by: TestALongJobIsRenewedAndNeverRedelivered, TestAWorkerThatDiesStopsRenewing
+// Caught by: TestALongJobIsRenewedAndNeverRedelivered, TestAWorkerThatDiesStopsRenewing, TestAStoppingWorkerFinishesTheJobInHand
 
 package delivery
 
-// handle runs h for one delivery, with a heartbeat, then acks or nacks.
+// handle runs h for one delivery, with a heartbeat, then acks, nacks or
+// rejects.
 func (q *Queue) handle(ctx context.Context, d Delivery, h Handler) {
-	if err := h(ctx, d); err != nil {
-		_ = q.Nack(d, err)
-		return
+	// The job's own context: the worker's stop does not end it (the job
+	// in hand may finish), MaxLease, a lost lease and the end of the
+	// grace do.
+	job, end := context.WithCancelCause(context.WithoutCancel(ctx))
+	// Deferred, so that a worker whose goroutine ends inside h (it is
+	// gone: no ack, no nack) stops renewing too, and its lease runs out.
+	defer end(nil)
+	job, cancel := context.WithTimeout(job, q.cfg.MaxLease)
+	defer cancel()
+	watched := make(chan struct{})
+	close(watched) // the lease is long enough
+
+	err := h(job, d)
+	stopped := errors.Is(context.Cause(job), errStopped)
+	end(nil)
+	<-watched // no renewal after the ack: the heartbeat is over
+	switch {
+	case err == nil:
+		_ = q.Ack(d) // refused: too late, counted in Stats.LateAcks; the message will come again
+	case errors.Is(err, ErrPermanent):
+		_ = q.Reject(d, err)
+	case stopped:
+		_ = q.Nack(d, err, 0) // not a failure: back at once, for a worker that is not stopping
+	default:
+		_ = q.Nack(d, err, q.cfg.Backoff.Delay(d.Attempt))
 	}
-	_ = q.Ack(d)
+	// A refused Nack or Reject (ErrLeaseLost) needs nothing more: the
+	// lease ran out, and the queue took the message back itself.
 }

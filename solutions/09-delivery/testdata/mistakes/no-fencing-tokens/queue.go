@@ -1,4 +1,4 @@
-// Mistake: Ack, Renew and Nack find the message by its ID alone and never compare the delivery's token, so a worker that was only slow, back after its lease ended, acks, renews or gives back the message another worker is working on now.
+// Mistake: Ack, Renew, Nack and Reject find the message by its ID alone and never compare the delivery's token, so a worker that was only slow, back after its lease ended, acks, renews, gives back or buries the message another worker is working on now.
 // Caught by: TestAWorkerWhoseLeaseEndedCanNeitherAckNorRenew
 
 package delivery
@@ -9,7 +9,8 @@ package delivery
 func (q *Queue) held(d Delivery) (*message, error) {
 	m, ok := q.leased[d.ID] // the ID says which message: that is enough
 	if !ok {
-		return nil, fmt.Errorf("%w: delivery %d of %s (token %d) no longer holds it", ErrLeaseLost, d.Attempt, d.ID, d.Token)
+		return nil, fmt.Errorf("%w: delivery %d of %s (token %d) no longer holds it",
+			ErrLeaseLost, d.Attempt, d.ID, d.Token)
 	}
 	return m, nil
 }

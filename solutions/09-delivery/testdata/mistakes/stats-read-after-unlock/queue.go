@@ -9,6 +9,6 @@ func (q *Queue) Stats() Stats {
 	q.settle(time.Now())
 	q.mu.Unlock()
 	s := q.stats
-	s.Queued, s.Leased, s.DeadLettered = len(q.ready), len(q.leased), len(q.dead)
+	s.Queued, s.Delayed, s.Leased, s.DeadLettered = len(q.ready), len(q.delayed), len(q.leased), len(q.dead)
 	return s
 }

@@ -1,28 +1,60 @@
-// Mistake: a duplicate that takes over a reservation whose hold has ended keeps the old owner's token and only moves the expiry, so nothing can tell the two owners apart: the fenced resource accepts the slow owner's write, and when the slow owner comes back it finishes a reservation that was already finished (here: a panic, closing a closed channel).
+// Mistake: a duplicate that takes a key over from a vanished owner keeps the old reservation and its token, and only moves its hold, so the old owner, back at last, still holds the same token: the store cannot tell the two apart, and both record: the second closes a channel the first closed, and the process dies.
 // Caught by: TestAnOwnerThatWasOnlySlowCannotWriteOverTheOneThatTookOver (crash)
 
 package delivery
 
-// Once makes effect happen once for key.
-func (s *Store) Once(ctx context.Context, key string, effect Effect) (string, error) {
+// Once makes effect happen once for key, for request: what the caller
+// asks for under that key (the order and its amount, or a fingerprint of
+// it). A key that comes back with another request fails with an error
+// wrapping ErrKeyReused.
+//
+// If the key is done already, Once returns the stored result (or error) at
+// once, without running effect. If an owner is doing it, Once waits for
+// that owner: for its result, for the key to be given up (then Once tries
+// again), or for its hold to end (then Once takes over); or until ctx is
+// done, then it returns an error wrapping ctx.Err() and leaves the
+// reservation alone. A caller whose ctx is done reserves nothing.
+//
+// Otherwise Once reserves the key and runs effect with a new token, on a
+// context that its caller's cancellation does not reach (an effect cut
+// short halfway is an effect nobody knows the outcome of) and that ends
+// when the hold ends. Then it records the outcome: a result, or the
+// resource's error, is stored; an effect that was not sent gives the key
+// up; an effect whose outcome is unknown leaves the key pending until its
+// hold ends, and Once's error wraps ErrOutcomeUnknown.
+//
+// An owner that was taken over while its effect ran gets an error wrapping
+// ErrLeaseLost and no result, whatever its effect returned, and changes
+// nothing.
+func (s *Store) Once(ctx context.Context, key, request string, effect Effect) (string, error) {
 	for {
+		if err := ctx.Err(); err != nil {
+			return "", fmt.Errorf("before reserving %q: %w", key, err)
+		}
 		s.mu.Lock()
 		now := time.Now()
 		r := s.keys[key]
 		switch {
-		case r == nil:
-			s.tokens++
-			r = &reservation{owner: s.tokens, expires: now.Add(s.hold), settled: make(chan struct{})}
-			s.keys[key] = r
+		case r != nil && r.request != request:
 			s.mu.Unlock()
-			return s.run(ctx, key, r.owner, effect)
-		case !r.done && !now.Before(r.expires):
+			return "", fmt.Errorf("%w: %q was first used for %q", ErrKeyReused, key, r.request)
+		case r != nil && !r.done && !now.Before(r.expires):
 			r.expires = now.Add(s.hold) // ours now, under the same reservation
 			s.mu.Unlock()
-			return s.run(ctx, key, r.owner, effect)
-		case r.done:
+			return s.run(ctx, key, r.owner, r.expires, effect)
+		case r == nil:
+			// Free, or its owner's hold has ended: take it, in the same
+			// critical section as the look, or two callers could both.
+			s.tokens++
+			r = &reservation{request: request, owner: s.tokens, expires: now.Add(s.hold),
+				settled: make(chan struct{})}
+			s.keys[key] = r
 			s.mu.Unlock()
-			return r.result, nil
+			return s.run(ctx, key, r.owner, r.expires, effect)
+		case r.done:
+			result, err := r.result, r.err // under the lock: the owner wrote them
+			s.mu.Unlock()
+			return result, err
 		}
 		settled, expires := r.settled, r.expires
 		s.mu.Unlock()
