@@ -29,7 +29,7 @@ import (
 //	    "older_test_files": [],         // as an earlier release shipped them: pull
 //	    "build_errors": ["lessons/01-blocking-chain/chain.go:12:5: undefined: x"],
 //	    "vet": [{"analyzer": "lostcancel", "file": "lessons/01-blocking-chain/chain.go", "line": 70,
-//	             "message": "the cancel function is not used on all paths (possible context leak)"}],
+//	             "message": "the cancel function returned by context.WithTimeout should be called, …"}],
 //	    "tests": [{
 //	      "name": "TestX",
 //	      "status": "fail",             // pass | fail | leak | race | hang | crash | not run | skip
