@@ -374,3 +374,21 @@ func TestJSONSaysWhenTheTestsWereNotRun(t *testing.T) {
 		}
 	}
 }
+
+func TestVetFindingsTheBuildShowsAreNotRepeated(t *testing.T) {
+	l := grade.Lesson{
+		Lesson: lesson.ID{Number: "04", Slug: "vet"}, Title: "Vet", Status: grade.NoCompile, Diff: manifest.Diff{Known: true},
+		Build: &failure.Report{Kind: failure.Vet, Details: []string{"lessons/04-vet/v.go:8:28: fmt.Sprintf format %d has arg name of wrong type string"}},
+		Vet: []grade.VetFinding{
+			{Analyzer: "printf", Message: "fmt.Sprintf format %d has arg name of wrong type string", Where: failure.Frame{File: "lessons/04-vet/v.go", Line: 8}},
+			{Analyzer: "lostcancel", Message: "the cancel function is not used", Where: failure.Frame{File: "lessons/04-vet/v.go", Line: 12}},
+		},
+	}
+	var out bytes.Buffer
+	Detail(&out, Entries([]grade.Lesson{l}, nil)[4], Options{RaceChecked: true})
+	got := out.String()
+	testkit.Contains(t, got, "reports:\n  lessons/04-vet/v.go:12: the cancel function is not used (lostcancel)\n\n")
+	if strings.Contains(got, "(printf)") {
+		t.Errorf("the printf finding the build shows is repeated:\n%s", got)
+	}
+}

@@ -125,9 +125,9 @@ func Detail(w io.Writer, e Entry, opt Options) {
 		fmt.Fprintf(w, "Exercise %d first: %d %s folded (%s shows %s in full).\n\n",
 			focus, folded, others, p.paint(cyan, fmt.Sprintf("%s %s -all", opt.Place.Checker(), e.Number)), them)
 	}
-	if len(r.Vet) > 0 {
+	if vet := newVet(r); len(vet) > 0 {
 		fmt.Fprintf(w, "%s\n", p.paint(red, "go vet (the full one, which go test does not run) reports:"))
-		for _, v := range r.Vet {
+		for _, v := range vet {
 			fmt.Fprintf(w, "  %s\n", v)
 		}
 		fmt.Fprintln(w)
@@ -229,6 +229,25 @@ func writeTest(w io.Writer, p painter, t grade.Test, width int, brief bool) {
 	if t.Status == grade.NotRun && rep.Headline == "" {
 		fmt.Fprintf(w, "%sthe test binary stopped before this test started\n", pad)
 	}
+}
+
+// newVet are the full go vet's findings that the build failure does not
+// show already: when go test's own vet stopped the build, the full one
+// reports the same line again.
+func newVet(r *grade.Lesson) []grade.VetFinding {
+	var out []grade.VetFinding
+	for _, v := range r.Vet {
+		shown := false
+		if r.Build != nil {
+			for _, d := range r.Build.Details {
+				shown = shown || strings.HasPrefix(d, v.Where.Location()+":")
+			}
+		}
+		if !shown {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // repeats reports whether the details already say the headline (testify's
