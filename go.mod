@@ -20,6 +20,7 @@ require (
 )
 
 tool (
+	github.com/wherewaiting/workshop/checker
 	golang.org/x/tools/cmd/present
 	honnef.co/go/tools/cmd/staticcheck
 )

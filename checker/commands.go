@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/wherewaiting/workshop/checker/internal/gotest"
+	"github.com/wherewaiting/workshop/checker/internal/grade"
 	"github.com/wherewaiting/workshop/checker/internal/grading"
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
@@ -71,6 +71,7 @@ func runGrade(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := flagSet("checker", stderr)
 	jsonOut := fs.Bool("json", false, "print one JSON document instead of text")
 	noColor := fs.Bool("no-color", false, "no colours (also when NO_COLOR is set or the output is not a terminal)")
+	all := fs.Bool("all", false, "with NN: every failing test in full, not only those of the exercise you are on")
 	positional, code, done := parse(fs, args)
 	if done {
 		return code
@@ -83,20 +84,33 @@ func runGrade(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return out.errorf("%v", err)
 	}
+	opt := report.Options{Color: out.color, Place: place(ws.root), All: *all}
 	if len(positional) == 0 {
-		return gradeAll(ctx, out, ws)
+		return gradeAll(ctx, out, ws, opt)
 	}
-	return gradeOne(ctx, out, ws, positional[0])
+	return gradeOne(ctx, out, ws, positional[0], opt)
 }
 
-func gradeAll(ctx context.Context, out output, ws workshop) int {
+func gradeAll(ctx context.Context, out output, ws workshop, opt report.Options) int {
 	lessons := ws.published()
-	res, err := gradeLessons(ctx, out, ws, lessons)
+	g, err := learner(ctx, ws)
+	if err != nil {
+		return out.errorf("%v", err)
+	}
+	// Lessons still exactly as shipped are not built: they are not started.
+	toRun := len(g.Touched(lessons))
+	what := fmt.Sprintf("testing %d lessons", toRun)
+	if toRun == 1 {
+		what = "testing 1 lesson"
+	}
+	bar := startProgress(out, toRun, what)
+	res, err := g.Overview(ctx, lessons, grading.Progress{OnEvent: bar.Event, Note: bar.Note})
+	bar.Stop()
 	if err != nil {
 		return out.errorf("%v", err)
 	}
 	entries := report.Entries(res.Lessons, firstTODOs(lessons))
-	opt := report.Options{Color: out.color, RaceChecked: res.RaceChecked, CdToRoot: cdToRoot(ws.root)}
+	opt.RaceChecked = res.RaceChecked
 	if out.json {
 		if err := report.JSON(out.stdout, entries, opt); err != nil {
 			return out.errorf("%v", err)
@@ -107,14 +121,14 @@ func gradeAll(ctx context.Context, out output, ws workshop) int {
 	return exitOK
 }
 
-func gradeOne(ctx context.Context, out output, ws workshop, arg string) int {
+func gradeOne(ctx context.Context, out output, ws workshop, arg string, opt report.Options) int {
 	lessons := ws.published()
 	id, found, err := lesson.Match(ids(lessons), arg)
 	if err != nil {
-		fmt.Fprintf(out.stderr, "checker: %v\nRun `go run ./checker -h` for help.\n", err)
+		fmt.Fprintf(out.stderr, "checker: %v\nRun `%s -h` for help.\n", err, opt.Place.Checker())
 		return exitUsage
 	}
-	opt := report.Options{Color: out.color, RaceChecked: true, CdToRoot: cdToRoot(ws.root)}
+	opt.RaceChecked = true
 	var e report.Entry
 	if !found {
 		e = report.Entry{Number: id.Number, Slug: id.Slug, Title: lesson.PlannedTitle(id.Number)}
@@ -125,19 +139,25 @@ func gradeOne(ctx context.Context, out output, ws workshop, arg string) int {
 				l = x
 			}
 		}
-		res, err := gradeLessons(ctx, out, ws, []*lesson.Lesson{l})
+		g, err := learner(ctx, ws)
+		if err != nil {
+			return out.errorf("%v", err)
+		}
+		bar := startProgress(out, 1, "testing "+l.Name())
+		res, err := g.Lesson(ctx, l, grading.Progress{OnEvent: bar.Event, Note: bar.Note})
+		bar.Stop()
 		if err != nil {
 			return out.errorf("%v", err)
 		}
 		opt.RaceChecked = res.RaceChecked
-		for _, x := range report.Entries(res.Lessons, firstTODOs([]*lesson.Lesson{l})) {
+		for _, x := range report.Entries([]grade.Lesson{res.Lesson}, firstTODOs([]*lesson.Lesson{l})) {
 			if x.Result != nil {
 				e = x
 			}
 		}
 	}
 	if out.json {
-		if err := report.JSON(out.stdout, []report.Entry{e}, opt); err != nil {
+		if err := report.JSONLesson(out.stdout, e, opt); err != nil {
 			return out.errorf("%v", err)
 		}
 		return exitOK
@@ -146,43 +166,24 @@ func gradeOne(ctx context.Context, out output, ws workshop, arg string) int {
 	return exitOK
 }
 
-// gradeLessons grades lessons the learner's way, with a progress line.
-func gradeLessons(ctx context.Context, out output, ws workshop, lessons []*lesson.Lesson) (grading.Result, error) {
+// learner is the grading of this copy, with the manifest the checker
+// ships.
+func learner(ctx context.Context, ws workshop) (*grading.Learner, error) {
 	shipped, err := manifest.Parse(embeddedManifest)
 	if err != nil {
-		return grading.Result{}, fmt.Errorf("the checker's own manifest is broken (%v): run `go run ./checker manifest`", err)
+		return nil, fmt.Errorf("the checker's own manifest is broken (%v): run `%s manifest`", err, place(ws.root).Checker())
 	}
-	if len(lessons) == 0 {
-		return grading.Result{RaceChecked: true}, nil
-	}
-	current, err := manifest.Compute(ws.root)
-	if err != nil {
-		return grading.Result{}, fmt.Errorf("reading the lessons: %v", err)
-	}
-	goPath, err := gotest.Find()
-	if err != nil {
-		return grading.Result{}, err
-	}
-	runner := gotest.Go{Path: goPath, Dir: ws.root}
+	return grading.NewLearner(ctx, ws.root, shipped)
+}
 
-	what := fmt.Sprintf("testing %d lessons", len(lessons))
-	if len(lessons) == 1 {
-		what = "testing " + lessons[0].Name()
+// startProgress shows the progress of a run over n lessons on stderr; a
+// machine that reads -json from a pipe gets no progress at all.
+func startProgress(out output, n int, what string) *progress.Bar {
+	var w io.Writer = out.stderr
+	if (out.json && !out.tty) || n == 0 {
+		w = io.Discard
 	}
-	var progressOut io.Writer = out.stderr
-	if out.json && !out.tty {
-		progressOut = io.Discard // a machine reads stdout; keep its logs quiet
-	}
-	bar := progress.Start(progressOut, out.tty, what, len(lessons))
-	defer bar.Stop()
-	return grading.Run(ctx, lessons, grading.Options{
-		Runner:  runner,
-		Race:    runner.RaceAvailable(ctx),
-		Shipped: shipped,
-		Current: current,
-		OnEvent: bar.Event,
-		Note:    bar.Note,
-	})
+	return progress.Start(w, out.tty && n > 0, what, n)
 }
 
 // firstTODOs finds the first TODO mark of each lesson, for "start here".
@@ -293,7 +294,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) int
 func runTry(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out := output{stdout: stdout, stderr: stderr}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(stderr, "checker: try needs a lesson: go run ./checker try NN [MISTAKE] [go test flags]")
+		fmt.Fprintln(stderr, "checker: try needs a lesson: "+checkerHere()+" try NN [MISTAKE] [go test flags]")
 		return exitUsage
 	}
 	ws, err := findWorkshop()
@@ -327,19 +328,50 @@ func runTry(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// cdToRoot is the way from the current folder to the workshop's root, or
-// "" when the checker already runs there.
-func cdToRoot(root string) string {
+// place is the folder the checker runs in, relative to the workshop's
+// root, so that the commands it shows work there.
+func place(root string) report.Place {
 	cwd, err := os.Getwd()
 	if err != nil {
-		return ""
+		return report.Place{}
 	}
-	rel, err := filepath.Rel(cwd, root)
-	if err != nil || rel == "." {
-		return ""
+	rel, err := filepath.Rel(root, cwd)
+	if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return report.Place{}
 	}
-	if len(rel) > len(root) {
-		return root
+	return report.Place{Here: filepath.ToSlash(rel)}
+}
+
+// checkerHere is the command that runs the checker in the current folder.
+func checkerHere() string {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return report.Place{}.Checker()
 	}
-	return rel
+	root, err := lesson.Root(cwd)
+	if err != nil {
+		return report.Place{}.Checker()
+	}
+	return place(root).Checker()
+}
+
+// usageHere is the help text with the commands that work here. The
+// descriptions keep their column: `go tool checker` is a letter shorter.
+func usageHere() string {
+	c := checkerHere()
+	if c == (report.Place{}).Checker() {
+		return usage
+	}
+	lines := strings.Split(usage, "\n")
+	for i, l := range lines {
+		rest, ok := strings.CutPrefix(l, "  go run ./checker")
+		if !ok {
+			continue
+		}
+		if j := strings.Index(rest, "   "); j >= 0 {
+			rest = rest[:j] + " " + rest[j:]
+		}
+		lines[i] = "  " + c + rest
+	}
+	return strings.Join(lines, "\n")
 }

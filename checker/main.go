@@ -2,7 +2,8 @@
 // itself.
 //
 //	go run ./checker [-json] [-no-color]      grade every lesson, say what to do next
-//	go run ./checker [-json] [-no-color] NN   one lesson in detail (NN, NN-slug or slug)
+//	go run ./checker [-json] [-no-color] [-all] NN
+//	                                          one lesson in detail (NN, NN-slug or slug)
 //	go run ./checker verify [-no-color] [-count N]
 //	                                          the maintainers' gate: solutions, mistakes, decks, READMEs
 //	go run ./checker manifest                 rewrite checker/manifest.txt from the lessons as they are
@@ -10,8 +11,10 @@
 //	go run ./checker try NN [MISTAKE] [go test flags]
 //	                                          run a lesson's tests against its solution or a mistake
 //
-// Each command has its own flags: a flag another command takes is an
-// error, not ignored. The checker never writes into lessons/; the manifest
+// From any folder inside the module, `go tool checker` runs it too (go.mod
+// names it as a tool), and it names the commands that work there. Each
+// command has its own flags: a flag another command takes is an error,
+// not ignored. The checker never writes into lessons/; the manifest
 // command writes checker/manifest.txt and nothing else, the slides command
 // slides/timelines/ and nothing else.
 package main
@@ -41,9 +44,12 @@ func main() {
 	os.Exit(code)
 }
 
+// usage is the help text; "go run ./checker" in it becomes the command
+// that works where the checker runs.
 const usage = `Usage:
   go run ./checker [-json] [-no-color]        grade every lesson and say what to do next
-  go run ./checker [-json] [-no-color] NN     one lesson in detail (NN, NN-slug or slug)
+  go run ./checker [-json] [-no-color] [-all] NN
+                                              one lesson in detail (NN, NN-slug or slug)
   go run ./checker verify [-no-color] [-count N]
                                               check the workshop itself (maintainers, CI)
   go run ./checker manifest                   rewrite checker/manifest.txt (maintainers)
@@ -86,7 +92,7 @@ func flagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usage)
+		fmt.Fprint(fs.Output(), usageHere())
 		var flags strings.Builder
 		fs.SetOutput(&flags)
 		fs.PrintDefaults()

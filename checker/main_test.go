@@ -143,3 +143,60 @@ func TestTheCommandsWorkInAWorkshop(t *testing.T) {
 		t.Errorf("slides: the solution's picture is %q, %v; want what the solution draws", data, err)
 	}
 }
+
+func TestTheCommandsShownWorkWhereTheCheckerRuns(t *testing.T) {
+	fixtureWorkshop(t) // the current folder is its lessons/ folder
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"01", "-json"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("01 -json: exit %d\n%s", code, &stderr)
+	}
+	var doc struct {
+		Scope   string
+		Lessons []struct{ Commands []string }
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil || len(doc.Lessons) != 1 {
+		t.Fatalf("01 -json: got %s (%v)", &stdout, err)
+	}
+	cmds := doc.Lessons[0].Commands
+	if doc.Scope != "lesson" || len(cmds) != 2 || !strings.HasSuffix(cmds[0], " ./01-echo/") || cmds[1] != "go tool checker 01" {
+		t.Errorf("from lessons/: scope %q, commands %q; want the lesson's scope, go test … ./01-echo/ and go tool checker 01", doc.Scope, cmds)
+	}
+	stderr.Reset()
+	if code := run(context.Background(), []string{"-h"}, &stdout, &stderr); code != exitOK || !strings.Contains(stderr.String(), "  go tool checker [-json] [-no-color]         grade every lesson") {
+		t.Errorf("the help from lessons/: exit %d\n%s", code, &stderr)
+	}
+}
+
+func TestALessonAsShippedIsNotStartedAndNotRun(t *testing.T) {
+	root := fixtureWorkshop(t)
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"manifest"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("manifest: exit %d\n%s", code, &stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(root, "checker", "manifest.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped := embeddedManifest
+	embeddedManifest = data // the fixture's lessons, as shipped
+	defer func() { embeddedManifest = shipped }()
+	stdout.Reset()
+	if code := run(context.Background(), []string{"-json"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("-json: exit %d\n%s", code, &stderr)
+	}
+	var doc struct {
+		Lessons []map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var echo map[string]json.RawMessage
+	for _, l := range doc.Lessons {
+		if string(l["number"]) == `"01"` {
+			echo = l
+		}
+	}
+	if string(echo["status"]) != `"not started"` || string(echo["underlying_status"]) != `"not run"` || echo["passed"] != nil {
+		t.Errorf("the untouched lesson: %s", &stdout)
+	}
+}

@@ -152,20 +152,33 @@ func TestSleepGivesUpAtTheDeadline(t *testing.T) {
 
 func TestSleepReturnsAtOnceWhenTheContextIsAlreadyDone(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	synctest.Test(t, func(t *testing.T) {
-		before := goleak.IgnoreCurrent()
-		tl := timeline.New()
-		ctx, cancel := context.WithCancel(t.Context())
-		cancel() // the caller gave up before it even asked
+	// With d = 0 the timer is due at once too, and when two cases of a
+	// select are ready, Go picks one at random: only a look at ctx before
+	// the wait reports the cancel every time. 64 calls leave a lucky pass
+	// one chance in 2^64.
+	for _, c := range []struct {
+		d     time.Duration
+		calls int
+	}{{time.Minute, 1}, {0, 64}} {
+		synctest.Test(t, func(t *testing.T) {
+			before := goleak.IgnoreCurrent()
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel() // the caller gave up before it even asked
 
-		got := callSleep(t, tl, ctx, time.Minute)
+			for range c.calls {
+				tl := timeline.New()
+				got := callSleep(t, tl, ctx, c.d)
 
-		require.Equal(t, time.Duration(0), got.waited,
-			"Sleep(ctx, 1m) kept the caller waiting %v although ctx was already cancelled: "+
-				"it should not start waiting at all\n%s", got.waited, tl)
-		assert.ErrorIs(t, got.err, context.Canceled, "Sleep on a cancelled ctx should return ctx.Err()")
-		assertNothingLeftWaiting(t, before, time.Minute)
-	})
+				require.Equal(t, time.Duration(0), got.waited,
+					"Sleep(ctx, %v) kept the caller waiting %v although ctx was already cancelled: "+
+						"it should not start waiting at all\n%s", c.d, got.waited, tl)
+				require.ErrorIs(t, got.err, context.Canceled,
+					"Sleep(ctx, %v) on a cancelled ctx should return ctx.Err(), every time; with d = 0 the timer "+
+						"is ready too, and a select picks at random between ready cases: check ctx before you wait", c.d)
+			}
+			assertNothingLeftWaiting(t, before, c.d)
+		})
+	}
 }
 
 func TestSleepOnADoneContextReportsItEvenWithNothingToWait(t *testing.T) {

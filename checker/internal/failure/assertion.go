@@ -155,5 +155,5 @@ func (p stackParser) traceFrame(trace string) *Frame {
 	if err != nil {
 		return nil
 	}
-	return &Frame{File: p.ctx.rel(file + ".go"), Line: n}
+	return &Frame{File: p.ctx.Rel(file + ".go"), Line: n}
 }

@@ -33,7 +33,7 @@ func Build(lines []string, ctx Context) Report {
 		}
 		if m := compileRE.FindStringSubmatch(l); m != nil {
 			n, _ := strconv.Atoi(m[2]) // digits, by compileRE; 0 if out of range
-			f := Frame{File: ctx.rel(strings.TrimPrefix(m[1], "./")), Line: n}
+			f := Frame{File: ctx.Rel(strings.TrimPrefix(m[1], "./")), Line: n}
 			l = f.Location() + m[3]
 			if r.Where == nil && (ctx.IsLearner(f) || ctx.IsLessonTest(f)) {
 				r.Where = &f

@@ -20,9 +20,9 @@ type Context struct {
 	ModulePath string // the module path, trimmed from other function names
 }
 
-// rel makes a path from a stack trace or a compiler message relative to
+// Rel makes a path from a stack trace or a compiler message relative to
 // the module root, with forward slashes.
-func (c Context) rel(file string) string {
+func (c Context) Rel(file string) string {
 	file = filepath.ToSlash(file)
 	root := strings.TrimSuffix(filepath.ToSlash(c.Root), "/")
 	if root != "" {
@@ -57,6 +57,7 @@ const (
 	BubbleLeak    Kind = "bubble-leak"    // synctest: the test returned, bubble goroutines remain blocked
 	Leak          Kind = "leak"           // goleak: found unexpected goroutines
 	Race          Kind = "race"           // the race detector's WARNING: DATA RACE
+	StartHang     Kind = "start-hang"     // no test started: the package's initialisation never returned
 )
 
 // Report is a failure cut to what matters.
@@ -68,9 +69,16 @@ type Report struct {
 	// non-test files, of the goroutine that matters. Nil when the failure
 	// does not point into the learner's code (a plain assertion).
 	Where *Frame
+	// Also are more of the learner's lines that matter as much as Where:
+	// the other access of a data race.
+	Also []Frame
 	// TestLine is the line of the lesson's test that failed or was
 	// running, when known.
 	TestLine *Frame
+	// Advice is what the test itself said, in its own words, before a
+	// leak, a hang or a crash took over the report: its message says
+	// what to do, the goroutine says where.
+	Advice string
 }
 
 // Markers that identify failures in test output. They are the runtime's,
@@ -83,12 +91,24 @@ const (
 	raceMarker          = "WARNING: DATA RACE"
 	raceTestMarker      = "race detected during execution of test"
 	leakMarker          = "found unexpected goroutines"
+	// stoppedMarker begins the line that says a test binary was stopped
+	// for running too long: by the go command a minute after -timeout, or
+	// by the checker when no test started in time (gotest.Stopped).
+	stoppedMarker = "*** Test killed"
 )
 
 // Analyze reads the output lines of one test (or of a package, for output
 // printed outside any test) and cuts out the failure. The most serious
 // finding wins: a hang or a crash explains everything printed before it.
 func Analyze(lines []string, ctx Context) Report {
+	r := analyze(lines, ctx)
+	if r.Kind != Assertion && r.Kind != None {
+		r.Advice = advice(lines, ctx)
+	}
+	return r
+}
+
+func analyze(lines []string, ctx Context) Report {
 	p := stackParser{ctx: ctx}
 	switch {
 	case TimeoutAt(lines) >= 0:
@@ -107,6 +127,35 @@ func Analyze(lines []string, ctx Context) Report {
 		return p.leak(lines)
 	}
 	return p.assertion(lines)
+}
+
+// advice is the first thing the test said (a testify message, a t.Error)
+// before the lines that show a leak, a hang or a crash.
+func advice(lines []string, ctx Context) string {
+	end := len(lines)
+	for i, l := range lines {
+		if isMarker(l) {
+			end = i
+			break
+		}
+	}
+	r := stackParser{ctx: ctx}.assertion(lines[:end])
+	if r.Kind == None {
+		return ""
+	}
+	return r.Headline
+}
+
+// isMarker reports whether a line starts the report of a leak, a hang, a
+// crash or a race.
+func isMarker(l string) bool {
+	for _, m := range []string{bubbleBlockedMarker, bubbleLeakMarker, raceMarker, raceTestMarker, leakMarker} {
+		if strings.Contains(l, m) {
+			return true
+		}
+	}
+	return strings.HasPrefix(l, timeoutMarker) || strings.HasPrefix(l, exitMarker) ||
+		strings.HasPrefix(l, "panic: ") || strings.HasPrefix(l, "fatal error: ")
 }
 
 // TimeoutAt returns the index of the line with which go test's -timeout

@@ -104,7 +104,8 @@ func (p stackParser) describe(g Goroutine) []string {
 const maxBlocked = 3
 
 // addBlocked adds the stuck goroutines gs to r: the first one ends the
-// headline, and the first maxBlocked are described in the details. It
+// headline (a lock it waits for is explained first), and the first
+// maxBlocked are described in the details. It
 // returns the first goroutine, for the caller to pick the lines to point
 // at, or nil when there is none.
 func (p stackParser) addBlocked(r *Report, gs []Goroutine) *Goroutine {
@@ -112,6 +113,9 @@ func (p stackParser) addBlocked(r *Report, gs []Goroutine) *Goroutine {
 		return nil
 	}
 	r.Headline += ": " + p.blockedSentence(gs[0])
+	if cause := lockCause(gs[0]); cause != "" {
+		r.Details = append(r.Details, cause)
+	}
 	for i, g := range gs {
 		if i == maxBlocked {
 			r.Details = append(r.Details, fmt.Sprintf("(and %d more goroutines)", len(gs)-maxBlocked))
@@ -124,10 +128,26 @@ func (p stackParser) addBlocked(r *Report, gs []Goroutine) *Goroutine {
 
 func (p stackParser) blockedSentence(g Goroutine) string {
 	w := p.where(g)
-	if w == nil {
+	switch {
+	case w == nil:
 		return fmt.Sprintf("a goroutine is blocked in %s", g.WaitingOn())
+	case g.WaitingOn() == "running":
+		// A loop that never ends: caught on the processor, not blocked.
+		return fmt.Sprintf("%s is still running at %s", w.Func, w.Location())
 	}
 	return fmt.Sprintf("%s is blocked in %s at %s", w.Func, g.WaitingOn(), w.Location())
+}
+
+// lockCause explains a goroutine that waits for a lock: nothing wakes it
+// but an Unlock, so the lock is held by someone who will not release it.
+func lockCause(g Goroutine) string {
+	if !strings.HasPrefix(g.WaitingOn(), "sync.Mutex.") && !strings.HasPrefix(g.WaitingOn(), "sync.RWMutex.") {
+		return ""
+	}
+	return "The lock it waits for is never released: some path locked it and did not unlock it " +
+		"(a return or a panic before Unlock; `defer mu.Unlock()` right after Lock prevents both), " +
+		"or its holder waits for something while it holds it: a channel, a sleep, or the same lock " +
+		"again (a sync.Mutex is not reentrant: a method that holds it cannot call one that locks it)."
 }
 
 func (p stackParser) timeout(lines []string) Report {
@@ -144,6 +164,46 @@ func (p stackParser) timeout(lines []string) Report {
 	r.Headline = fmt.Sprintf("still waiting after %s (the test should take milliseconds)", after)
 	if g := p.addBlocked(&r, gs); g != nil {
 		r.Where = p.firstLearner(g.Frames)
+		r.TestLine = p.firstTest(g.Frames)
+	}
+	return r
+}
+
+// BeforeTests describes a test binary that ended before any of its tests
+// started: its initialisation (an init function, a package-level
+// variable, TestMain before m.Run) never returned and the binary was
+// stopped with a goroutine dump, or it panicked, or it exited.
+func BeforeTests(lines []string, ctx Context) Report {
+	p := stackParser{ctx: ctx}
+	if !hasPrefixLine(lines, stoppedMarker) && !hasPrefixLine(lines, "SIGQUIT: quit") {
+		r := p.panic(lines, Panic)
+		switch {
+		case panicLine(lines) >= 0 && r.Where != nil:
+			r.Headline = "the package panicked before any test started: " + r.Headline
+		case panicLine(lines) >= 0:
+			r.Headline = "the package panicked before any test started: " + r.Headline + "; look at its init functions and package-level variables"
+		default:
+			r = Stopped(lines, ctx)
+			r.Headline = "the test binary stopped before any test started: do an init function, a package-level variable or TestMain call os.Exit or log.Fatal?"
+		}
+		return r
+	}
+	r := Report{Kind: StartHang, Headline: "no test started: the package's initialisation never returned " +
+		"(an init function or a package-level variable that waits, or loops, for ever)"}
+	for _, l := range lines {
+		if rest, ok := strings.CutPrefix(clean(l), stoppedMarker); ok {
+			r.Details = append(r.Details, "the test binary was stopped"+strings.TrimPrefix(rest, " with quit"))
+			break
+		}
+	}
+	var gs []Goroutine
+	for _, g := range p.goroutines(lines) {
+		if p.firstLearner(g.Frames) != nil || p.firstTest(g.Frames) != nil {
+			gs = append(gs, g)
+		}
+	}
+	if g := p.addBlocked(&r, gs); g != nil {
+		r.Where = p.where(*g)
 		r.TestLine = p.firstTest(g.Frames)
 	}
 	return r

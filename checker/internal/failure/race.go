@@ -3,6 +3,7 @@ package failure
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -56,8 +57,14 @@ func (p stackParser) race(lines []string) Report {
 			}
 			r.Details = append(r.Details, fmt.Sprintf("  %s  %s", f.Location(), f.Func))
 		}
-		if r.Where == nil && len(learner) > 0 {
+		// Both accesses are the learner's lines: the one that lacks the
+		// lock may be either, so neither is named alone.
+		switch {
+		case len(learner) == 0:
+		case r.Where == nil:
 			r.Where = &learner[0]
+		case learner[0].Location() != r.Where.Location() && !slices.ContainsFunc(r.Also, func(f Frame) bool { return f.Location() == learner[0].Location() }):
+			r.Also = append(r.Also, learner[0])
 		}
 		if r.TestLine == nil {
 			r.TestLine = p.firstTest(a.frames)

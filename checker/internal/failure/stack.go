@@ -38,8 +38,11 @@ func (g Goroutine) WaitingOn() string {
 }
 
 var (
-	locationRE  = regexp.MustCompile(`^(\S.*?\.go):(\d+)(?: \+0x[0-9a-f]+)?$`)
-	dumpHeadRE  = regexp.MustCompile(`^goroutine (\d+) \[(.*)\]:$`)
+	// A dump made on SIGQUIT adds the goroutine's and the thread's
+	// addresses to each header, and the frame and stack pointers to each
+	// location.
+	locationRE  = regexp.MustCompile(`^(\S.*?\.go):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=\S+ sp=\S+ pc=\S+)?$`)
+	dumpHeadRE  = regexp.MustCompile(`^goroutine (\d+)(?: gp=\S+ m=\S+(?: mp=\S+)?)? \[(.*)\]:$`)
 	leakHeadRE  = regexp.MustCompile(`^\[?\s*Goroutine (\d+) in state (.*), with \S+ on top of the stack:$`)
 	createdByRE = regexp.MustCompile(`^created by (\S+)(?: in goroutine \d+)?$`)
 )
@@ -104,7 +107,7 @@ func (p stackParser) frame(fn, loc string) (Frame, bool) {
 		return Frame{}, false
 	}
 	line, _ := strconv.Atoi(m[2])
-	return Frame{Func: p.shorten(stripArgs(fn)), File: p.ctx.rel(m[1]), Line: line}, true
+	return Frame{Func: p.shorten(stripArgs(fn)), File: p.ctx.Rel(m[1]), Line: line}, true
 }
 
 // frames reads consecutive frames (function line, location line) from

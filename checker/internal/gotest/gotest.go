@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,6 +46,10 @@ type Request struct {
 	// ExtraEnv holds extra KEY=VALUE settings for the tests, such as the
 	// folder where tests keep the pictures the slides show.
 	ExtraEnv []string
+	// StartLimit, when above 0, bounds the time from a test binary's start
+	// to its first test; a binary that takes longer is stopped with a
+	// goroutine dump (see Stopped). -timeout does not cover that time.
+	StartLimit time.Duration
 }
 
 // Args are the go command's arguments for r.
@@ -95,6 +100,10 @@ type Go struct {
 	// test could not be started or did not end. Without it, Run judges the
 	// run with Check.
 	Lenient bool
+	// Tee, if not nil, gets a copy of every line of go test's standard
+	// output as it arrives, and the lines Run adds to it: the stream as
+	// Run read it, to record.
+	Tee io.Writer
 }
 
 // Find locates the go command: on PATH, else in GOROOT/bin.
@@ -181,12 +190,35 @@ func (g Go) Run(ctx context.Context, req Request, onEvent func(testjson.Event)) 
 	}
 	p := testjson.NewParser()
 	p.OnEvent = onEvent
+	var watch *stallWatch
+	if req.StartLimit > 0 {
+		watch = newStallWatch(req.StartLimit, cmd.Process.Pid)
+		p.OnEvent = func(e testjson.Event) {
+			watch.event(e)
+			if onEvent != nil {
+				onEvent(e)
+			}
+		}
+	}
+	var in io.Reader = stdout
+	if g.Tee != nil {
+		in = io.TeeReader(stdout, g.Tee)
+	}
 	// Consume drains what it cannot read, so the go command never blocks
 	// writing to the pipe.
-	readErr := p.Consume(stdout)
+	readErr := p.Consume(in)
 	waitErr := cmd.Wait()
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
+	}
+	if watch != nil {
+		for _, pkg := range watch.close() {
+			line := watch.stoppedLine(pkg)
+			p.Line(line)
+			if g.Tee != nil {
+				fmt.Fprintf(g.Tee, "%s\n", line)
+			}
+		}
 	}
 	if readErr != nil {
 		return p.Run(), fmt.Errorf("go test: %w", readErr)

@@ -230,3 +230,110 @@ func TestCheckSpotsAMissingCCompiler(t *testing.T) {
 		t.Errorf("Check() = %v, want ErrNoRace", err)
 	}
 }
+
+func TestParseVetReadsEveryPackagesFindings(t *testing.T) {
+	const out = `{
+	"example.com/w/lessons/02-d": {
+		"lostcancel": [{"posn": "/w/lessons/02-d/d.go:10:7", "message": "the cancel function is not used"}]
+	}
+}
+{
+	"example.com/w/lessons/02-d [example.com/w/lessons/02-d.test]": {
+		"printf": [{"posn": "/w/lessons/02-d/d_test.go:5:2", "message": "wrong verb"}]
+	}
+}
+`
+	got, err := ParseVet(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := got["example.com/w/lessons/02-d"]
+	if len(d["lostcancel"]) != 1 || len(d["printf"]) != 1 {
+		t.Errorf("got %+v, want a lostcancel and a printf finding in one package", got)
+	}
+	if _, err := ParseVet(strings.NewReader("not json")); err == nil {
+		t.Errorf("broken output: got no error")
+	}
+}
+
+// A test binary that never starts its first test is stopped at the start
+// limit with SIGQUIT, and the package's output says so: here the stand-in
+// go command runs a stand-in binary (sleep, under the test binary's name)
+// that would run for a minute. (In the foreground: sh would have a job in
+// the background ignore SIGQUIT.)
+func TestRunStopsABinaryWhoseTestsNeverStart(t *testing.T) {
+	sleep, err := exec.LookPath("sleep")
+	if err != nil || runtime.GOOS != "linux" && runtime.GOOS != "darwin" {
+		t.Skip("needs sleep and a way to list processes")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, BinaryName("example.com/a"))
+	data, err := os.ReadFile(sleep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	goPath := fakeGo(t, `echo '{"Action":"start","Package":"example.com/a"}'
+echo '{"Action":"start","Package":"example.com/b"}'
+echo '{"Action":"run","Package":"example.com/b","Test":"TestB"}'
+`+bin+` 60
+echo '{"Action":"output","Package":"example.com/a","Output":"FAIL\texample.com/a\n"}'
+echo '{"Action":"fail","Package":"example.com/a"}'
+echo '{"Action":"pass","Package":"example.com/b","Test":"TestB"}'
+echo '{"Action":"pass","Package":"example.com/b"}'
+exit 1
+`)
+	start := time.Now()
+	run, err := Go{Path: goPath, Dir: dir}.Run(context.Background(), Request{Patterns: []string{"./..."}, StartLimit: 300 * time.Millisecond}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("the run took %v: the stand-in binary was not stopped", took)
+	}
+	a := run.Package("example.com/a")
+	if want := Stopped + " with quit: no test started within 300ms.\n"; a == nil || !slices.Contains(a.Output, want) {
+		t.Errorf("package a's output = %q, want it to end with %q", a.Output, want)
+	}
+	if b := run.Package("example.com/b"); b == nil || slices.ContainsFunc(b.Output, func(s string) bool { return strings.HasPrefix(s, Stopped) }) {
+		t.Errorf("package b, whose test started, was stopped: %+v", b)
+	}
+}
+
+func TestBinaryNameIsTheGoCommands(t *testing.T) {
+	want := "03-fan-out.test"
+	if runtime.GOOS == "windows" {
+		want += ".exe"
+	}
+	if got := BinaryName("github.com/wherewaiting/workshop/lessons/03-fan-out"); got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestStallWatchWaitsOnlyForPackagesWithNoTestStarted(t *testing.T) {
+	w := newStallWatch(time.Hour, os.Getpid())
+	w.event(testjson.Event{Action: "start", Package: "example.com/a"})
+	w.event(testjson.Event{Action: "start", Package: "example.com/b"})
+	w.event(testjson.Event{Action: "start", Package: "example.com/c"})
+	w.event(testjson.Event{Action: "run", Package: "example.com/a", Test: "TestA"})
+	w.event(testjson.Event{Action: "output", Package: "example.com/b", Output: "printed by TestMain\n"})
+	w.event(testjson.Event{Action: "fail", Package: "example.com/c"})
+	w.mu.Lock()
+	var waiting []string
+	for pkg := range w.timers {
+		waiting = append(waiting, pkg)
+	}
+	w.mu.Unlock()
+	if !slices.Equal(waiting, []string{"example.com/b"}) {
+		t.Errorf("waiting for %q, want only example.com/b: a's test started, c ended", waiting)
+	}
+	if stopped := w.close(); len(stopped) != 0 {
+		t.Errorf("stopped %q, want none", stopped)
+	}
+	w.event(testjson.Event{Action: "start", Package: "example.com/d"})
+	if len(w.timers) != 0 {
+		t.Errorf("a closed watch still starts timers")
+	}
+}

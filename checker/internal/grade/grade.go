@@ -1,17 +1,23 @@
-// Package grade turns the results of `go test -json` for one lesson into
-// verdicts: one per top-level test (pass, fail, leak, race, hang, crash,
-// not run) and one for the lesson (done, failing, does not compile, hangs,
-// leaks, races, crashed, tests changed, not started).
+// Package grade turns the results of `go test -json` and `go vet -json`
+// for one lesson into verdicts: one per top-level test (pass, fail, leak,
+// race, hang, crash, not run) and one for the lesson (done, failing, does
+// not compile, hangs, leaks, races, crashed, fails go vet, tests changed,
+// not started).
 //
 // It reads results only; running go test, and re-running the tests of a
 // crashed package one by one, is the job of other packages.
 package grade
 
 import (
+	"cmp"
 	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/wherewaiting/workshop/checker/internal/failure"
+	"github.com/wherewaiting/workshop/checker/internal/gotest"
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"github.com/wherewaiting/workshop/checker/internal/manifest"
 	"github.com/wherewaiting/workshop/checker/internal/testjson"
@@ -47,10 +53,15 @@ const (
 	Leaks        Status = "leaks"
 	Races        Status = "races"
 	Crashed      Status = "crashed"
+	VetFails     Status = "fails go vet" // every test passes; the full go vet reports a problem
 	TestsChanged Status = "tests changed"
 	OlderVersion Status = "older version" // test files of an earlier release: pull
 	NotStarted   Status = "not started"
 	ComingSoon   Status = "coming soon"
+	// TestsNotRun is the Underlying status of a lesson graded from the
+	// manifest alone: its files are exactly as shipped, so its tests were
+	// not run (the starter fails them; verify proves it).
+	TestsNotRun Status = "not run"
 )
 
 // Input is everything known about one lesson after go test ran.
@@ -67,6 +78,54 @@ type Input struct {
 	Solo map[string]*testjson.Package
 	// Diff compares the lesson's files with the manifest.
 	Diff manifest.Diff
+}
+
+// VetFinding is one finding of the full go vet, which go test does not
+// run: go test passes a lesson whose code, for example, drops a cancel
+// function (lostcancel).
+type VetFinding struct {
+	Analyzer string // "lostcancel"
+	Message  string
+	Where    failure.Frame // File is relative to the module root; no Func
+}
+
+// Vet turns go vet's diagnostics of one package into findings with
+// root-relative positions, ordered by file and line.
+func Vet(byAnalyzer map[string][]gotest.VetDiagnostic, ctx failure.Context) []VetFinding {
+	var out []VetFinding
+	for analyzer, ds := range byAnalyzer {
+		for _, d := range ds {
+			out = append(out, VetFinding{Analyzer: analyzer, Message: d.Message, Where: position(d.Posn, ctx)})
+		}
+	}
+	slices.SortFunc(out, func(a, b VetFinding) int {
+		return cmp.Or(cmp.Compare(a.Where.File, b.Where.File), cmp.Compare(a.Where.Line, b.Where.Line), cmp.Compare(a.Analyzer, b.Analyzer))
+	})
+	return out
+}
+
+// position reads go vet's "file:line:column" (the column may be missing).
+func position(posn string, ctx failure.Context) failure.Frame {
+	m := posnRE.FindStringSubmatch(posn)
+	if m == nil {
+		return failure.Frame{File: ctx.Rel(posn)}
+	}
+	n, _ := strconv.Atoi(m[2]) // digits, by posnRE; 0 if out of range
+	return failure.Frame{File: ctx.Rel(m[1]), Line: n}
+}
+
+var posnRE = regexp.MustCompile(`^(.+\.go):(\d+)(?::\d+)?$`)
+
+// String is "file:line: message (analyzer)".
+func (v VetFinding) String() string {
+	s := v.Message
+	if v.Analyzer != "" {
+		s += " (" + v.Analyzer + ")"
+	}
+	if v.Where.File == "" {
+		return s
+	}
+	return v.Where.Location() + ": " + s
 }
 
 // Test is the verdict on one top-level test.
@@ -103,9 +162,44 @@ type Lesson struct {
 	// Build is set when the lesson does not compile (or vet).
 	Build *failure.Report
 	// Package is a failure outside any test: a goleak.VerifyTestMain
-	// report, or a crash before the first test.
+	// report, or a crash or a hang before the first test.
 	Package *failure.Report
 	Diff    manifest.Diff
+	// Vet are the full go vet's findings; a lesson with any is not done.
+	Vet []VetFinding
+	// Hint is the exercise whose hints help with the first problem, 0
+	// when that is not clear (see the grading package).
+	Hint int
+}
+
+// StoppedBeforeTests reports whether the lesson's test binary failed
+// before any test started: Package says why, and no test has a verdict.
+func (l Lesson) StoppedBeforeTests() bool {
+	if l.Package == nil || len(l.Tests) == 0 {
+		return false
+	}
+	for _, t := range l.Tests {
+		if t.Status != NotRun {
+			return false
+		}
+	}
+	return true
+}
+
+// Ran reports whether the lesson's tests ran: false for a lesson graded
+// from the manifest alone.
+func (l Lesson) Ran() bool { return l.Underlying != TestsNotRun }
+
+// Untouched grades, without running anything, a lesson whose files are
+// exactly the shipped ones (diff.Untouched): not started, every test not
+// run. Its starter fails its tests, and verify proves that every time.
+func Untouched(l *lesson.Lesson, diff manifest.Diff) Lesson {
+	out := Lesson{Lesson: l.ID, Title: l.Readme.Title, Diff: diff, Status: NotStarted, Underlying: TestsNotRun}
+	for _, name := range l.Tests {
+		out.Tests = append(out.Tests, Test{Name: name, Status: NotRun, Exercise: l.Exercise(name)})
+	}
+	out.Total = len(out.Tests)
+	return out
 }
 
 // Context returns the failure context of the lesson.
@@ -124,14 +218,25 @@ func Grade(in Input) Lesson {
 	out := Lesson{Lesson: l.ID, Title: l.Readme.Title, Diff: in.Diff}
 	ctx := Context(l.Root, l.ID)
 	pkg := in.Package
-	if pkg != nil && pkg.BuildFailed {
-		r := failure.Build(pkg.BuildOutput, ctx)
-		out.Build = &r
+	notRun := func() {
 		for _, name := range names(l.Tests, pkg) {
 			out.Tests = append(out.Tests, Test{Name: name, Status: NotRun, Exercise: l.Exercise(name)})
 		}
 		out.Total = len(out.Tests)
+	}
+	if pkg != nil && pkg.BuildFailed {
+		r := failure.Build(pkg.BuildOutput, ctx)
+		out.Build = &r
+		notRun()
 		return finish(out, NoCompile)
+	}
+	if StoppedBeforeTests(pkg) && len(in.Solo) == 0 {
+		// Its initialisation never returned, or panicked, or exited: no
+		// test can say more, and none is run again alone.
+		r := failure.BeforeTests(pkg.Output, ctx)
+		out.Package = &r
+		notRun()
+		return finish(out, worst(out))
 	}
 	for _, name := range names(l.Tests, pkg) {
 		var t Test
@@ -167,6 +272,30 @@ func Grade(in Input) Lesson {
 		}
 	}
 	return finish(out, worst(out))
+}
+
+// WithVet adds the full go vet's findings to a graded lesson: a lesson
+// whose tests all pass fails go vet when it reports anything. Other
+// verdicts stay, so the tests' say is never hidden.
+func (l Lesson) WithVet(found []VetFinding) Lesson {
+	l.Vet = found
+	if len(found) == 0 {
+		return l
+	}
+	switch {
+	case l.Status == Done:
+		l.Status = VetFails
+	case l.Underlying == Done:
+		l.Underlying = VetFails
+	}
+	return l
+}
+
+// StoppedBeforeTests reports whether pkg's test binary failed before any
+// of its tests started.
+func StoppedBeforeTests(pkg *testjson.Package) bool {
+	return pkg != nil && !pkg.BuildFailed && len(pkg.Tests) == 0 &&
+		(pkg.Status == testjson.Fail || pkg.Status == testjson.NoVerdict)
 }
 
 // names lists the top-level tests: the declared ones in exercise order,
@@ -276,6 +405,9 @@ var severity = []struct {
 }
 
 func worst(l Lesson) Status {
+	if l.Package != nil && l.Package.Kind == failure.StartHang {
+		return Hangs
+	}
 	for _, s := range severity {
 		for _, t := range l.Tests {
 			if t.Status == s.test {
@@ -345,18 +477,29 @@ func (s TestStatus) Verb() string {
 }
 
 // Problem is one sentence on what is wrong with the lesson, or "" when it
-// is done.
-func (l Lesson) Problem() string {
+// is done. The files it names are relative to the module root.
+func (l Lesson) Problem() string { return l.ProblemFrom(func(p string) string { return p }) }
+
+// ProblemFrom is Problem with the files that a command it quotes (git
+// checkout) names made relative, by path, to where the learner stands.
+func (l Lesson) ProblemFrom(path func(string) string) string {
+	paths := func(files []string) string {
+		var out []string
+		for _, f := range files {
+			out = append(out, path(f))
+		}
+		return strings.Join(out, " ")
+	}
 	switch l.Status {
 	case Done:
 		return ""
 	case TestsChanged:
 		var parts []string
 		if files := l.Diff.Restorable(); len(files) > 0 {
-			parts = append(parts, fmt.Sprintf("its test files were changed; restore them with `git checkout -- %s`", strings.Join(files, " ")))
+			parts = append(parts, fmt.Sprintf("its test files were changed; restore them with `git checkout -- %s`", paths(files)))
 		}
 		if len(l.Diff.Extra) > 0 {
-			parts = append(parts, fmt.Sprintf("delete the test files that are not part of the lesson: %s", strings.Join(l.Diff.Extra, " ")))
+			parts = append(parts, fmt.Sprintf("delete the test files that are not part of the lesson: %s", paths(l.Diff.Extra)))
 		}
 		return strings.Join(parts, "; ") + " (the checker only counts a lesson with its original tests)"
 	case OlderVersion:
@@ -376,6 +519,11 @@ func (l Lesson) Problem() string {
 			return "it does not compile: " + l.Build.Headline
 		}
 		return "it does not compile"
+	case VetFails:
+		return "go vet: " + l.Vet[0].String()
+	}
+	if l.StoppedBeforeTests() {
+		return l.Package.Headline // what stopped the binary says it all
 	}
 	if t := l.FirstProblem(); t != nil {
 		s := fmt.Sprintf("%s %s", t.Name, t.Status.Verb())

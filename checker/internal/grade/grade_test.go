@@ -241,6 +241,11 @@ func TestInterleavedPackagesAreGroupedAndClassified(t *testing.T) {
 		"10-leakmain":      Leaks,
 		"11-bubbleleak":    Leaks,
 		"12-bubbleblocked": Hangs,
+		"14-raceboth":      Races,
+		"15-inithang":      Hangs,
+		"16-leakadvice":    Leaks,
+		"17-lostcancel":    Done, // go test's own vet has no lostcancel
+		"18-initpanic":     Crashed,
 	}
 	if len(run.Packages) != len(want) {
 		t.Errorf("got %d packages, want %d", len(run.Packages), len(want))
@@ -321,5 +326,106 @@ func TestAssertionKeepsTheTestifyMessageAndDiff(t *testing.T) {
 	}
 	if f, line := second.Location(); f != "lessons/02-fail/chain_test.go" || line != 26 {
 		t.Errorf("Location() = %s:%d, want lessons/02-fail/chain_test.go:26", f, line)
+	}
+}
+
+func TestARaceNamesBothOfTheLearnersLines(t *testing.T) {
+	got := gradeDir(load(t, "race-both-lines"), "14-raceboth", nil, nil)
+	checkLesson(t, got, Races, []wantTest{{"TestTotalWhileVisiting", Race, "lessons/14-raceboth/c.go:21"}})
+	r := got.Tests[0].Report
+	if len(r.Also) != 1 || r.Also[0].Location() != "lessons/14-raceboth/c.go:15" || r.Also[0].Func != "(*Counter).Visit" {
+		t.Errorf("Also = %+v, want Visit's write at lessons/14-raceboth/c.go:15: the lock is there, and the read lacks it", r.Also)
+	}
+	if r.Where.Func != "(*Counter).Total" {
+		t.Errorf("Where = %+v, want Total's read", r.Where)
+	}
+}
+
+func TestAnInitialisationThatNeverReturnsHangsBeforeAnyTest(t *testing.T) {
+	tests := []string{"TestReady", "TestNeverStarts"}
+	got := gradeDir(load(t, "init-hang"), "15-inithang", tests, nil)
+	checkLesson(t, got, Hangs, []wantTest{{"TestReady", NotRun, ""}, {"TestNeverStarts", NotRun, ""}})
+	p := got.Package
+	if p == nil || p.Kind != failure.StartHang {
+		t.Fatalf("Package = %+v, want a hang before the tests", p)
+	}
+	if p.Where == nil || p.Where.Location() != "lessons/15-inithang/i.go:14" || p.Where.Func != "warmUp" {
+		t.Errorf("Where = %+v, want warmUp's sleep at lessons/15-inithang/i.go:14", p.Where)
+	}
+	for _, want := range []string{"no test started: the package's initialisation never returned", "warmUp is blocked in sleep at lessons/15-inithang/i.go:14"} {
+		if !strings.Contains(got.Problem(), want) {
+			t.Errorf("Problem() = %q, want it to contain %q", got.Problem(), want)
+		}
+	}
+	if d := strings.Join(p.Details, "\n"); !strings.Contains(d, "the test binary was stopped: no test started within 10s.") {
+		t.Errorf("Details = %s\nwant the limit it was stopped at", d)
+	}
+	if !got.StoppedBeforeTests() {
+		t.Errorf("StoppedBeforeTests() = false, want true")
+	}
+}
+
+func TestAPanicInTheInitialisationCrashesBeforeAnyTest(t *testing.T) {
+	got := gradeDir(load(t, "init-panic"), "18-initpanic", []string{"TestLimit", "TestAfter"}, nil)
+	checkLesson(t, got, Crashed, []wantTest{{"TestLimit", NotRun, ""}, {"TestAfter", NotRun, ""}})
+	want := "the package panicked before any test started: panic: the limit must be positive (in positive at lessons/18-initpanic/p.go:9)"
+	if got.Problem() != want {
+		t.Errorf("Problem() = %q, want %q", got.Problem(), want)
+	}
+}
+
+func TestALeakKeepsTheTestsOwnAdvice(t *testing.T) {
+	got := gradeDir(load(t, "leak-advice"), "16-leakadvice", nil, nil)
+	checkLesson(t, got, Leaks, []wantTest{{"TestStopEndsTheWorker", Leak, "lessons/16-leakadvice/w.go:17"}})
+	r := got.Tests[0].Report
+	if want := "Stop returned, but the worker is still waiting for work nobody will send: close the quit channel in Stop. goleak found:"; r.Advice != want {
+		t.Errorf("Advice = %q, want %q", r.Advice, want)
+	}
+	if !strings.Contains(r.Headline, "(*Worker).loop is blocked in chan receive") {
+		t.Errorf("Headline = %q, want the goroutine", r.Headline)
+	}
+}
+
+func TestALockNeverReleasedIsExplained(t *testing.T) {
+	got := gradeDir(load(t, "hang"), "06-hang", []string{"TestIncDoesNotDeadlock", "TestAfterTheHang"}, nil)
+	d := strings.Join(got.Tests[0].Report.Details, "\n")
+	for _, want := range []string{"some path locked it and did not unlock it", "a sync.Mutex is not reentrant"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("details:\n%s\nwant them to contain %q", d, want)
+		}
+	}
+}
+
+func TestAVetFindingKeepsALessonFromDone(t *testing.T) {
+	got := gradeDir(load(t, "lostcancel"), "17-lostcancel", nil, nil)
+	if got.Status != Done {
+		t.Fatalf("before vet: %q, want %q", got.Status, Done)
+	}
+	vet := []VetFinding{{Analyzer: "lostcancel", Message: "the cancel function … should be called", Where: failure.Frame{File: "lessons/17-lostcancel/f.go", Line: 12}}}
+	got = got.WithVet(vet)
+	if got.Status != VetFails || got.Problem() != "go vet: lessons/17-lostcancel/f.go:12: the cancel function … should be called (lostcancel)" {
+		t.Errorf("with vet: %q, %q", got.Status, got.Problem())
+	}
+	failing := gradeDir(load(t, "fail"), "02-fail", nil, nil).WithVet(vet)
+	if failing.Status != Failing || len(failing.Vet) != 1 {
+		t.Errorf("a failing lesson with a finding: %q with %d findings, want it still failing, with the finding", failing.Status, len(failing.Vet))
+	}
+	changed := gradeDir(load(t, "lostcancel"), "17-lostcancel", nil, nil)
+	changed.Status, changed.Underlying = TestsChanged, Done
+	if changed = changed.WithVet(vet); changed.Status != TestsChanged || changed.Underlying != VetFails {
+		t.Errorf("changed tests: %q (%q), want %q (%q)", changed.Status, changed.Underlying, TestsChanged, VetFails)
+	}
+}
+
+func TestAnUntouchedLessonIsNotStartedWithoutARun(t *testing.T) {
+	l := &lesson.Lesson{ID: idOf("02-fail"), Root: root, Tests: []string{"TestA", "TestB"}}
+	got := Untouched(l, manifest.Diff{Known: true, StarterUntouched: true})
+	if got.Status != NotStarted || got.Underlying != TestsNotRun || got.Ran() || got.Total != 2 {
+		t.Errorf("got %q (%q), ran %v, total %d; want not started, tests not run, 2 tests", got.Status, got.Underlying, got.Ran(), got.Total)
+	}
+	for _, tr := range got.Tests {
+		if tr.Status != NotRun {
+			t.Errorf("%s: %q, want %q", tr.Name, tr.Status, NotRun)
+		}
 	}
 }

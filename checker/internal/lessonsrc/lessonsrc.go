@@ -162,3 +162,55 @@ func lineTODOs(line, file string, n int) []TODO {
 	}
 	return out
 }
+
+// ExerciseAt is the exercise a line of a starter file belongs to, from
+// the TODO(N) marks around it: those of the top-level declaration that
+// holds the line (its doc comment included), or, when it has none, those
+// of the whole file. It is 0 unless every such mark names the same
+// exercise: a function worked on in several exercises, or a file whose
+// marks the learner has deleted, says nothing for sure.
+func ExerciseAt(file string, line int) int {
+	src, err := os.ReadFile(file)
+	if err != nil {
+		return 0
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, file, src, parser.ParseComments)
+	if err != nil {
+		return 0
+	}
+	lines := strings.Split(string(src), "\n")
+	marksIn := func(from, to int) []TODO {
+		var out []TODO
+		for n := max(from, 1); n <= to && n <= len(lines); n++ {
+			out = append(out, lineTODOs(lines[n-1], "", n)...)
+		}
+		return out
+	}
+	marks := marksIn(1, len(lines))
+	for _, d := range f.Decls {
+		start, end := d.Pos(), d.End()
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Doc != nil {
+			start = fd.Doc.Pos()
+		}
+		if gd, ok := d.(*ast.GenDecl); ok && gd.Doc != nil {
+			start = gd.Doc.Pos()
+		}
+		from, to := fset.Position(start).Line, fset.Position(end).Line
+		if line < from || line > to {
+			continue
+		}
+		if in := marksIn(from, to); len(in) > 0 {
+			marks = in
+		}
+		break
+	}
+	exercise := 0
+	for _, m := range marks {
+		if exercise != 0 && m.Exercise != exercise {
+			return 0
+		}
+		exercise = m.Exercise
+	}
+	return exercise
+}

@@ -1,6 +1,7 @@
 package lessonsrc
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -144,5 +145,48 @@ func TestTODOsOfAMissingFolder(t *testing.T) {
 	got, err := TODOs(filepath.Join(t.TempDir(), "missing"))
 	if err == nil || len(got) != 0 {
 		t.Errorf("got %+v and error %v, want no marks and an error", got, err)
+	}
+}
+
+func TestExerciseAtReadsTheMarksAroundALine(t *testing.T) {
+	dir := t.TempDir()
+	src := `package x
+
+// A is exercise 1's.
+// TODO(1): do A.
+func A() {
+	_ = 1
+}
+
+func B() {
+	// TODO(2): do B.
+	// TODO(3): and C.
+	_ = 2
+}
+
+func C() {
+	_ = 3
+}
+`
+	file := filepath.Join(dir, "x.go")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ line, want int }{
+		{6, 1},  // in A, whose doc comment carries TODO(1)
+		{12, 0}, // in B, worked on in two exercises
+		{16, 0}, // in C, which has no mark, in a file of three exercises
+		{99, 0}, // past the end
+	} {
+		if got := ExerciseAt(file, tc.line); got != tc.want {
+			t.Errorf("line %d: got %d, want %d", tc.line, got, tc.want)
+		}
+	}
+	one := filepath.Join(dir, "one.go")
+	if err := os.WriteFile(one, []byte("package x\n\n// TODO(3): lock n.\ntype T struct{ n int }\n\nfunc (t *T) Get() int {\n\treturn t.n\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := ExerciseAt(one, 7); got != 3 {
+		t.Errorf("a mark-less method in a file of exercise 3: got %d, want 3", got)
 	}
 }

@@ -222,6 +222,12 @@ func (d Diff) TestsChanged() bool {
 	return len(d.Changed)+len(d.Extra) > 0 || (len(d.Missing) > 0 && len(d.Older) == 0)
 }
 
+// Untouched reports whether the lesson's files, tests and starter alike,
+// are exactly the shipped ones: nothing changed, added or deleted.
+func (d Diff) Untouched() bool {
+	return d.Known && d.StarterUntouched && len(d.Changed)+len(d.Missing)+len(d.Extra)+len(d.Older) == 0
+}
+
 // Outdated reports whether the test files are those of an earlier
 // release (a file the new release added may be missing): pulling the new
 // version brings them up to date.

@@ -1,9 +1,10 @@
 // Package progress tells the learner that the checker is working: a cold
-// `go test -race` of every lesson takes a minute on a small machine.
+// `go test -race` of a lesson builds the race runtime and the lesson's
+// dependencies first (FirstBuild), and nothing else shows meanwhile.
 //
-// On a terminal it keeps one line up to date (a spinner, how many lessons
-// finished and which); elsewhere it prints a plain line now and then, so a
-// log stays readable.
+// On a terminal it keeps one line up to date (a spinner, then how many
+// lessons are built and finished, and which); elsewhere it prints a plain
+// line now and then, so a log stays readable.
 package progress
 
 import (
@@ -27,6 +28,7 @@ type Bar struct {
 
 	mu       sync.Mutex
 	frame    int
+	started  int      // packages whose test binary started: built
 	finished []string // short package names, in finishing order
 	note     string
 	shown    bool // a line is on screen and must be cleared
@@ -41,12 +43,17 @@ const Width = 79
 
 var spinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 
+// FirstBuild says how long the first build of a lesson takes, measured on
+// two cores: go test -race compiles the race runtime, testify and goleak
+// once, then each lesson in seconds.
+const FirstBuild = "a first build with -race takes about 40 s"
+
 // Start shows progress for a run that covers total packages. tty says
 // whether w is a terminal. Call Stop when the run ends.
 func Start(w io.Writer, tty bool, what string, total int) *Bar {
 	b := &Bar{w: w, tty: tty, what: what, total: total, stop: make(chan struct{}), done: make(chan struct{})}
 	if !tty {
-		fmt.Fprintf(w, "%s (the first run builds everything: up to a minute)…\n", what)
+		fmt.Fprintf(w, "%s: building (%s; later runs take seconds)…\n", what, FirstBuild)
 		close(b.done)
 		return b
 	}
@@ -80,10 +87,13 @@ func (b *Bar) draw() {
 func (b *Bar) Line(frame int) string {
 	var s strings.Builder
 	s.WriteString(spinner[frame%len(spinner)] + " " + b.what)
-	if b.note != "" {
+	switch {
+	case b.note != "":
 		s.WriteString(": " + b.note)
-	} else if b.total > 0 {
-		fmt.Fprintf(&s, ": %d of %d finished", len(b.finished), b.total)
+	case b.total > 0 && b.started == 0:
+		s.WriteString(": building (" + FirstBuild + ")")
+	case b.total > 0:
+		fmt.Fprintf(&s, ": %d of %d built, %d finished", b.started, b.total, len(b.finished))
 		if n := len(b.finished); n > 0 {
 			s.WriteString(" (" + strings.Join(b.finished[max(0, n-3):], ", ") + ")")
 		}
@@ -99,21 +109,20 @@ func truncate(s string, width int) string {
 	return string(r[:width-1]) + "…"
 }
 
-// Event records a go test event: a package that passed, failed or was
-// skipped counts as finished.
+// Event records a go test event: a package whose test binary starts is
+// built; one that passed, failed or was skipped is finished.
 func (b *Bar) Event(e testjson.Event) {
 	if e.Test != "" || e.Package == "" {
 		return
 	}
-	switch e.Action {
-	case "pass", "fail", "skip":
-	default:
-		return
-	}
-	name := e.Package[strings.LastIndex(e.Package, "/")+1:]
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.finished = append(b.finished, name)
+	switch e.Action {
+	case "start":
+		b.started++
+	case "pass", "fail", "skip":
+		b.finished = append(b.finished, e.Package[strings.LastIndex(e.Package, "/")+1:])
+	}
 }
 
 // Note replaces the count with a message, for work after the main run

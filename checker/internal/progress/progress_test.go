@@ -11,16 +11,25 @@ import (
 
 const pkg = "github.com/wherewaiting/workshop/lessons/"
 
-func TestLineCountsFinishedPackages(t *testing.T) {
+func TestLineSaysItBuildsThenCountsBuiltAndFinishedPackages(t *testing.T) {
 	b := &Bar{what: "testing 3 lessons", total: 3}
-	if got, want := b.Line(0), "⠋ testing 3 lessons: 0 of 3 finished"; got != want {
+	if got, want := b.Line(0), "⠋ testing 3 lessons: building ("+FirstBuild+")"; got != want {
+		t.Errorf("Line = %q, want %q", got, want)
+	}
+	if n := utf8.RuneCountInString(b.Line(0)); n > Width {
+		t.Errorf("the building line is %d runes, want at most %d: the learner must read how long it takes", n, Width)
+	}
+	for _, p := range []string{"00-warmup", "01-blocking-chain"} {
+		b.Event(testjson.Event{Action: "start", Package: pkg + p})
+	}
+	if got, want := b.Line(0), "⠋ testing 3 lessons: 2 of 3 built, 0 finished"; got != want {
 		t.Errorf("Line = %q, want %q", got, want)
 	}
 	b.Event(testjson.Event{Action: "run", Package: pkg + "00-warmup", Test: "TestA"})
 	b.Event(testjson.Event{Action: "fail", Package: pkg + "00-warmup", Test: "TestA"})
 	b.Event(testjson.Event{Action: "pass", Package: pkg + "00-warmup"})
 	b.Event(testjson.Event{Action: "fail", Package: pkg + "01-blocking-chain"})
-	if got, want := b.Line(1), "⠙ testing 3 lessons: 2 of 3 finished (00-warmup, 01-blocking-chain)"; got != want {
+	if got, want := b.Line(1), "⠙ testing 3 lessons: 2 of 3 built, 2 finished (00-warmup, 01-blocking-chain)"; got != want {
 		t.Errorf("Line = %q, want %q", got, want)
 	}
 }
@@ -28,6 +37,7 @@ func TestLineCountsFinishedPackages(t *testing.T) {
 func TestLineNeverWraps(t *testing.T) {
 	b := &Bar{what: "testing 12 lessons", total: 12}
 	for _, n := range []string{"00-warmup", "01-blocking-chain", "02-deadlines", "03-fan-out", "04-retries", "05-circuit-breaker"} {
+		b.Event(testjson.Event{Action: "start", Package: pkg + n})
 		b.Event(testjson.Event{Action: "pass", Package: pkg + n})
 	}
 	got := b.Line(0)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -20,20 +21,34 @@ import (
 // runs are the go test invocations the streams come from, by name: every
 // lesson but 13 at once (so their events interleave as in a learner's
 // run), lesson 13 alone, and single tests as the checker re-runs them
-// after a crash. The 20 s timeout is what lesson 06 waits for.
-var runs = map[string][]string{
-	"all": {"-timeout", "20s",
+// after a crash. Each runs with -race -count=1, through the checker's own
+// runner, whose stall watch stops lesson 15 (its initialisation never
+// returns) after StartLimit. The 20 s timeout is what lesson 06 waits for.
+var runs = map[string]gotest.Request{
+	"all": {Patterns: []string{
 		"./lessons/01-pass/", "./lessons/02-fail/", "./lessons/03-nocompile/", "./lessons/04-vet/",
 		"./lessons/05-panic/", "./lessons/06-hang/", "./lessons/07-exit/", "./lessons/08-race/",
-		"./lessons/09-leak/", "./lessons/10-leakmain/", "./lessons/11-bubbleleak/", "./lessons/12-bubbleblocked/"},
-	"exitone":        {"-timeout", "20s", "./lessons/13-exitone/"},
-	"solo-value":     {"-timeout", "20s", "-run", "^TestFetchReturnsTheValue$", "./lessons/10-leakmain/"},
-	"solo-givesup":   {"-timeout", "20s", "-run", "^TestFetchGivesUp$", "./lessons/10-leakmain/"},
-	"solo-neverruns": {"-timeout", "20s", "-run", "^TestNeverRuns$", "./lessons/05-panic/"},
+		"./lessons/09-leak/", "./lessons/10-leakmain/", "./lessons/11-bubbleleak/", "./lessons/12-bubbleblocked/",
+		"./lessons/14-raceboth/", "./lessons/15-inithang/", "./lessons/16-leakadvice/", "./lessons/17-lostcancel/",
+		"./lessons/18-initpanic/"}},
+	"exitone":        {Patterns: []string{"./lessons/13-exitone/"}},
+	"solo-value":     {Run: "^TestFetchReturnsTheValue$", Patterns: []string{"./lessons/10-leakmain/"}},
+	"solo-givesup":   {Run: "^TestFetchGivesUp$", Patterns: []string{"./lessons/10-leakmain/"}},
+	"solo-neverruns": {Run: "^TestNeverRuns$", Patterns: []string{"./lessons/05-panic/"}},
 }
 
-// Streams lists every file of testdata/streams: the run it comes from and
-// the lesson folder kept from it ("" for the whole run).
+// StartLimit is how long the recorded runs give a test binary to start
+// its first test: the checker's own limit.
+const StartLimit = 10 * time.Second
+
+// vetRuns are the go vet -json invocations of the vet streams, by name.
+var vetRuns = map[string][]string{
+	"vet": {"./lessons/17-lostcancel/", "./lessons/01-pass/"},
+}
+
+// Streams lists every file of testdata/streams: the run it comes from (of
+// runs or of vetRuns) and the lesson folder kept from it ("" for the
+// whole run).
 var Streams = []struct{ File, Run, Dir string }{
 	{"interleaved", "all", ""},
 	{"pass", "all", "01-pass"},
@@ -48,32 +63,57 @@ var Streams = []struct{ File, Run, Dir string }{
 	{"leak-testmain", "all", "10-leakmain"},
 	{"bubble-leak", "all", "11-bubbleleak"},
 	{"bubble-blocked", "all", "12-bubbleblocked"},
+	{"race-both-lines", "all", "14-raceboth"},
+	{"init-hang", "all", "15-inithang"},
+	{"leak-advice", "all", "16-leakadvice"},
+	{"lostcancel", "all", "17-lostcancel"},
+	{"init-panic", "all", "18-initpanic"},
 	{"exit1", "exitone", ""},
 	{"leak-testmain-solo-value", "solo-value", ""},
 	{"leak-testmain-solo-givesup", "solo-givesup", ""},
 	{"panic-solo-neverruns", "solo-neverruns", ""},
+	{"vet-lostcancel", "vet", ""},
 }
 
 // Record runs go test -json -race in the fixture workshop at dir, every
-// run at once, and returns each stream of Streams, normalised, by file
-// name. goroot is the Go installation's root, as stack traces print it.
+// run at once, and go vet -json, and returns each stream of Streams,
+// normalised, by file name. goroot is the Go installation's root, as
+// stack traces print it.
 func Record(ctx context.Context, goPath, dir, goroot string) (map[string][]byte, error) {
 	var (
 		g   errgroup.Group
 		mu  sync.Mutex
 		raw = map[string][]byte{}
 	)
-	for name, args := range runs {
+	for name, req := range runs {
 		g.Go(func() error {
-			cmd := exec.CommandContext(ctx, goPath, append([]string{"test", "-json", "-race", "-count=1"}, args...)...)
-			cmd.Dir = dir
-			cmd.Env = gotest.Request{}.Env()
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			req.Race, req.Count, req.Timeout, req.StartLimit = true, 1, 20*time.Second, StartLimit
+			var stdout bytes.Buffer
 			// go test fails: that is the point of these lessons. A run
 			// that printed no event at all is what went wrong.
-			if err := cmd.Run(); err != nil && stdout.Len() == 0 {
-				return fmt.Errorf("go test %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+			run, err := gotest.Go{Path: goPath, Dir: dir, Lenient: true, Tee: &stdout}.Run(ctx, req, nil)
+			if err == nil && len(run.Packages) == 0 {
+				err = fmt.Errorf("no package reported\n%s", strings.Join(run.Stray, ""))
+			}
+			if err != nil {
+				return fmt.Errorf("go %s: %v", strings.Join(req.Args(), " "), err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			raw[name] = stdout.Bytes()
+			return nil
+		})
+	}
+	for name, patterns := range vetRuns {
+		g.Go(func() error {
+			req := gotest.Request{Patterns: patterns}
+			cmd := exec.CommandContext(ctx, goPath, req.VetArgs()...)
+			cmd.Dir = dir
+			cmd.Env = req.Env()
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Run(); err != nil {
+				return fmt.Errorf("go %s: %v\n%s", strings.Join(req.VetArgs(), " "), err, stderr.String())
 			}
 			mu.Lock()
 			defer mu.Unlock()

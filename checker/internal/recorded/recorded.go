@@ -1,8 +1,10 @@
 // Package recorded holds the `go test -json` streams the checker's tests
 // read, recorded from the small failing lessons of testdata/workshop (a
 // module of its own, out of ./...): a testify failure, a compile error, a
-// vet error, a panic, a hang, os.Exit and log.Fatal, a data race, goleak
-// in one test and in TestMain, and synctest deadlocks. The checker's
+// vet error, a panic, a hang, os.Exit and log.Fatal, data races, goleak
+// in one test (with and without the test's own advice) and in TestMain,
+// synctest deadlocks, an initialisation that never returns and one that
+// panics; and the `go vet -json` of a dropped cancel function. The checker's
 // verdicts rest on the exact words of the runtime, testing, synctest,
 // goleak and the race detector; re-recording the streams with a new Go
 // shows what it changed:
@@ -104,14 +106,17 @@ func Lesson(t testing.TB, dir string) *lesson.Lesson {
 func ImportPath(dir string) string { return ID(dir).ImportPath() }
 
 // Runner plays recorded streams back as gotest.Runner does: All for the
-// run of every lesson, then Solo[test] for a run of one test alone (-run).
-// It keeps the requests it was given.
+// run of every lesson, then Solo[test] for a run of one test alone (-run);
+// and as gotest.Vetter does, VetStream for go vet (nothing found when
+// empty). It keeps the requests it was given.
 type Runner struct {
-	All  string
-	Solo map[string]string
+	All       string
+	Solo      map[string]string
+	VetStream string
 
 	mu       sync.Mutex
 	Requests []gotest.Request
+	Vets     []gotest.Request
 }
 
 // Run implements gotest.Runner. It may be called from several goroutines
@@ -125,6 +130,21 @@ func (r *Runner) Run(ctx context.Context, req gotest.Request, onEvent func(testj
 		name = r.Solo[strings.Trim(req.Run, "^$")]
 	}
 	return parse(name)
+}
+
+// Vet implements gotest.Vetter.
+func (r *Runner) Vet(ctx context.Context, req gotest.Request) (gotest.VetFindings, error) {
+	r.mu.Lock()
+	r.Vets = append(r.Vets, req)
+	r.mu.Unlock()
+	if r.VetStream == "" {
+		return gotest.VetFindings{}, nil
+	}
+	data, err := streams.ReadFile(path.Join("testdata/streams", r.VetStream+".json"))
+	if err != nil {
+		return nil, fmt.Errorf("no recorded stream %q: %v", r.VetStream, err)
+	}
+	return gotest.ParseVet(bytes.NewReader(data))
 }
 
 // Golden compares got with the file testdata/NAME of the calling test's

@@ -2,29 +2,38 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"testing"
 
+	"github.com/wherewaiting/workshop/checker/internal/gotest"
 	"github.com/wherewaiting/workshop/checker/internal/grade"
 	"github.com/wherewaiting/workshop/checker/internal/manifest"
 	"github.com/wherewaiting/workshop/checker/internal/recorded"
 )
 
 // recordedEntries grades every lesson of the recorded run of all lessons,
-// as `go run ./checker` would before it re-runs crashed tests alone.
+// with the recorded go vet, as `go run ./checker` would before it re-runs
+// crashed tests alone.
 func recordedEntries(t *testing.T) []Entry {
 	run := recorded.Stream(t, "interleaved")
+	vet, err := (&recorded.Runner{VetStream: "vet-lostcancel"}).Vet(context.Background(), gotest.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var results []grade.Lesson
 	for _, dir := range []string{
 		"01-pass", "02-fail", "03-nocompile", "04-vet", "05-panic", "06-hang",
 		"07-exit", "08-race", "09-leak", "10-leakmain", "11-bubbleleak", "12-bubbleblocked",
+		"14-raceboth", "15-inithang", "16-leakadvice", "17-lostcancel", "18-initpanic",
 	} {
 		l := recorded.Lesson(t, dir)
-		results = append(results, grade.Grade(grade.Input{
+		g := grade.Grade(grade.Input{
 			Lesson:  l,
 			Package: run.Package(l.ImportPath()),
 			Diff:    manifest.Diff{Known: true},
-		}))
+		})
+		results = append(results, g.WithVet(grade.Vet(vet[l.ImportPath()], grade.Context(l.Root, l.ID))))
 	}
 	return Entries(results, nil)
 }
@@ -33,7 +42,7 @@ func recordedEntries(t *testing.T) []Entry {
 // testdata/*.golden, or rewrite them with go test -update.
 func TestSummaryAndDetailOfRecordedLessons(t *testing.T) {
 	entries := recordedEntries(t)
-	opt := Options{RaceChecked: true}
+	opt := Options{RaceChecked: true, All: true}
 	var summary bytes.Buffer
 	Summary(&summary, entries, opt)
 	recorded.Golden(t, "summary.golden", summary.Bytes())

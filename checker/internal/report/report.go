@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/wherewaiting/workshop/checker/internal/ansi"
@@ -41,20 +42,68 @@ func (e Entry) Status() grade.Status {
 // Options shape the output.
 type Options struct {
 	Color bool
-	// RaceChecked is false when the race detector could not run.
+	// RaceChecked is false when the race detector could not run: the
+	// commands shown then leave -race out, and a note says why.
 	RaceChecked bool
-	// CdToRoot, when the checker runs in a subfolder, is the relative
-	// path to the workshop's root folder, where the commands shown work.
-	CdToRoot string
+	// Place is where the learner runs the checker: the commands shown
+	// work there.
+	Place Place
+	// All shows every failing test of a lesson in full; without it, the
+	// detail leads with the exercise the learner is on and folds the
+	// failing tests of the others to one line each.
+	All bool
 }
 
-// commands writes the commands to run, and where to run them from.
-func (p painter) commands(w io.Writer, cmds []string, opt Options) {
+// Place is the folder, inside the workshop, where the checker runs, so
+// that every command it shows works there.
+type Place struct {
+	// Here is the folder relative to the module root, slash-separated:
+	// "" at the root, "lessons/03-fan-out" in a lesson's folder.
+	Here string
+}
+
+// Checker is the command that runs the checker here: `go run ./checker`
+// at the root, where ./checker is its folder; `go tool checker`, which
+// the tool directive in go.mod makes work anywhere in the module,
+// elsewhere.
+func (pl Place) Checker() string {
+	if pl.Here == "" {
+		return "go run ./checker"
+	}
+	return "go tool checker"
+}
+
+// Path is the way from here to a root-relative, slash-separated path.
+func (pl Place) Path(rel string) string {
+	if pl.Here == "" {
+		return rel
+	}
+	p, err := filepath.Rel(filepath.FromSlash(pl.Here), filepath.FromSlash(rel))
+	if err != nil {
+		return rel
+	}
+	return filepath.ToSlash(p)
+}
+
+// Package is the go command's pattern, from here, for the package in the
+// root-relative folder dir: "./lessons/03-fan-out/" at the root, "." in
+// the folder itself, "../03-fan-out/" next to it. (A pattern without a
+// leading dot would name an import path, not a folder.)
+func (pl Place) Package(dir string) string {
+	p := pl.Path(dir)
+	switch {
+	case p == ".":
+		return p
+	case strings.HasPrefix(p, "../"):
+		return p + "/"
+	}
+	return "./" + p + "/"
+}
+
+// commands writes the commands to run.
+func (p painter) commands(w io.Writer, cmds []string) {
 	for _, c := range cmds {
 		fmt.Fprintf(w, "  %s\n", p.paint(cyan, c))
-	}
-	if opt.CdToRoot != "" {
-		fmt.Fprintf(w, "  (from the workshop's root folder: %s)\n", p.paint(cyan, "cd "+opt.CdToRoot))
 	}
 }
 
@@ -100,34 +149,41 @@ type Step struct {
 
 // Next picks the first lesson, in order, that is not done. Nil when every
 // lesson that exists is done.
-func Next(entries []Entry) *Step {
+func Next(entries []Entry, opt Options) *Step {
 	for _, e := range entries {
 		if e.Result == nil || e.Result.Status == grade.Done {
 			continue
 		}
-		return &Step{Entry: e, Problem: problem(e), Commands: Commands(e)}
+		return &Step{Entry: e, Problem: problem(e, opt), Commands: Commands(e, opt)}
 	}
 	return nil
 }
 
-// Commands are the two commands for working on a lesson.
-func Commands(e Entry) []string {
+// Commands are the two commands for working on a lesson, as they work
+// where the checker runs: its tests as the checker runs them (with -race,
+// unless it could not run; the race note says why), and the checker's
+// detail of the lesson.
+func Commands(e Entry, opt Options) []string {
+	race := " -race"
+	if !opt.RaceChecked {
+		race = ""
+	}
 	return []string{
-		fmt.Sprintf("go test ./%s/", e.Dir()),
-		fmt.Sprintf("go run ./checker %s", e.Number),
+		fmt.Sprintf("go test%s %s", race, opt.Place.Package(e.Dir())),
+		fmt.Sprintf("%s %s", opt.Place.Checker(), e.Number),
 	}
 }
 
-func problem(e Entry) string {
+func problem(e Entry, opt Options) string {
 	r := e.Result
 	if r.Status == grade.NotStarted {
-		s := fmt.Sprintf("not started yet: read %s/README.md", e.Dir())
+		s := fmt.Sprintf("not started yet: read %s", opt.Place.Path(path.Join(e.Dir(), "README.md")))
 		if t := e.FirstTODO; t != nil {
-			s += fmt.Sprintf(", then start at TODO(%d) in %s:%d", t.Exercise, path.Join(e.Dir(), t.File), t.Line)
+			s += fmt.Sprintf(", then start at TODO(%d) in %s:%d", t.Exercise, opt.Place.Path(path.Join(e.Dir(), t.File)), t.Line)
 		}
 		return s
 	}
-	return r.Problem()
+	return r.ProblemFrom(opt.Place.Path)
 }
 
 // painter paints with colours when it is true.
@@ -168,7 +224,7 @@ func testColor(s grade.TestStatus) string {
 }
 
 // StatusText is the lesson's status with its count of tests, for example
-// "failing (2 of 5 tests)": 2 of the 5 tests do not pass.
+// "failing (3 of 5 tests pass)", and of go vet's findings.
 func StatusText(e Entry) string {
 	r := e.Result
 	if r == nil {
@@ -177,11 +233,28 @@ func StatusText(e Entry) string {
 	switch r.Status {
 	case grade.Done, grade.NoCompile, grade.NotStarted, grade.TestsChanged, grade.OlderVersion:
 		return string(r.Status)
+	case grade.VetFails:
+		return fmt.Sprintf("%s (%s)", r.Status, plural(len(r.Vet), "finding"))
 	}
-	if r.Total == 0 {
+	var counts []string
+	if r.Total > 0 {
+		counts = append(counts, fmt.Sprintf("%d of %d tests pass", r.Passed, r.Total))
+	}
+	if len(r.Vet) > 0 {
+		counts = append(counts, plural(len(r.Vet), "go vet finding"))
+	}
+	if len(counts) == 0 {
 		return string(r.Status)
 	}
-	return fmt.Sprintf("%s (%d of %d tests)", r.Status, r.Total-r.Passed, r.Total)
+	return fmt.Sprintf("%s (%s)", r.Status, strings.Join(counts, ", "))
+}
+
+// plural is "1 finding", "2 findings".
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 const raceNote = "races were not checked: the race detector needs cgo and a C compiler; install gcc (or clang) so that `go env CGO_ENABLED` says 1, and run the checker again"

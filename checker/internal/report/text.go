@@ -31,10 +31,10 @@ func Summary(w io.Writer, entries []Entry, opt Options) {
 	done, total := Score(entries)
 	fmt.Fprintf(w, "  %s  %d of %d lessons done (%d%%)\n\n", p.bar(done, total, 24), done, total, percent(done, total))
 	fmt.Fprint(w, p.raceWarning(opt))
-	writeNext(w, p, Next(entries), entries, opt)
+	writeNext(w, p, Next(entries, opt), entries)
 }
 
-func writeNext(w io.Writer, p painter, step *Step, entries []Entry, opt Options) {
+func writeNext(w io.Writer, p painter, step *Step, entries []Entry) {
 	if step == nil {
 		soon := 0
 		for _, e := range entries {
@@ -55,7 +55,7 @@ func writeNext(w io.Writer, p painter, step *Step, entries []Entry, opt Options)
 	}
 	e := step.Entry
 	fmt.Fprintf(w, "%s %s · %s: %s\n", p.paint(bold, "Next:"), e.Number, e.Title, step.Problem)
-	p.commands(w, step.Commands, opt)
+	p.commands(w, step.Commands)
 }
 
 // maxDetail caps the lines shown for one failure; a long diff is cut.
@@ -78,7 +78,11 @@ func Detail(w io.Writer, e Entry, opt Options) {
 		writeOlder(w, p, r, opt)
 	}
 	if !r.Diff.Known {
-		fmt.Fprintln(w, p.paint(yellow, "The checker's manifest does not list this lesson, so changed tests cannot be detected (maintainers: run `go run ./checker manifest`)."))
+		fmt.Fprintln(w, p.paint(yellow, "The checker's manifest does not list this lesson, so changed tests cannot be detected (maintainers: run `"+opt.Place.Checker()+" manifest`)."))
+		fmt.Fprintln(w)
+	}
+	if !r.Ran() {
+		fmt.Fprintln(w, "Its tests were not run: its files are exactly as shipped, and the starter fails them.")
 		fmt.Fprintln(w)
 	}
 	if r.Build != nil {
@@ -96,10 +100,36 @@ func Detail(w io.Writer, e Entry, opt Options) {
 	for _, t := range r.Tests {
 		width = max(width, len(t.Name))
 	}
+	// Lead with the exercise the learner is on; fold the failing tests of
+	// the others to their one line.
+	focus := 0
+	if t := r.FirstProblem(); t != nil && !opt.All {
+		focus = t.Exercise
+	}
+	folded := 0
 	for _, t := range r.Tests {
-		writeTest(w, p, t, width, r.Build != nil)
+		fold := focus != 0 && t.Exercise != focus && !t.Status.OK() && t.Status != grade.NotRun
+		if fold {
+			folded++
+		}
+		writeTest(w, p, t, width, r.Build != nil || r.StoppedBeforeTests() || fold)
 	}
 	if len(r.Tests) > 0 {
+		fmt.Fprintln(w)
+	}
+	if folded > 0 {
+		others, them := "failing tests of other exercises are", "them"
+		if folded == 1 {
+			others, them = "failing test of another exercise is", "it"
+		}
+		fmt.Fprintf(w, "Exercise %d first: %d %s folded (%s shows %s in full).\n\n",
+			focus, folded, others, p.paint(cyan, fmt.Sprintf("%s %s -all", opt.Place.Checker(), e.Number)), them)
+	}
+	if vet := newVet(r); len(vet) > 0 {
+		fmt.Fprintf(w, "%s\n", p.paint(red, "go vet (the full one, which go test does not run) reports:"))
+		for _, v := range vet {
+			fmt.Fprintf(w, "  %s\n", v)
+		}
 		fmt.Fprintln(w)
 	}
 	if pk := r.Package; pk != nil {
@@ -113,11 +143,11 @@ func Detail(w io.Writer, e Entry, opt Options) {
 		fmt.Fprintf(w, "%s every test passes, nothing leaks, no race.\n", p.paint(green, "Done:"))
 		return
 	}
-	if hint := hintPointer(e); hint != "" {
+	if hint := hintPointer(e, opt); hint != "" {
 		fmt.Fprintln(w, hint)
 	}
-	fmt.Fprintf(w, "%s %s\n", p.paint(bold, "Next:"), problem(e))
-	p.commands(w, Commands(e), opt)
+	fmt.Fprintf(w, "%s %s\n", p.paint(bold, "Next:"), problem(e, opt))
+	p.commands(w, Commands(e, opt))
 }
 
 func writeChanged(w io.Writer, p painter, r *grade.Lesson, opt Options) {
@@ -127,7 +157,10 @@ func writeChanged(w io.Writer, p painter, r *grade.Lesson, opt Options) {
 	listFiles(w, "added   ", r.Diff.Extra, "")
 	if files := r.Diff.Restorable(); len(files) > 0 {
 		fmt.Fprintf(w, "Restore them with:\n")
-		p.commands(w, []string{"git checkout -- " + strings.Join(files, " ")}, opt)
+		for i, f := range files {
+			files[i] = opt.Place.Path(f)
+		}
+		p.commands(w, []string{"git checkout -- " + strings.Join(files, " ")})
 	}
 	if len(r.Diff.Extra) > 0 {
 		fmt.Fprintf(w, "Delete the added files (move your own tests elsewhere).\n")
@@ -140,7 +173,7 @@ func writeOlder(w io.Writer, p painter, r *grade.Lesson, opt Options) {
 	listFiles(w, "older   ", r.Diff.Older, "")
 	listFiles(w, "new     ", r.Diff.Missing, " (not in your copy yet)")
 	fmt.Fprintln(w, "Pull the new version; your own changes stay (CHANGELOG.md says what changed):")
-	p.commands(w, []string{"git stash", "git pull", "git stash pop"}, opt)
+	p.commands(w, []string{"git stash", "git pull", "git stash pop"})
 	writeUnderlying(w, r)
 }
 
@@ -159,7 +192,8 @@ func writeUnderlying(w io.Writer, r *grade.Lesson) {
 	fmt.Fprintln(w)
 }
 
-func writeTest(w io.Writer, p painter, t grade.Test, width int, noBuild bool) {
+// writeTest writes a test's line and, unless brief, what went wrong.
+func writeTest(w io.Writer, p painter, t grade.Test, width int, brief bool) {
 	label := strings.ToUpper(string(t.Status))
 	if t.Status.OK() {
 		label = string(t.Status)
@@ -169,7 +203,7 @@ func writeTest(w io.Writer, p painter, t grade.Test, width int, noBuild bool) {
 		ex = p.paint(dim, fmt.Sprintf("  exercise %d", t.Exercise))
 	}
 	fmt.Fprintf(w, "  %s  %-*s%s\n", p.paint(testColor(t.Status), fmt.Sprintf("%-7s", label)), width, t.Name, ex)
-	if t.Status.OK() || (noBuild && t.Status == grade.NotRun) {
+	if t.Status.OK() || brief {
 		return
 	}
 	const pad = "           "
@@ -177,8 +211,14 @@ func writeTest(w io.Writer, p painter, t grade.Test, width int, noBuild bool) {
 	if rep.Headline != "" && !repeats(rep) {
 		fmt.Fprintf(w, "%s%s\n", pad, p.paint(bold, rep.Headline))
 	}
+	if rep.Advice != "" && rep.Advice != rep.Headline {
+		fmt.Fprintf(w, "%sthe test says: %s\n", pad, rep.Advice)
+	}
 	if rep.Where != nil {
 		fmt.Fprintf(w, "%syour code: %s (%s)\n", pad, rep.Where.Location(), rep.Where.Func)
+		for _, f := range rep.Also {
+			fmt.Fprintf(w, "%s           %s (%s)\n", pad, f.Location(), f.Func)
+		}
 	}
 	if rep.TestLine != nil {
 		fmt.Fprintf(w, "%stest:      %s\n", pad, rep.TestLine.Location())
@@ -189,6 +229,25 @@ func writeTest(w io.Writer, p painter, t grade.Test, width int, noBuild bool) {
 	if t.Status == grade.NotRun && rep.Headline == "" {
 		fmt.Fprintf(w, "%sthe test binary stopped before this test started\n", pad)
 	}
+}
+
+// newVet are the full go vet's findings that the build failure does not
+// show already: when go test's own vet stopped the build, the full one
+// reports the same line again.
+func newVet(r *grade.Lesson) []grade.VetFinding {
+	var out []grade.VetFinding
+	for _, v := range r.Vet {
+		shown := false
+		if r.Build != nil {
+			for _, d := range r.Build.Details {
+				shown = shown || strings.HasPrefix(d, v.Where.Location()+":")
+			}
+		}
+		if !shown {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // repeats reports whether the details already say the headline (testify's
@@ -211,11 +270,19 @@ func cut(lines []string, n int) []string {
 	return append(out, fmt.Sprintf("… (%d more lines: run the go test command below to see everything)", len(lines)-n))
 }
 
-// hintPointer tells where the hints for the first problem are.
-func hintPointer(e Entry) string {
-	readme := path.Join(e.Dir(), "README.md")
-	if t := e.Result.FirstProblem(); t != nil && t.Exercise > 0 {
-		return fmt.Sprintf("Stuck? See the hints for exercise %d in %s (section \"Hints\").", t.Exercise, readme)
+// hintPointer tells where the hints for the lesson's problem are (the
+// README's path from where the checker runs): for the
+// exercise the grade names (grade.Lesson.Hint), else the README's. There
+// is none when nothing in the code is wrong (only the test files
+// changed, say).
+func hintPointer(e Entry, opt Options) string {
+	r := e.Result
+	if r.FirstProblem() == nil && r.Build == nil && r.Package == nil && len(r.Vet) == 0 {
+		return ""
+	}
+	readme := opt.Place.Path(path.Join(e.Dir(), "README.md"))
+	if r.Hint > 0 {
+		return fmt.Sprintf("Stuck? See the hints for exercise %d in %s (section \"Hints\").", r.Hint, readme)
 	}
 	return fmt.Sprintf("Stuck? See the hints in %s (section \"Hints\").", readme)
 }

@@ -23,10 +23,11 @@ import (
 // Needed returns the top-level tests of pkg to run again alone, in the
 // order of declared (the tests found in the source; the ones the run
 // reported are added if missing). It returns nothing for a package that
-// passed, did not build, or failed in an orderly way (every failure
-// reported by its own test).
+// passed, did not build, failed in an orderly way (every failure reported
+// by its own test), or failed before any test started: its initialisation
+// never returned, or crashed, and would do the same for every test alone.
 func Needed(pkg *testjson.Package, declared []string) []string {
-	if pkg == nil || pkg.BuildFailed || pkg.Status == testjson.Pass || pkg.Status == testjson.Skip {
+	if pkg == nil || pkg.BuildFailed || pkg.Status == testjson.Pass || pkg.Status == testjson.Skip || len(pkg.Tests) == 0 {
 		return nil
 	}
 	all := append([]string{}, declared...)

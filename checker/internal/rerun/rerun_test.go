@@ -37,6 +37,10 @@ func TestNeeded(t *testing.T) {
 		{"exit1", "13-exitone", []string{"TestSkipped", "TestLoadReturns", "TestAfterExit"}, []string{"TestLoadReturns", "TestAfterExit"}},
 		{"bubble-leak", "11-bubbleleak", []string{"TestFetchReturnsTheValue", "TestFetchGivesUpAtTheDeadline", "TestLater"}, []string{"TestLater"}},
 		{"bubble-blocked", "12-bubbleblocked", []string{"TestNextGetsAValue", "TestAfter"}, []string{"TestAfter"}},
+		// No test started: the initialisation would stop each test alone
+		// the same way, after the same wait.
+		{"init-hang", "15-inithang", []string{"TestReady", "TestNeverStarts"}, nil},
+		{"init-panic", "18-initpanic", []string{"TestLimit", "TestAfter"}, nil},
 		// Every test passed yet the package failed: find the leaker.
 		{"leak-testmain", "10-leakmain", []string{"TestFetchReturnsTheValue", "TestFetchGivesUp"}, []string{"TestFetchReturnsTheValue", "TestFetchGivesUp"}},
 	}

@@ -1,13 +1,8 @@
 package verify
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,7 +10,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/wherewaiting/workshop/checker/internal/failure"
-	"github.com/wherewaiting/workshop/checker/internal/gotest"
 	"github.com/wherewaiting/workshop/checker/internal/grade"
 	"github.com/wherewaiting/workshop/checker/internal/grading"
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
@@ -110,16 +104,15 @@ func (v *verifier) gradeMistakes(ctx context.Context, k int, batch []*mistake) (
 	for _, m := range run {
 		lessons = append(lessons, m.Lesson)
 	}
-	res, err := grading.Run(ctx, lessons, grading.Options{Runner: v.goTest, Race: true, Count: 1, Overlay: path})
+	res, err := grading.Run(ctx, lessons, grading.Options{Runner: v.goTest, Race: true, Count: 1, Overlay: path, Vet: true})
 	if err != nil {
 		return nil, err
 	}
-	vet, vetErr := v.vet(ctx, run, path)
 	pm := newPathMapper(v.root, all, tmp)
 	for i, m := range run {
 		p := mistakeProblems(m, res.Lessons[i], pm)
 		if len(m.vet()) > 0 {
-			p = append(p, vetProblems(m, vet, vetErr)...)
+			p = append(p, vetProblems(m, res.Lessons[i].Vet)...)
 		}
 		if len(p) > 0 {
 			p = append(p, "the mistake: "+m.Summary)
@@ -171,83 +164,24 @@ func mistakeProblems(m *mistake, g grade.Lesson, pm pathMapper) []string {
 	return p
 }
 
-// vetFindings are go vet's diagnostics by package import path, then by
-// analyzer: what `go vet -json` prints.
-type vetFindings map[string]map[string][]vetDiagnostic
-
-// vetDiagnostic is one finding of go vet -json.
-type vetDiagnostic struct {
-	Posn    string `json:"posn"`
-	Message string `json:"message"`
-}
-
-// vet runs the full go vet, with the overlay, over the lessons of the
-// mistakes that name an analyzer. go test runs only a few of vet's
-// analyzers; the others (lostcancel among them) need go vet itself.
-func (v *verifier) vet(ctx context.Context, ms []*mistake, overlayPath string) (vetFindings, error) {
-	var patterns []string
-	for _, m := range ms {
-		if len(m.vet()) > 0 {
-			patterns = append(patterns, m.Lesson.Pattern())
+// vetProblems checks that the checker's go vet step reported each
+// analyzer the mistake names.
+func vetProblems(m *mistake, found []grade.VetFinding) []string {
+	got := map[string]bool{}
+	var seen []string
+	for _, f := range found {
+		if f.Analyzer == "" {
+			return []string{f.Message} // go vet could not run
+		}
+		if !got[f.Analyzer] {
+			got[f.Analyzer] = true
+			seen = append(seen, f.Analyzer)
 		}
 	}
-	if len(patterns) == 0 {
-		return nil, nil
-	}
-	goPath, err := gotest.Find()
-	if err != nil {
-		return nil, err
-	}
-	cmd := exec.CommandContext(ctx, goPath, append([]string{"vet", "-json", "-overlay", overlayPath}, patterns...)...)
-	cmd.Dir = v.root
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("go vet -json: %v: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	return parseVet(&stdout)
-}
-
-// parseVet reads the JSON objects go vet -json prints, one per package.
-func parseVet(r io.Reader) (vetFindings, error) {
-	out := vetFindings{}
-	dec := json.NewDecoder(r)
-	for {
-		var one vetFindings
-		err := dec.Decode(&one)
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return out, fmt.Errorf("reading go vet -json: %v", err)
-		}
-		for pkg, byAnalyzer := range one {
-			// The test variant of a package reads "path [path.test]".
-			pkg, _, _ = strings.Cut(pkg, " ")
-			if out[pkg] == nil {
-				out[pkg] = map[string][]vetDiagnostic{}
-			}
-			for a, ds := range byAnalyzer {
-				out[pkg][a] = append(out[pkg][a], ds...)
-			}
-		}
-	}
-}
-
-// vetProblems checks that go vet reported each analyzer the mistake names.
-func vetProblems(m *mistake, found vetFindings, err error) []string {
-	if err != nil {
-		return []string{err.Error()}
-	}
+	slices.Sort(seen)
 	var p []string
-	got := found[m.Lesson.ImportPath()]
 	for _, a := range m.vet() {
-		if len(got[a]) == 0 {
-			var seen []string
-			for name := range got {
-				seen = append(seen, name)
-			}
-			slices.Sort(seen)
+		if !got[a] {
 			what := "nothing"
 			if len(seen) > 0 {
 				what = strings.Join(seen, ", ")

@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"errors"
 	"strings"
 	"testing"
 
@@ -10,42 +9,17 @@ import (
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
 )
 
-func TestParseVetReadsEveryPackagesFindings(t *testing.T) {
-	const out = `{
-	"example.com/w/lessons/02-d": {
-		"lostcancel": [{"posn": "/w/lessons/02-d/d.go:10:7", "message": "the cancel function is not used"}]
-	}
-}
-{
-	"example.com/w/lessons/02-d [example.com/w/lessons/02-d.test]": {
-		"printf": [{"posn": "/w/lessons/02-d/d_test.go:5:2", "message": "wrong verb"}]
-	}
-}
-`
-	got, err := parseVet(strings.NewReader(out))
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := got["example.com/w/lessons/02-d"]
-	if len(d["lostcancel"]) != 1 || len(d["printf"]) != 1 {
-		t.Errorf("got %+v, want a lostcancel and a printf finding in one package", got)
-	}
-	if _, err := parseVet(strings.NewReader("not json")); err == nil {
-		t.Errorf("broken output: got no error")
-	}
-}
-
 func TestVetProblemsNamesWhatGoVetDidReport(t *testing.T) {
 	m := &mistake{Lesson: &lesson.Lesson{ID: lesson.ID{Number: "02", Slug: "d"}}, Caught: []catch{{Vet: "lostcancel"}}}
-	found := vetFindings{m.Lesson.ImportPath(): {"printf": {{Message: "wrong verb"}}}}
-	if got := strings.Join(vetProblems(m, found, nil), "\n"); got != "go vet reports no lostcancel finding (it reports printf)" {
+	found := []grade.VetFinding{{Analyzer: "printf", Message: "wrong verb"}}
+	if got := strings.Join(vetProblems(m, found), "\n"); got != "go vet reports no lostcancel finding (it reports printf)" {
 		t.Errorf("got %q", got)
 	}
-	found[m.Lesson.ImportPath()]["lostcancel"] = []vetDiagnostic{{Message: "cancel dropped"}}
-	if got := vetProblems(m, found, nil); len(got) != 0 {
+	found = append(found, grade.VetFinding{Analyzer: "lostcancel", Message: "cancel dropped"})
+	if got := vetProblems(m, found); len(got) != 0 {
 		t.Errorf("got %q, want no problem", got)
 	}
-	if got := vetProblems(m, nil, errors.New("go vet -json: exit status 2")); len(got) != 1 {
+	if got := vetProblems(m, []grade.VetFinding{{Message: "go vet could not check this lesson: exit status 2"}}); len(got) != 1 || !strings.Contains(got[0], "exit status 2") {
 		t.Errorf("a failed go vet: got %q, want its error", got)
 	}
 }

@@ -36,7 +36,7 @@ func (v *verifier) starters(ctx context.Context) error {
 		want[l.ImportPath()] = l.Tests
 	}
 	done := v.rep.progress("building and running %d starters (go test -race -count=1)…", len(v.lessons))
-	outs, err := settle(ctx, v.goTest, gotest.Request{Race: true, Count: 1, Timeout: starterTimeout}, want, false)
+	outs, err := settle(ctx, v.goTest, gotest.Request{Race: true, Count: 1, Timeout: starterTimeout, StartLimit: starterTimeout}, want, false)
 	done()
 	if err != nil {
 		return err
@@ -131,7 +131,7 @@ func (v *verifier) solutions(ctx context.Context) error {
 	}
 	done := v.rep.progress("building and running %d solutions (go test -race -count=%d -overlay)…", len(run), v.count())
 	r, err := v.goTest.Run(ctx, gotest.Request{
-		Patterns: patterns, Race: true, Count: v.count(), Timeout: solutionTimeout, Overlay: path,
+		Patterns: patterns, Race: true, Count: v.count(), Timeout: solutionTimeout, StartLimit: solutionTimeout, Overlay: path,
 	}, nil)
 	done()
 	if err != nil {

@@ -79,15 +79,33 @@ func readmeProblems(rd lessonsrc.Readme, number string) []string {
 		p = append(p, "no link under ## Further reading")
 	}
 	if text, ok := rd.Section("## How to run"); ok {
-		// Flags may come between: `go test -race ./lessons/01-x/` counts.
+		// Flags may follow -race: `go test -race -v ./lessons/01-x/` counts.
 		for _, cmd := range []struct{ re, show string }{
-			{`go test\b[^\n]*\./lessons/` + number, "go test ./lessons/" + number + "…"},
+			{`go test -race\b[^\n]*\./lessons/` + number + `-`, "go test -race ./lessons/" + number + "-slug/"},
+			{`go test -race \./lessons/` + number + `\.\.\.`, "go test -race ./lessons/" + number + "...` (the short form learners type"},
 			{`go run \./checker ` + number + `\b`, "go run ./checker " + number},
 		} {
 			if !regexp.MustCompile(cmd.re).MatchString(text) {
 				p = append(p, fmt.Sprintf("## How to run does not show `%s`", cmd.show))
 			}
 		}
+		p = append(p, raceProblems(text)...)
+	}
+	return p
+}
+
+// raceProblems finds the go test commands of a How to run section that
+// leave -race out: they pass where the checker reports a race. Benchmarks
+// are the exception: the race detector slows what they measure.
+func raceProblems(text string) []string {
+	var p []string
+	for _, line := range strings.Split(text, "\n") {
+		cmd, _, _ := strings.Cut(line, "#")
+		cmd = strings.TrimSpace(cmd)
+		if !strings.HasPrefix(cmd, "go test ") || strings.Contains(cmd, " -bench") || strings.Contains(cmd, " -race") {
+			continue
+		}
+		p = append(p, fmt.Sprintf("## How to run shows `%s` without -race: it passes where the checker reports a race (only a -bench run may leave it out)", cmd))
 	}
 	return p
 }

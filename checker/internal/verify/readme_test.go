@@ -51,7 +51,15 @@ func TestReadmeProblemsFindsEachMissingPart(t *testing.T) {
 			return strings.Replace(s, "- [The Go blog](https://go.dev/blog/)", "- the Go blog", 1)
 		}, "no link"},
 		{"no checker command", func(s string) string { return strings.Replace(s, "go run ./checker 01", "go run ./checker", 1) }, "go run ./checker 01"},
-		{"no test command", func(s string) string { return strings.Replace(s, "go test ./lessons/01-echo/", "go test ./...", 1) }, "go test ./lessons/01…"},
+		{"no test command", func(s string) string {
+			return strings.Replace(s, "go test -race ./lessons/01-echo/", "go test ./...", 1)
+		}, "go test -race ./lessons/01-slug/"},
+		{"no short form", func(s string) string {
+			return strings.Replace(s, "go test -race ./lessons/01...", "go test -race ./...", 1)
+		}, "the short form"},
+		{"no -race", func(s string) string {
+			return strings.Replace(s, "go test -race ./lessons/01-echo/", "go test ./lessons/01-echo/  # all the tests", 1)
+		}, "shows `go test ./lessons/01-echo/` without -race"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := readmeProblems(lessonsrc.ParseReadme(c.edit(good)), "01")
