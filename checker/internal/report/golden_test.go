@@ -47,4 +47,14 @@ func TestSummaryAndDetailOfRecordedLessons(t *testing.T) {
 		Detail(&detail, e, opt)
 	}
 	recorded.Golden(t, "detail.golden", detail.Bytes())
+
+	var focus bytes.Buffer
+	for _, e := range entries {
+		if e.Result == nil {
+			continue
+		}
+		fmt.Fprintf(&focus, "━━━ watch on %s\n", e.Number)
+		Focus(&focus, e, opt)
+	}
+	recorded.Golden(t, "focus.golden", focus.Bytes())
 }

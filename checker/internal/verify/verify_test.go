@@ -133,8 +133,8 @@ func TestRunPassesEveryCheckOnTheFixture(t *testing.T) {
 		"PASS every folder in lessons/ and solutions/ is a lesson NN-slug\n",
 		"· building and running 1 starters",
 	)
-	if !strings.HasSuffix(out, "\n18 passed, 0 failed\n") || passed != 18 {
-		t.Errorf("got %d passed and output ending %q, want 18 and the line \"18 passed, 0 failed\"", passed, out[max(0, len(out)-40):])
+	if !strings.HasSuffix(out, "\n19 passed, 0 failed\n") || passed != 19 {
+		t.Errorf("got %d passed and output ending %q, want 19 and the line \"19 passed, 0 failed\"", passed, out[max(0, len(out)-40):])
 	}
 }
 

@@ -1,0 +1,44 @@
+package report
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/wherewaiting/workshop/checker/internal/grade"
+	"github.com/wherewaiting/workshop/checker/internal/manifest"
+)
+
+func TestFocusShowsTheFirstExerciseNotPassingInFullAndTheOthersInALine(t *testing.T) {
+	var out bytes.Buffer
+	Focus(&out, entries()[1], Options{RaceChecked: true})
+	want := "01 · The blocking chain  failing (2 of 3 tests)\n" +
+		"\n" +
+		"  ✓  exercise 1\n" +
+		"  ▶  exercise 2: 1 of 1 tests do not pass\n" +
+		"  FAIL     TestWaitsAddUp\n" +
+		"           test:      lessons/01-blocking-chain/chain_test.go:54\n" +
+		"           Error:    Not equal:\n" +
+		"                     expected: 2s\n" +
+		"                     actual  : 1s\n" +
+		"           Messages: the client waited 1s; it should wait 2s\n" +
+		"  ✗  exercise 3: 1 of 1 tests do not pass\n"
+	if out.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", &out, want)
+	}
+}
+
+func TestFocusSaysWhyALessonWithChangedTestsIsNotDone(t *testing.T) {
+	r := results()[0]
+	r.Status, r.Underlying = grade.TestsChanged, grade.Done
+	r.Diff = manifest.Diff{Known: true, Changed: []string{"lessons/00-warmup/warmup_test.go"}}
+	var out bytes.Buffer
+	Focus(&out, One(r, nil), Options{RaceChecked: true})
+	want := "00 · Warm-up  tests changed\n" +
+		"\n" +
+		"Not done: its test files were changed; restore them with `git checkout -- lessons/00-warmup/warmup_test.go` (the checker only counts a lesson with its original tests).\n" +
+		"\n" +
+		"  ✓  other tests\n"
+	if out.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", &out, want)
+	}
+}
