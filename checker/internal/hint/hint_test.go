@@ -229,3 +229,14 @@ func TestABrokenRecordCountsAsNothingSeen(t *testing.T) {
 		t.Errorf("a broken record could not be replaced: %v", err)
 	}
 }
+
+func TestWithoutACacheFolderNothingIsKeptAndSavingSaysSo(t *testing.T) {
+	s := Open("", "/copy")
+	s.Mark("03-fan-out", 1, 1)
+	if !s.Has("03-fan-out", 1, 1) {
+		t.Error("a record kept nowhere forgot a mark at once")
+	}
+	if err := s.Save(); err == nil {
+		t.Error("Save of a record with no folder returned nil, want an error to warn the learner")
+	}
+}

@@ -30,17 +30,18 @@ type Seen struct {
 
 // Open reads what the copy of the workshop at root has seen, from dir
 // (StateDir). A file that does not exist yet, or that cannot be read as
-// JSON, is an empty record.
+// JSON, is an empty record; so is the record of an empty dir, which is
+// kept nowhere.
 func Open(dir, root string) *Seen {
 	if r, err := filepath.EvalSymlinks(root); err == nil {
 		root = r
 	}
-	sum := sha256.Sum256([]byte(root))
-	s := &Seen{
-		path:  filepath.Join(dir, "hints-"+hex.EncodeToString(sum[:8])+".json"),
-		Root:  root,
-		Shown: map[string][]int{},
+	s := &Seen{Root: root, Shown: map[string][]int{}}
+	if dir == "" {
+		return s
 	}
+	sum := sha256.Sum256([]byte(root))
+	s.path = filepath.Join(dir, "hints-"+hex.EncodeToString(sum[:8])+".json")
 	data, err := os.ReadFile(s.path)
 	if err != nil {
 		return s
@@ -74,6 +75,9 @@ func (s *Seen) Mark(lesson string, exercise, level int) {
 // Save writes the record: to a temporary file in the same folder, renamed
 // over the old one, so a reader never sees half a file.
 func (s *Seen) Save() error {
+	if s.path == "" {
+		return errors.New("no folder to keep it in")
+	}
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err

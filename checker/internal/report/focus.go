@@ -62,6 +62,16 @@ func Focus(w io.Writer, e Entry, opt Options) {
 	if r.Diff.TestsChanged() || r.Diff.Outdated() {
 		fmt.Fprintf(w, "%s\n\n", p.paint(yellow, "Not done: "+r.Problem()+"."))
 	}
+	if r.Status == grade.NotStarted {
+		fmt.Fprintf(w, "%s\n\n", sentence(problem(e)+"."))
+		ran := false
+		for _, t := range r.Tests {
+			ran = ran || t.Status != grade.NotRun
+		}
+		if !ran {
+			return // graded from the files alone: no test to show
+		}
+	}
 	if r.Build != nil {
 		fmt.Fprintf(w, "%s\n", p.paint(red, sentence(r.Problem())))
 		for _, l := range cut(r.Build.Details, 12) {
@@ -103,10 +113,13 @@ func Focus(w io.Writer, e Entry, opt Options) {
 	}
 }
 
-// sentence starts a problem that begins with "it" with a capital.
+// sentence starts a problem that begins with "it" or "not" with a
+// capital.
 func sentence(s string) string {
-	if rest, ok := strings.CutPrefix(s, "it "); ok {
-		return "It " + rest
+	for _, word := range []string{"it ", "not "} {
+		if rest, ok := strings.CutPrefix(s, word); ok {
+			return strings.ToUpper(word[:1]) + word[1:] + rest
+		}
 	}
 	return s
 }

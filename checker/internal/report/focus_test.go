@@ -42,3 +42,24 @@ func TestFocusSaysWhyALessonWithChangedTestsIsNotDone(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", &out, want)
 	}
 }
+
+func TestFocusOnALessonNotStartedSaysWhereToBegin(t *testing.T) {
+	var out bytes.Buffer
+	Focus(&out, entries()[2], Options{RaceChecked: true})
+	want := "02 · Deadlines  not started\n" +
+		"\n" +
+		"Not started yet: read lessons/02-deadlines/README.md, then start at TODO(1) in lessons/02-deadlines/deadlines.go:60.\n" +
+		"\n" +
+		"  ▶  other tests: 1 of 1 tests do not pass\n" +
+		"  FAIL     TestX\n"
+	if out.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", &out, want)
+	}
+	r := *entries()[2].Result
+	r.Tests = []grade.Test{{Name: "TestX", Status: grade.NotRun}}
+	out.Reset()
+	Focus(&out, One(r, nil), Options{RaceChecked: true})
+	if want := "02 · Deadlines  not started\n\nNot started yet: read lessons/02-deadlines/README.md.\n\n"; out.String() != want {
+		t.Errorf("a lesson graded without running its tests:\ngot\n%s\nwant\n%s", &out, want)
+	}
+}
