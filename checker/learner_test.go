@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -89,24 +88,6 @@ func TestHintShowsTheExerciseTheLearnerIsOn(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer that watch may write while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestWatchGradesAtEachSaveUntilTheLessonIsDone(t *testing.T) {
 	root := fixtureWorkshop(t)
 	lessonFiles := func() map[string]string {
@@ -122,7 +103,7 @@ func TestWatchGradesAtEachSaveUntilTheLessonIsDone(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr testkit.SyncBuffer
 	exit := make(chan int)
 	go func() { exit <- run(ctx, []string{"watch"}, &stdout, &stderr) }()
 	waitFor := func(what string) {

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/wherewaiting/workshop/checker/internal/grade"
@@ -38,23 +39,16 @@ func TestSummaryAndDetailOfRecordedLessons(t *testing.T) {
 	Summary(&summary, entries, opt)
 	recorded.Golden(t, "summary.golden", summary.Bytes())
 
-	var detail bytes.Buffer
-	for _, e := range entries {
-		if e.Result == nil {
-			continue
+	each := func(command string, write func(io.Writer, Entry, Options)) []byte {
+		var out bytes.Buffer
+		for _, e := range entries {
+			if e.Result != nil {
+				fmt.Fprintf(&out, "━━━ %s %s\n", command, e.Number)
+				write(&out, e, opt)
+			}
 		}
-		fmt.Fprintf(&detail, "━━━ go run ./checker %s\n", e.Number)
-		Detail(&detail, e, opt)
+		return out.Bytes()
 	}
-	recorded.Golden(t, "detail.golden", detail.Bytes())
-
-	var focus bytes.Buffer
-	for _, e := range entries {
-		if e.Result == nil {
-			continue
-		}
-		fmt.Fprintf(&focus, "━━━ watch on %s\n", e.Number)
-		Focus(&focus, e, opt)
-	}
-	recorded.Golden(t, "focus.golden", focus.Bytes())
+	recorded.Golden(t, "detail.golden", each("go run ./checker", Detail))
+	recorded.Golden(t, "focus.golden", each("watch on", Focus))
 }

@@ -55,6 +55,15 @@ func waitInBackground(ctx context.Context, p *Poller, start time.Time) <-chan re
 	return c
 }
 
+// expect fails the test unless Wait returned exactly the files want. what
+// says which change it is.
+func expect(t *testing.T, r result, what string, want ...string) {
+	t.Helper()
+	if r.err != nil || !reflect.DeepEqual(r.changed, want) {
+		t.Fatalf("%s: Wait = %q, %v; want %q", what, r.changed, r.err, want)
+	}
+}
+
 func write(t *testing.T, dir, name, content string) {
 	t.Helper()
 	testkit.Write(t, dir, map[string]string{name: content})
@@ -69,9 +78,7 @@ func TestASaveIsReportedOneLookAndOneDebounceAfterIt(t *testing.T) {
 		time.Sleep(610 * time.Millisecond) // looks at 250 and 500 ms find nothing
 		write(t, dir, "03-fan-out/fanout.go", "package fanout // saved\n")
 		r := <-got
-		if r.err != nil || !reflect.DeepEqual(r.changed, []string{"03-fan-out/fanout.go"}) {
-			t.Fatalf("Wait = %q, %v; want the saved file", r.changed, r.err)
-		}
+		expect(t, r, "a save", "03-fan-out/fanout.go")
 		// Saved at 610 ms, seen by the look at 750 ms, unchanged at 850 ms.
 		if r.at != 850*time.Millisecond {
 			t.Errorf("the save at 610ms was reported at %v; want 850ms: the next look (750ms) plus the debounce (100ms)", r.at)
@@ -90,10 +97,7 @@ func TestTwoSavesInOneDebounceWindowAreOneChange(t *testing.T) {
 		time.Sleep(190 * time.Millisecond)
 		write(t, dir, "03-fan-out/limit.go", "b, saved\n") // at 800 ms, inside the debounce
 		r := <-got
-		want := []string{"03-fan-out/fanout.go", "03-fan-out/limit.go"}
-		if r.err != nil || !reflect.DeepEqual(r.changed, want) {
-			t.Fatalf("Wait = %q, %v; want both files in one change", r.changed, r.err)
-		}
+		expect(t, r, "two saves", "03-fan-out/fanout.go", "03-fan-out/limit.go")
 		// The second save restarts the quiet time: the look at 850 ms
 		// sees it, the one at 950 ms sees nothing new.
 		if r.at != 950*time.Millisecond {
@@ -132,9 +136,7 @@ func TestARenameOnSaveIsOneChangeOfTheFile(t *testing.T) {
 		write(t, lesson, "fanout.go", "new\n")
 		os.Remove(filepath.Join(lesson, "fanout.go~"))
 		r := <-got
-		if r.err != nil || !reflect.DeepEqual(r.changed, []string{"03-fan-out/fanout.go"}) {
-			t.Fatalf("Wait = %q, %v; want one change of fanout.go", r.changed, r.err)
-		}
+		expect(t, r, "vim's save", "03-fan-out/fanout.go")
 		if r.at != 950*time.Millisecond {
 			t.Errorf("reported at %v, want 950ms: seen missing at 750, back at 850, unchanged at 950", r.at)
 		}
@@ -152,9 +154,7 @@ func TestARenameOnSaveIsOneChangeOfTheFile(t *testing.T) {
 		if err := os.Rename(filepath.Join(lesson, "fanout.go.tmp"), filepath.Join(lesson, "fanout.go")); err != nil {
 			t.Fatal(err)
 		}
-		if r := <-got; r.err != nil || !reflect.DeepEqual(r.changed, []string{"03-fan-out/fanout.go"}) {
-			t.Errorf("after a rename over the file, Wait = %q, %v; want fanout.go", r.changed, r.err)
-		}
+		expect(t, <-got, "a rename over the file", "03-fan-out/fanout.go")
 	})
 }
 
@@ -200,9 +200,7 @@ func TestASaveThatKeepsTheSizeAndTheTimeIsSeenByItsContent(t *testing.T) {
 		if err := os.Chtimes(file, old.ModTime(), old.ModTime()); err != nil {
 			t.Fatal(err)
 		}
-		if r := <-got; r.err != nil || !reflect.DeepEqual(r.changed, []string{"a/a.go"}) {
-			t.Errorf("Wait = %q, %v; want a/a.go, changed in content only", r.changed, r.err)
-		}
+		expect(t, <-got, "a change of content only", "a/a.go")
 	})
 }
 
@@ -212,9 +210,7 @@ func TestASaveMadeWhileTheCallerIsBusyIsSeenByTheNextWait(t *testing.T) {
 		p := newTestPoller(t, dir)
 		start := time.Now()
 		write(t, dir, "a/a.go", "2\n")
-		if r := <-waitInBackground(t.Context(), p, start); !reflect.DeepEqual(r.changed, []string{"a/a.go"}) {
-			t.Fatalf("Wait = %q, %v; want a/a.go", r.changed, r.err)
-		}
+		expect(t, <-waitInBackground(t.Context(), p, start), "a save", "a/a.go")
 		// The caller grades for 3 s; two saves come meanwhile.
 		time.Sleep(time.Second)
 		write(t, dir, "a/a.go", "3\n")
@@ -223,9 +219,7 @@ func TestASaveMadeWhileTheCallerIsBusyIsSeenByTheNextWait(t *testing.T) {
 		time.Sleep(time.Second)
 		called := time.Since(start)
 		r := <-waitInBackground(t.Context(), p, start)
-		if !reflect.DeepEqual(r.changed, []string{"a/a.go", "a/b.go"}) {
-			t.Errorf("Wait = %q, %v; want both files saved while the caller was busy", r.changed, r.err)
-		}
+		expect(t, r, "two saves while the caller was busy", "a/a.go", "a/b.go")
 		if r.at-called != interval+debounce {
 			t.Errorf("they were reported %v after Wait was called, want %v: at its first look, after the debounce", r.at-called, interval+debounce)
 		}
