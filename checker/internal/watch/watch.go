@@ -59,6 +59,10 @@ type Session struct {
 // lesson is done.
 func (s *Session) Run(ctx context.Context) error {
 	s.done = map[string]bool{}
+	if len(s.Lessons) == 0 {
+		s.show("No lesson is written yet: come back soon.\n")
+		return nil
+	}
 	res, err := s.Grade(ctx, s.Lessons)
 	if err != nil {
 		return quiet(ctx, err)

@@ -184,6 +184,14 @@ func TestCtrlCStopsWatchWithoutAnError(t *testing.T) {
 	}
 }
 
+func TestWithNoLessonWatchSaysSoAndStops(t *testing.T) {
+	var out bytes.Buffer
+	s := &Session{Grade: newCourse(t).grade, Changes: make(saves), Out: &out}
+	if err := s.Run(context.Background()); err != nil || !strings.Contains(out.String(), "No lesson is written yet") {
+		t.Errorf("Run = %v, wrote %q; want it to say there is no lesson and stop", err, out.String())
+	}
+}
+
 func TestWhenEveryLessonIsDoneWatchSaysSoAndStops(t *testing.T) {
 	c := newCourse(t)
 	for _, l := range c.lessons {
