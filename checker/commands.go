@@ -375,3 +375,23 @@ func usageHere() string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// gradeLessons grades some lessons the way the overview does (a lesson
+// still as shipped is not started, without a build), with progress on
+// stderr: for hint and watch, which need the verdicts, not a report.
+func gradeLessons(ctx context.Context, out output, ws workshop, lessons []*lesson.Lesson) (grading.Result, error) {
+	if len(lessons) == 0 {
+		return grading.Result{RaceChecked: true}, nil
+	}
+	g, err := learner(ctx, ws)
+	if err != nil {
+		return grading.Result{}, err
+	}
+	what := fmt.Sprintf("testing %d lessons", len(lessons))
+	if len(lessons) == 1 {
+		what = "testing " + lessons[0].Name()
+	}
+	bar := startProgress(out, len(g.Touched(lessons)), what)
+	defer bar.Stop()
+	return g.Overview(ctx, lessons, grading.Progress{OnEvent: bar.Event, Note: bar.Note})
+}

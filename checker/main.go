@@ -4,6 +4,9 @@
 //	go run ./checker [-json] [-no-color]      grade every lesson, say what to do next
 //	go run ./checker [-json] [-no-color] [-all] NN
 //	                                          one lesson in detail (NN, NN-slug or slug)
+//	go run ./checker hint [NN [EXERCISE [LEVEL]]]
+//	                                          the next hint of the exercise you are on, or of the one named
+//	go run ./checker watch [-no-color]        grade the lesson you work on each time you save
 //	go run ./checker verify [-no-color] [-count N]
 //	                                          the maintainers' gate: solutions, mistakes, decks, READMEs
 //	go run ./checker manifest                 rewrite checker/manifest.txt from the lessons as they are
@@ -50,6 +53,12 @@ const usage = `Usage:
   go run ./checker [-json] [-no-color]        grade every lesson and say what to do next
   go run ./checker [-json] [-no-color] [-all] NN
                                               one lesson in detail (NN, NN-slug or slug)
+  go run ./checker hint [NN [EXERCISE [LEVEL]]]
+                                              the next hint of the exercise you are on (the first
+                                              with a test that does not pass), or of the one named;
+                                              with a LEVEL, that hint
+  go run ./checker watch [-no-color]          grade the lesson you work on again each time a .go
+                                              file under lessons/ is saved (Ctrl-C stops)
   go run ./checker verify [-no-color] [-count N]
                                               check the workshop itself (maintainers, CI)
   go run ./checker manifest                   rewrite checker/manifest.txt (maintainers)
@@ -83,6 +92,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return writeManifest(rest, stdout, stderr)
 	case "slides":
 		return drawPictures(ctx, rest, stdout, stderr)
+	case "hint":
+		return runHint(ctx, rest, stdout, stderr)
+	case "watch":
+		return runWatch(ctx, rest, stdout, stderr)
 	}
 	return runGrade(ctx, args, stdout, stderr)
 }

@@ -14,6 +14,9 @@ const (
 	Cyan   = "\x1b[36m"
 )
 
+// ClearScreen moves the cursor to the top left and erases the screen.
+const ClearScreen = "\x1b[H\x1b[2J"
+
 // ClearLine returns the cursor to the start of the line and erases it.
 const ClearLine = "\r\x1b[K"
 

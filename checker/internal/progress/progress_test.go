@@ -7,6 +7,7 @@ import (
 
 	"github.com/wherewaiting/workshop/checker/internal/ansi"
 	"github.com/wherewaiting/workshop/checker/internal/testjson"
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 const pkg = "github.com/wherewaiting/workshop/lessons/"
@@ -66,7 +67,7 @@ func TestWithoutATerminalItPrintsPlainLines(t *testing.T) {
 }
 
 func TestOnATerminalStopClearsTheLine(t *testing.T) {
-	var out syncBuilder
+	var out testkit.SyncBuffer // the drawing goroutine writes it
 	b := Start(&out, true, "testing 3 lessons", 3)
 	b.Stop()
 	got := out.String()

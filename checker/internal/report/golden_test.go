@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/wherewaiting/workshop/checker/internal/gotest"
@@ -47,13 +48,16 @@ func TestSummaryAndDetailOfRecordedLessons(t *testing.T) {
 	Summary(&summary, entries, opt)
 	recorded.Golden(t, "summary.golden", summary.Bytes())
 
-	var detail bytes.Buffer
-	for _, e := range entries {
-		if e.Result == nil {
-			continue
+	each := func(command string, write func(io.Writer, Entry, Options)) []byte {
+		var out bytes.Buffer
+		for _, e := range entries {
+			if e.Result != nil {
+				fmt.Fprintf(&out, "━━━ %s %s\n", command, e.Number)
+				write(&out, e, opt)
+			}
 		}
-		fmt.Fprintf(&detail, "━━━ go run ./checker %s\n", e.Number)
-		Detail(&detail, e, opt)
+		return out.Bytes()
 	}
-	recorded.Golden(t, "detail.golden", detail.Bytes())
+	recorded.Golden(t, "detail.golden", each("go run ./checker", Detail))
+	recorded.Golden(t, "focus.golden", each("watch on", Focus))
 }

@@ -185,6 +185,7 @@ var lessonChecks = []lessonCheck{
 	{"README diagrams pass the Mermaid lint", true, diagramCheck, checkMermaid},
 	{"README exercises name every test exactly once", true, exerciseCheck, ""},
 	{"every exercise has a TODO(N) in the starter", true, todoCheck, ""},
+	{"every exercise has hints, and the three questions are asked", true, hintProblems, ""},
 	{"every test checks for leaks (goleak) and runs on virtual time (synctest)", false, shapeProblems, ""},
 	{"solution has the lesson's file names", false, solutionFileProblems, ""},
 }

@@ -139,8 +139,8 @@ func TestRunPassesEveryCheckOnTheFixture(t *testing.T) {
 		"PASS every folder in lessons/ and solutions/ is a lesson NN-slug\n",
 		"· building and running 1 starters",
 	)
-	if !strings.HasSuffix(out, "\n24 passed, 0 failed\n") || passed != 24 {
-		t.Errorf("got %d passed and output ending %q, want 24 and the line \"24 passed, 0 failed\"", passed, out[max(0, len(out)-40):])
+	if !strings.HasSuffix(out, "\n25 passed, 0 failed\n") || passed != 25 {
+		t.Errorf("got %d passed and output ending %q, want 25 and the line \"25 passed, 0 failed\"", passed, out[max(0, len(out)-40):])
 	}
 }
 
@@ -204,6 +204,7 @@ func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
 			"    TestUnchecked (lessons/01-echo/extra_test.go:5): does not start with `defer goleak.VerifyNone(t)`\n"+
 			"    TestUnchecked (lessons/01-echo/extra_test.go:5): does not run its body in `synctest.Test`\n",
 		"FAIL 01-echo: README exercises name every test exactly once\n",
+		"FAIL 01-echo: every exercise has hints, and the three questions are asked\n    exercise 1 has no hint:",
 		"FAIL checker/manifest.txt is current\n    the manifest is stale: run `go run ./checker manifest`",
 		"FAIL 01-echo: README diagrams pass the Mermaid lint\n    lessons/01-echo/README.md:10: `Echo-->>Caller: \"hi\"; at once`: `;` ends a statement",
 		"FAIL 01-echo: the first test that fails on the starter belongs to exercise 1\n    `go test ./lessons/01-echo/` shows exercise 2's TestEchoReturnsItsInput failing first",
@@ -217,8 +218,8 @@ func TestRunReportsWhatIsBrokenInTheFixture(t *testing.T) {
 		"· 1 known failure allowed by knownFailures",
 		"+ ",
 	)
-	if failed != 14 {
-		t.Errorf("got %d failed checks, want 14:\n%s", failed, out)
+	if failed != 15 {
+		t.Errorf("got %d failed checks, want 15:\n%s", failed, out)
 	}
 	if strings.Contains(out, root) {
 		t.Errorf("got the absolute root in the output, want paths relative to it:\n%s", out)
