@@ -74,7 +74,7 @@ func (q *Queue) handle(ctx context.Context, d Delivery, h Handler) {
 	<-watched // no renewal after the ack: the heartbeat is over
 	switch {
 	case err == nil:
-		_ = q.Ack(d) // refused: too late, counted in Stats.LateAcks; the message will come again
+		_ = q.Ack(d) // refused: too late (Stats.LateAcks); the message will come again
 	case errors.Is(err, ErrPermanent):
 		_ = q.Reject(d, err)
 	case stopped:

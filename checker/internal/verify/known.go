@@ -19,12 +19,6 @@ import (
 // see (diagrams, slides, pictures, the first failure) came in while the
 // lessons were being reworked to their shapes; these still fail.
 var knownFailures = []string{
-	// 17 "Mistakes people make": twelve bullets, the last on the page number.
-	"02-deadlines: slides fit",
-	// solution/database-times-out-too.txt differs from run to run: the
-	// database's span has ended, or is "still waiting", at the instant the
-	// picture is drawn (the test is about that instant).
-	"02-deadlines: timelines",
 	// 10 "Solution: when to stop, and giving up for good" (636px) and 13
 	// "Solution: an attempt, abandoned in time" (620px) run into the bottom
 	// margin. (6 and 17, text, are measured 628–655px but show whole on a
@@ -49,11 +43,6 @@ var knownFailures = []string{
 	"07-worker-pool: timelines",
 	// 12 "Solution: SubmitWait, until ctx ends or Shutdown begins": 628px.
 	"08-backpressure: slides fit",
-	// README line 112: a note of 46 characters that runs past its box.
-	"09-delivery: mermaid",
-	// 10 "Solution: ack after the work, renew while it lasts" (628px) and
-	// 11 "Solution: one owner per key" (644px).
-	"09-delivery: slides fit",
 	// README line 86: a note of 65 characters over one participant, past
 	// its box on both sides. (Line 85, 53 characters over S,R, shows
 	// whole in the wide span, but the lint holds every note to 41.)
