@@ -1,0 +1,78 @@
+package lab
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Table prints load-level reports, one line each. Times are from the
+// moment each order was due.
+func Table(reps []Report, heap bool) string {
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := "design\tload\toffered/s\tgoodput/s\tfailed\tresponse p50\tp99\tresult p50\tp99\twasted\trefused crit\tshed\tdropped\tqueue\toldest\tin flight\tgoroutines\t"
+	if heap {
+		head += "heap MiB\t"
+	}
+	fmt.Fprintln(w, head)
+	for _, r := range reps {
+		fmt.Fprintf(w, "%s\t%.1f×\t%.1f\t%.1f\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%d\t%d\t",
+			r.Design, r.Load, r.Offered, r.Goodput, r.Failed,
+			Dur(r.Response[0]), Dur(r.Response[1]), Dur(r.Result[0]), Dur(r.Result[1]),
+			r.Wasted, r.Refused[Critical], r.Refused[Sheddable], r.Dropped,
+			r.MaxDepth, Dur(r.MaxOldest), r.MaxInFlight, r.MaxGoroutines)
+		if heap {
+			fmt.Fprintf(w, "%.1f\t", float64(r.MaxHeap)/(1<<20))
+		}
+		fmt.Fprintln(w)
+	}
+	w.Flush()
+	return b.String()
+}
+
+// SpikeTable prints spike reports: goodput against offered load (orders a
+// second) in each window.
+func SpikeTable(reps []Report) string {
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := "design\tclients\t"
+	if len(reps) > 0 {
+		for _, win := range reps[0].Windows {
+			head += fmt.Sprintf("%s–%s\t", Dur(win.From), Dur(win.To))
+		}
+	}
+	fmt.Fprintln(w, head+"attempts/order\tqueue max\tat the end\tafter the spike\t")
+	for _, r := range reps {
+		fmt.Fprintf(w, "%s\t%s\t", r.Design, r.Clients)
+		for _, win := range r.Windows {
+			fmt.Fprintf(w, "%.0f of %.0f\t", win.Goodput, win.Offered)
+		}
+		verdict := "recovered"
+		if last := r.Windows[len(r.Windows)-1]; last.Goodput < 0.9*last.Offered {
+			verdict = "stays down"
+		}
+		fmt.Fprintf(w, "%.2f\t%d\t%d\t%s\t\n", float64(r.Attempts)/float64(r.Orders), r.MaxDepth, r.EndDepth, verdict)
+	}
+	w.Flush()
+	return b.String()
+}
+
+// Dur prints a duration in three significant figures or fewer.
+func Dur(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "0"
+	case d < time.Millisecond:
+		return fmt.Sprintf("%dµs", d.Microseconds())
+	case d < 10*time.Millisecond:
+		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Round(time.Millisecond).Milliseconds())
+	case d < 10*time.Second:
+		return fmt.Sprintf("%.2fs", d.Seconds())
+	default:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	}
+}
