@@ -15,7 +15,8 @@ type Setup struct {
 	Timeout   time.Duration // how long a client waits for one attempt's result
 	Sheddable float64       // share of sheddable orders
 	Base, Cap time.Duration // budgeted clients' backoff
-	Orders    int           // orders per load level
+	Orders    int           // orders per load level, at most
+	Span      time.Duration // the longest a load level's arrivals last (0: no limit)
 	Seed      uint64
 	Scale     float64 // 1 on virtual time; 0.2 makes every duration five times shorter
 }
@@ -69,10 +70,16 @@ func Designs() []Design {
 // Levels are the offered loads, as shares of capacity.
 var Levels = []float64{0.5, 1, 1.5, 2}
 
-// Through puts something between the harness and a service: HTTP in real
-// mode. It returns what the clients should call and a function that takes
-// it down. Nil means the clients call the service directly.
-type Through func(Service) (Service, func())
+// Mode says how the runs are made.
+type Mode struct {
+	// Through puts something between the clients and the service (HTTP,
+	// in real mode): it returns what the clients call, and a function that
+	// takes it down. Nil: the clients call the service directly.
+	Through func(Service) (Service, func())
+	// Real counts every goroutine of the process and samples the heap
+	// (real time only: neither is the same from run to run).
+	Real bool
+}
 
 // config is the service configuration of a run.
 func (s Setup) config(l *Ledger) Config {
@@ -80,48 +87,60 @@ func (s Setup) config(l *Ledger) Config {
 }
 
 // run measures one design under the given arrivals and clients.
-func (s Setup) run(d Design, load float64, arrivals []Arrival, retries Retries, windows []time.Duration, through Through, heapEvery int) Report {
+func (s Setup) run(d Design, load float64, arrivals []Arrival, retries Retries, windows []time.Duration, m Mode) Report {
+	var calm, step time.Duration
+	if len(windows) > 1 {
+		calm, step = windows[1], s.d(5*time.Second)
+	}
 	ledger := NewLedger()
 	svc, stop := d.New(s.config(ledger))
 	look, _ := svc.(Looker)
 	front, down := svc, func() {}
-	if through != nil {
-		front, down = through(svc)
+	if m.Through != nil {
+		front, down = m.Through(svc)
+	}
+	heapEvery := 0
+	if m.Real {
+		heapEvery = 50
 	}
 	rep := Measure(context.Background(), Run{
-		Design: d.Name, Load: load, Ledger: ledger, Looker: look, Arrivals: arrivals, Windows: windows, HeapEvery: heapEvery,
+		Design: d.Name, Load: load, Ledger: ledger, Looker: look, Arrivals: arrivals, Windows: windows, Calm: calm, Step: step, HeapEvery: heapEvery, Real: m.Real,
 		Client: Client{Service: front, Timeout: s.d(s.Timeout), Retries: retries, Seed: s.Seed},
 	}, func() { stop(); down() })
 	return rep
 }
 
 // Grid measures every design at every level: s.Orders orders each.
-func (s Setup) Grid(through Through, heapEvery int) []Report {
+func (s Setup) Grid(m Mode) []Report {
 	var out []Report
 	for _, d := range Designs() {
 		for _, level := range Levels {
 			mix := Mix{MeanWork: s.d(s.MeanWork), Sheddable: s.Sheddable}
-			arrivals := Schedule(s.Seed, mix, s.Orders, Phase{Rate: level * s.Capacity(), For: 1 << 62})
-			out = append(out, s.run(d, level, arrivals, d.Retries(s), nil, through, heapEvery))
+			span := s.Span
+			if span == 0 {
+				span = 1 << 62
+			}
+			arrivals := Schedule(s.Seed, mix, s.Orders, Phase{Rate: level * s.Capacity(), For: span})
+			out = append(out, s.run(d, level, arrivals, d.Retries(s), nil, m))
 		}
 	}
 	return out
 }
 
-// The spike: 30 s at 0.8 of capacity, 10 s at 2×, then 60 s at 0.8 again.
-// Goodput is counted before, during, just after, and over the last 30 s.
+// The spike: 30 s at 0.8 of capacity, 10 s at 2×, then 130 s at 0.8 again.
+// Goodput is counted before, during, for 100 s after, and over the last 30 s.
 var (
 	spike = []Phase{
 		{Rate: 0.8, For: 30 * time.Second},
 		{Rate: 2, For: 10 * time.Second},
-		{Rate: 0.8, For: 60 * time.Second},
+		{Rate: 0.8, For: 130 * time.Second},
 	}
-	spikeWindows = []time.Duration{30 * time.Second, 40 * time.Second, 70 * time.Second, 100 * time.Second}
+	spikeWindows = []time.Duration{30 * time.Second, 40 * time.Second, 140 * time.Second, 170 * time.Second}
 )
 
 // Spike measures every design through the spike, with naive and with
 // budgeted clients.
-func (s Setup) Spike(through Through, heapEvery int) []Report {
+func (s Setup) Spike(m Mode) []Report {
 	phases := make([]Phase, len(spike))
 	for i, p := range spike {
 		phases[i] = Phase{Rate: p.Rate * s.Capacity(), For: s.d(p.For)}
@@ -135,8 +154,7 @@ func (s Setup) Spike(through Through, heapEvery int) []Report {
 	var out []Report
 	for _, d := range Designs() {
 		for _, retries := range []Retries{NaiveRetries(), BudgetedRetries(s.d(s.Base), s.d(s.Cap))} {
-			rep := s.run(d, 0, arrivals, retries, windows, through, heapEvery)
-			out = append(out, rep)
+			out = append(out, s.run(d, 0, arrivals, retries, windows, m))
 		}
 	}
 	return out

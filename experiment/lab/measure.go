@@ -18,6 +18,9 @@ type Run struct {
 	Looker   Looker  // the service, sampled at every arrival; nil when it is measured from outside
 	Arrivals []Arrival
 	Windows  []time.Duration // for a spike: the ends of the windows goodput is counted in
+	// Calm, for a spike, is when the spike ends: Measure finds how long
+	// after it goodput came back for good, in Step-long stretches.
+	Calm, Step time.Duration
 	// HeapEvery, if not 0, samples the heap at every HeapEvery-th arrival
 	// (ReadMemStats stops the world, and the heap is not the same from run
 	// to run: real mode only).
@@ -56,6 +59,9 @@ type Report struct {
 	MaxHeap       uint64 // bytes, when sampled
 
 	Windows []Window
+	// Recovery is how long after the spike goodput was back to 90% of the
+	// offered load in every Step-long stretch to the end; -1: never.
+	Recovery time.Duration
 }
 
 // A Window is goodput over a stretch of a run, by the orders due in it.
@@ -166,7 +172,34 @@ func Measure(ctx context.Context, r Run, closeService func()) Report {
 		rep.Windows = append(rep.Windows, w)
 		from = to
 	}
+	if r.Step > 0 {
+		rep.Recovery = recovery(arrivals, outcomes, r.Calm, r.Step)
+	}
 	return rep
+}
+
+// recovery finds the first Step-long stretch after calm from which every
+// stretch to the end of the load fulfilled 90% of the orders due in it.
+func recovery(arrivals []Arrival, outcomes []Outcome, calm, step time.Duration) time.Duration {
+	end := arrivals[len(arrivals)-1].At
+	n := int((end - calm) / step) // whole stretches only
+	due, ok := make([]int, n), make([]int, n)
+	for i, a := range arrivals {
+		if k := int((a.At - calm) / step); a.At >= calm && k < n {
+			due[k]++
+			if outcomes[i].Fulfilled {
+				ok[k]++
+			}
+		}
+	}
+	back := n
+	for k := n - 1; k >= 0 && ok[k]*10 >= due[k]*9; k-- {
+		back = k
+	}
+	if back == n {
+		return -1
+	}
+	return time.Duration(back) * step
 }
 
 func perSecond(n int, d time.Duration) float64 {

@@ -49,9 +49,12 @@ func SpikeTable(reps []Report) string {
 		for _, win := range r.Windows {
 			fmt.Fprintf(w, "%.0f of %.0f\t", win.Goodput, win.Offered)
 		}
-		verdict := "recovered"
-		if last := r.Windows[len(r.Windows)-1]; last.Goodput < 0.9*last.Offered {
-			verdict = "stays down"
+		verdict := "stays down"
+		switch {
+		case r.Recovery == 0:
+			verdict = "back at once"
+		case r.Recovery > 0:
+			verdict = "back after " + Dur(r.Recovery)
 		}
 		fmt.Fprintf(w, "%.2f\t%d\t%d\t%s\t\n", float64(r.Attempts)/float64(r.Orders), r.MaxDepth, r.EndDepth, verdict)
 	}

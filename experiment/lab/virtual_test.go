@@ -1,6 +1,7 @@
 package lab
 
 import (
+	"encoding/json"
 	"flag"
 	"os"
 	"testing"
@@ -15,17 +16,21 @@ var update = flag.Bool("update", false, "write the golden files again")
 func TestTheVirtualTableIsReproducedExactly(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	var got string
+	var grid []Report
 	synctest.Test(t, func(t *testing.T) {
 		s := Default()
-		got = Table(s.Grid(nil, 0), false) + "\n" + SpikeTable(s.Spike(nil, 0))
+		grid = s.Grid(Mode{})
+		got = Table(grid, false) + "\n" + SpikeTable(s.Spike(Mode{}))
 	})
 	t.Log("\n" + got)
-	const golden = "testdata/virtual.txt"
-	if *update {
-		require.NoError(t, os.MkdirAll("testdata", 0o755))
-		require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
+	figures, err := json.MarshalIndent(grid, "", "  ")
+	require.NoError(t, err)
+	for golden, got := range map[string]string{"testdata/virtual.txt": got, "testdata/virtual.json": string(figures) + "\n"} {
+		if *update {
+			require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
+		}
+		want, err := os.ReadFile(golden)
+		require.NoError(t, err, "no golden file yet: run go test ./lab -run TestTheVirtualTable -update")
+		require.Equal(t, string(want), got, "on virtual time %s is the same on every run; if the experiment changed on purpose, run go test ./lab -run TestTheVirtualTable -update, read the diff, and draw the chart again (go run . chart)", golden)
 	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err, "no golden table yet: run go test -run TestTheVirtualTable -update")
-	require.Equal(t, string(want), got, "on virtual time the table is the same on every run; if the experiment changed on purpose, run go test ./lab -update and read the diff")
 }
