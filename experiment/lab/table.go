@@ -12,16 +12,16 @@ import (
 func Table(reps []Report, heap bool) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "design\tload\toffered/s\tgoodput/s\tfailed\tresponse p50\tp99\tresult p50\tp99\twasted\trefused crit\tshed\tdropped\tqueue\toldest\tin flight\tgoroutines\t"
+	head := "design\tload\toffered/s\tgoodput/s\tfailed\tresponse p50\tp99\tresult p50\tp99\twasted\tabandoned\trefused crit\tshed\tdropped\tqueue\toldest\tin flight\tgoroutines\t"
 	if heap {
 		head += "heap MiB\t"
 	}
 	fmt.Fprintln(w, head)
 	for _, r := range reps {
-		fmt.Fprintf(w, "%s\t%.1f×\t%.1f\t%.1f\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t%d\t%d\t",
+		fmt.Fprintf(w, "%s\t%.1f×\t%.1f\t%.1f\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%d\t%d\t",
 			r.Design, r.Load, r.Offered, r.Goodput, r.Failed,
 			Dur(r.Response[0]), Dur(r.Response[1]), Dur(r.Result[0]), Dur(r.Result[1]),
-			r.Wasted, r.Refused[Critical], r.Refused[Sheddable], r.Dropped,
+			r.Wasted, r.Abandoned, r.Refused[Critical], r.Refused[Sheddable], r.Dropped,
 			r.MaxDepth, Dur(r.MaxOldest), r.MaxInFlight, r.MaxGoroutines)
 		if heap {
 			fmt.Fprintf(w, "%.1f\t", float64(r.MaxHeap)/(1<<20))
@@ -75,6 +75,8 @@ func Dur(d time.Duration) string {
 		return fmt.Sprintf("%dms", d.Round(time.Millisecond).Milliseconds())
 	case d < 10*time.Second:
 		return fmt.Sprintf("%.2fs", d.Seconds())
+	case d%time.Second == 0:
+		return fmt.Sprintf("%ds", d/time.Second)
 	default:
 		return fmt.Sprintf("%.1fs", d.Seconds())
 	}
