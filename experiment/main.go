@@ -29,7 +29,7 @@ func main() {
 	case "chart":
 		fs := flag.NewFlagSet("chart", flag.ExitOnError)
 		figures := fs.String("figures", "lab/testdata/virtual.json", "the virtual figures the test records")
-		out := fs.String("out", "out", "the folder to write hockey-stick.svg and .png into")
+		out := fs.String("out", "../slides/images/11-capstone", "the folder to write hockey-stick.svg and .png into")
 		fs.Parse(os.Args[2:])
 		err = chart(*figures, *out)
 		if err == nil {
@@ -47,7 +47,7 @@ func main() {
 func usage() {
 	fmt.Fprintln(os.Stderr, `usage (from the experiment folder):
   go run . real [-scale 0.2] [-seconds 2] [-orders 10000] [-spike] [-accept 2s] [-million]
-  go run . chart [-figures lab/testdata/virtual.json] [-out out]
+  go run . chart [-figures lab/testdata/virtual.json] [-out ../slides/images/11-capstone]
 the virtual table: go test ./lab -run TestTheVirtualTable -v`)
 	os.Exit(2)
 }
