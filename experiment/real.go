@@ -175,6 +175,15 @@ func retention(n int) {
 	atN := heap()
 	mib := func(b uint64) float64 { return float64(b-min(b, base)) / (1 << 20) }
 	fmt.Printf("memory, bounded design, results kept: at most 10,000 for at most a minute\n")
-	fmt.Printf("  heap after 10,000 orders: %.2f MiB; after %d: %.2f MiB (ratio %.2f, target ≤ 2); %d results held; %v for all\n",
-		mib(at10k), n, mib(atN), mib(atN)/mib(at10k), svc.Results().Len(), time.Since(start).Round(time.Millisecond))
+	fmt.Printf("  heap after 10,000 orders: %.2f MiB; after %s: %.2f MiB (ratio %.2f, target ≤ 2); %d results held; %v for all\n",
+		mib(at10k), thousands(n), mib(atN), mib(atN)/mib(at10k), svc.Results().Len(), time.Since(start).Round(time.Millisecond))
+}
+
+// thousands prints n with commas: 1,000,000.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

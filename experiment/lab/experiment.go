@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"runtime"
 	"time"
 )
 
@@ -91,6 +92,10 @@ func (s Setup) run(d Design, load float64, arrivals []Arrival, retries Retries, 
 	var calm, step time.Duration
 	if len(windows) > 1 {
 		calm, step = windows[1], s.d(5*time.Second)
+	}
+	if m.Real { // let the last run's garbage and connections go first
+		runtime.GC()
+		time.Sleep(s.d(time.Second))
 	}
 	ledger := NewLedger()
 	svc, stop := d.New(s.config(ledger))
