@@ -49,14 +49,7 @@ func SpikeTable(reps []Report) string {
 		for _, win := range r.Windows {
 			fmt.Fprintf(w, "%.0f of %.0f\t", win.Goodput, win.Offered)
 		}
-		verdict := "stays down"
-		switch {
-		case r.Recovery == 0:
-			verdict = "back at once"
-		case r.Recovery > 0:
-			verdict = "back after " + Dur(r.Recovery)
-		}
-		fmt.Fprintf(w, "%.2f\t%d\t%d\t%s\t\n", float64(r.Attempts)/float64(r.Orders), r.MaxDepth, r.EndDepth, verdict)
+		fmt.Fprintf(w, "%.2f\t%d\t%d\t%s\t\n", float64(r.Attempts)/float64(r.Orders), r.MaxDepth, r.EndDepth, verdict(r))
 	}
 	w.Flush()
 	return b.String()
@@ -80,4 +73,46 @@ func Dur(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%.1fs", d.Seconds())
 	}
+}
+
+// SlideTable prints the load-level reports narrow enough for a slide (at
+// most 96 columns): goodput, p99 times, and where the waiting was.
+func SlideTable(reps []Report) string {
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "design\tload\tgoodput/s\tresponse p99\tresult p99\tqueue\toldest\tin flight\t")
+	for _, r := range reps {
+		fmt.Fprintf(w, "%s\t%.1f×\t%.1f\t%s\t%s\t%d\t%s\t%d\t\n",
+			r.Design, r.Load, r.Goodput, Dur(r.Response[1]), Dur(r.Result[1]), r.MaxDepth, Dur(r.MaxOldest), r.MaxInFlight)
+	}
+	w.Flush()
+	return b.String()
+}
+
+// SpikeSlideTable prints the spike reports narrow enough for a slide:
+// goodput of offered load (orders a second) before, during and at the end,
+// and attempts per order.
+func SpikeSlideTable(reps []Report) string {
+	var b strings.Builder
+	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "design\tclients\tbefore\tspike\tlast 30 s\tattempts\tafter the spike\t")
+	for _, r := range reps {
+		first, spike, last := r.Windows[0], r.Windows[1], r.Windows[len(r.Windows)-1]
+		fmt.Fprintf(w, "%s\t%s\t%.0f/%.0f\t%.0f/%.0f\t%.0f/%.0f\t%.2f\t%s\t\n", r.Design, r.Clients,
+			first.Goodput, first.Offered, spike.Goodput, spike.Offered, last.Goodput, last.Offered,
+			float64(r.Attempts)/float64(r.Orders), verdict(r))
+	}
+	w.Flush()
+	return b.String()
+}
+
+// verdict says whether and when goodput came back after the spike.
+func verdict(r Report) string {
+	switch {
+	case r.Recovery == 0:
+		return "back at once"
+	case r.Recovery > 0:
+		return "back after " + Dur(r.Recovery)
+	}
+	return "stays down"
 }

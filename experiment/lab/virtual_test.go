@@ -17,15 +17,24 @@ func TestTheVirtualTableIsReproducedExactly(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	var got string
 	var grid []Report
+	var slideGrid, slideSpike string
 	synctest.Test(t, func(t *testing.T) {
 		s := Default()
 		grid = s.Grid(Mode{})
-		got = Table(grid, false) + "\n" + SpikeTable(s.Spike(Mode{}))
+		spike := s.Spike(Mode{})
+		got = Table(grid, false) + "\n" + SpikeTable(spike)
+		slideGrid, slideSpike = SlideTable(grid), SpikeSlideTable(spike)
 	})
 	t.Log("\n" + got)
 	figures, err := json.MarshalIndent(grid, "", "  ")
 	require.NoError(t, err)
-	for golden, got := range map[string]string{"testdata/virtual.txt": got, "testdata/virtual.json": string(figures) + "\n"} {
+	files := map[string]string{
+		"testdata/virtual.txt":     got,       // the table, in full
+		"testdata/slide-grid.txt":  slideGrid, // narrow enough for a slide
+		"testdata/slide-spike.txt": slideSpike,
+		"testdata/virtual.json":    string(figures) + "\n", // the figures the chart is drawn from
+	}
+	for golden, got := range files {
 		if *update {
 			require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
 		}
