@@ -12,14 +12,14 @@ import (
 func Table(reps []Report, heap bool) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "design\tload\toffered/s\tgoodput/s\tfailed\tresponse p50\tp99\tresult p50\tp99\twasted\tabandoned\trefused crit\tshed\tdropped\tqueue\toldest\tin flight\tgoroutines\t"
+	head := left("design") + "\tload\toffered/s\tgoodput/s\tfailed\tresponse p50\tp99\tresult p50\tp99\twasted\tabandoned\trefused crit\tshed\tdropped\tqueue\toldest\tin flight\tgoroutines\t"
 	if heap {
 		head += "heap MiB\t"
 	}
 	fmt.Fprintln(w, head)
 	for _, r := range reps {
 		fmt.Fprintf(w, "%s\t%.1f×\t%.1f\t%.1f\t%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%d\t%d\t",
-			r.Design, r.Load, r.Offered, r.Goodput, r.Failed,
+			left(r.Design), r.Load, r.Offered, r.Goodput, r.Failed,
 			Dur(r.Response[0]), Dur(r.Response[1]), Dur(r.Result[0]), Dur(r.Result[1]),
 			r.Wasted, r.Abandoned, r.Refused[Critical], r.Refused[Sheddable], r.Dropped,
 			r.MaxDepth, Dur(r.MaxOldest), r.MaxInFlight, r.MaxGoroutines)
@@ -37,7 +37,7 @@ func Table(reps []Report, heap bool) string {
 func SpikeTable(reps []Report) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "design\tclients\t"
+	head := left("design") + "\t" + left("clients") + "\t"
 	if len(reps) > 0 {
 		for _, win := range reps[0].Windows {
 			head += fmt.Sprintf("%s–%s\t", Dur(win.From), Dur(win.To))
@@ -45,7 +45,7 @@ func SpikeTable(reps []Report) string {
 	}
 	fmt.Fprintln(w, head+"attempts/order\tqueue max\tat the end\tafter the spike\t")
 	for _, r := range reps {
-		fmt.Fprintf(w, "%s\t%s\t", r.Design, r.Clients)
+		fmt.Fprintf(w, "%s\t%s\t", left(r.Design), left(r.Clients))
 		for _, win := range r.Windows {
 			fmt.Fprintf(w, "%.0f of %.0f\t", win.Goodput, win.Offered)
 		}
@@ -80,10 +80,10 @@ func Dur(d time.Duration) string {
 func SlideTable(reps []Report) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "design\tload\tgoodput/s\tresponse p99\tresult p99\tqueue\toldest\tin flight\t")
+	fmt.Fprintln(w, left("design")+"\tload\tgoodput/s\tresponse p99\tresult p99\tqueue\toldest\tin flight\t")
 	for _, r := range reps {
 		fmt.Fprintf(w, "%s\t%.1f×\t%.1f\t%s\t%s\t%d\t%s\t%d\t\n",
-			r.Design, r.Load, r.Goodput, Dur(r.Response[1]), Dur(r.Result[1]), r.MaxDepth, Dur(r.MaxOldest), r.MaxInFlight)
+			left(r.Design), r.Load, r.Goodput, Dur(r.Response[1]), Dur(r.Result[1]), r.MaxDepth, Dur(r.MaxOldest), r.MaxInFlight)
 	}
 	w.Flush()
 	return b.String()
@@ -95,10 +95,10 @@ func SlideTable(reps []Report) string {
 func SpikeSlideTable(reps []Report) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "design\tclients\tbefore\tspike\tlast 30 s\tattempts\tafter the spike\t")
+	fmt.Fprintln(w, left("design")+"\t"+left("clients")+"\tbefore\tspike\tlast 30 s\tattempts\tafter the spike\t")
 	for _, r := range reps {
 		first, spike, last := r.Windows[0], r.Windows[1], r.Windows[len(r.Windows)-1]
-		fmt.Fprintf(w, "%s\t%s\t%.0f/%.0f\t%.0f/%.0f\t%.0f/%.0f\t%.2f\t%s\t\n", r.Design, r.Clients,
+		fmt.Fprintf(w, "%s\t%s\t%.0f/%.0f\t%.0f/%.0f\t%.0f/%.0f\t%.2f\t%s\t\n", left(r.Design), left(r.Clients),
 			first.Goodput, first.Offered, spike.Goodput, spike.Offered, last.Goodput, last.Offered,
 			float64(r.Attempts)/float64(r.Orders), verdict(r))
 	}
@@ -116,3 +116,7 @@ func verdict(r Report) string {
 	}
 	return "stays down"
 }
+
+// left pads a name so that, in a table whose columns are aligned right,
+// the names still line up on the left.
+func left(name string) string { return fmt.Sprintf("%-16s", name) }
