@@ -969,6 +969,53 @@ func TestATrialThatPanicsGivesItsSlotBack(t *testing.T) {
 	})
 }
 
+func TestATrialFromAnEarlierHalfOpenSpellThatPanicsFreesNoSlotOfTheNextOne(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		dep := newDependency(tl, backend.Latency(time.Second), backend.FailWith(errDown))
+		br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second, HalfOpenMax: 2})
+		halfOpenAt(t, start, br, dep, tl)
+
+		// Two trials at 12s: A runs for 20s and then panics (a bug on our
+		// side), B fails at 13s and opens the breaker again.
+		panicked := make(chan any, 1)
+		go func() {
+			defer func() { panicked <- recover() }()
+			_ = br.Call(t.Context(), func(context.Context) error {
+				time.Sleep(20 * time.Second)
+				panic("a bug in the operation")
+			})
+		}()
+		synctest.Wait()
+		callOne(t, br, via(dep), tl, "trial B")
+		// At 23s it half-opens again, and two new trials take both slots.
+		at(start, 23*time.Second)
+		release := make(chan struct{})
+		hold := func(context.Context) error { <-release; return nil }
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		c := goCall(ctx, br, hold, tl, "trial C")
+		d := goCall(ctx, br, hold, tl, "trial D")
+		synctest.Wait()
+		// At 32s trial A panics: it held a slot of the spell that ended at 13s.
+		at(start, 32*time.Second)
+		got := <-panicked
+		extra := callOne(t, br, via(dep), tl, "client at 32s")
+		close(release)
+		await(t, tl, cancel, c, d)
+
+		require.Equal(t, "a bug in the operation", got, "trial A's panic should reach its caller")
+		assert.ErrorIs(t, extra.err, breaker.ErrTooManyRequests,
+			"at 32s trials C and D hold both slots of HalfOpenMax 2, so another caller should be turned away; it "+
+				"got %v. Trial A, which panicked at 32s, held a slot of the half-open spell that ended at 13s: "+
+				"giving its slot back freed one of C's and D's, and a third trial went through. Give a slot back "+
+				"only in the generation it was taken in\n%s", extra.err, tl)
+	})
+}
+
 // show prints a picture on a -v run and, when WAITING_TIMELINES names a
 // folder, keeps it there for the slides. Call it before the assertions, so
 // that a failing run keeps its picture too.

@@ -166,6 +166,8 @@ func Do(ctx context.Context, p Policy, op func(context.Context) error) error {
 		case !IsRetryable(err):
 			return err // a second try would fail the same way, or is not safe: don't add load
 		case n+1 >= attempts:
+			// The count in the message is for people; what callers rely on is
+			// what errors.Is, errors.As and IsRetryable find in it.
 			return DoNotRetry(fmt.Errorf("gave up after %d attempts: %w", n+1, err))
 		}
 
@@ -224,6 +226,12 @@ func (p Policy) attempt(ctx context.Context, op func(context.Context) error) err
 
 	select {
 	case err := <-result:
+		// An op that returns because actx ended is always too late for this
+		// case: the close of actx.Done wakes this select first. So the test
+		// below matters only when op returns, for a reason of its own (a
+		// socket deadline taken from actx, say), at the very instant actx
+		// ends: a tie the scheduler settles, which no deterministic test
+		// can set up. The attempt's own timeout then still says so.
 		if err == nil || ctx.Err() != nil || actx.Err() == nil {
 			return err
 		}
@@ -265,7 +273,7 @@ func (p Policy) pause(n int, err error) time.Duration {
 // the past asks for no wait).
 func retryAfter(err error) (time.Duration, bool) {
 	var hint interface{ RetryAfter() time.Duration }
-	if !errors.As(err, &hint) || hint.RetryAfter() < 0 {
+	if !errors.As(err, &hint) || hint.RetryAfter() < 0 { // (a hint of 0 adds nothing: <= would do the same)
 		return 0, false
 	}
 	return hint.RetryAfter(), true
@@ -282,8 +290,8 @@ func (p Policy) backoff(n int) time.Duration {
 	// Double step by step and stop at the limit: Base<<n, or one doubling
 	// past the largest time.Duration, overflows and turns a long sleep into none.
 	ceiling := min(max(p.Base, 0), limit)
-	for i := 0; i < n && ceiling < limit; i++ {
-		if ceiling > limit/2 {
+	for i := 0; i < n && ceiling < limit; i++ { // (at the limit the body keeps it there: <= would do the same)
+		if ceiling > limit-ceiling { // doubling would pass the limit (or overflow): stop at it
 			ceiling = limit
 		} else {
 			ceiling *= 2

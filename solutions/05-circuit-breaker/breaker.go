@@ -293,7 +293,7 @@ func (b *Breaker) tick(now time.Time) {
 func (b *Breaker) setState(to State, now time.Time) {
 	from := b.state
 	b.state = to
-	b.generation++
+	b.generation++ // (only "another value" matters: -- would do the same)
 	b.failures, b.trials = 0, 0
 	if to == Open {
 		b.openedAt = now
