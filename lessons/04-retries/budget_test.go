@@ -61,6 +61,7 @@ func TestAQuietPeriodNeverRaisesTheBudgetAboveItsCapacity(t *testing.T) {
 }
 
 func TestRequestsAndRetriesAtTheSameTimeNeverOverdrawTheBudget(t *testing.T) {
+	defer goleak.VerifyNone(t)
 	// One budget, shared by requests that run at the same time: they put
 	// tokens in (Request), then all ask for retries (TryRetry) at once, with
 	// nothing between them that orders their steps (no sleep, no
@@ -68,7 +69,6 @@ func TestRequestsAndRetriesAtTheSameTimeNeverOverdrawTheBudget(t *testing.T) {
 	// -race; one that checks for a token and spends it in two steps lets two
 	// retries spend the same token.
 	const rounds, clients, tokensEach, retriesEach = 200, 20, 10, 15
-	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		for round := 1; round <= rounds; round++ {
 			b := retries.NewBudget(0.1, 1000) // room for every deposit: the cap never cuts one

@@ -191,7 +191,9 @@ func Do(ctx context.Context, p Policy, op func(context.Context) error) error {
 
 // gaveUp is the error of a Do that stopped after n+1 attempts: it wraps why
 // Do stopped and op's last error, and is final, so the layers above do not
-// retry what this one gave up on.
+// retry what this one gave up on. (The count is for people reading the
+// message; callers rely only on what errors.Is, errors.As and IsRetryable
+// find in it.)
 func gaveUp(n int, why, last error) error {
 	return DoNotRetry(fmt.Errorf("gave up after %d attempts: %w; last error: %w", n+1, why, last))
 }
