@@ -289,11 +289,13 @@ func (b *Breaker) tick(now time.Time) {
 	}
 }
 
-// setState moves to a new generation in state to, with fresh counts.
+// setState moves to a new generation in state to, with fresh counts. A
+// generation need only differ from the one before: counting down would do
+// as well.
 func (b *Breaker) setState(to State, now time.Time) {
 	from := b.state
 	b.state = to
-	b.generation++ // (only "another value" matters: -- would do the same)
+	b.generation++
 	b.failures, b.trials = 0, 0
 	if to == Open {
 		b.openedAt = now
