@@ -398,6 +398,30 @@ func TestGivesUpAtOnceWhenTheNextSleepWouldEndPastTheDeadline(t *testing.T) {
 	})
 }
 
+func TestARetryThatCouldOnlyStartAtTheDeadlineIsNotMade(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		tl := timeline.New()
+		dep := downDependency(tl, 100*time.Millisecond)
+		// The first pause is 0.5 × 1.8s = 900ms: from 100ms, when the first
+		// call fails, it would end at 1s, the very instant the caller leaves.
+		p := retries.Policy{MaxAttempts: 3, Base: 1800 * time.Millisecond, Cap: 10 * time.Second, Rand: constant(0.5)}
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+
+		waited, err := request(ctx, tl, p, callOf(dep))
+
+		assert.Equal(t, 100*time.Millisecond, waited,
+			"the client waited %v. The first call failed at 100ms and the next pause, 900ms, would end at 1s, "+
+				"exactly at the caller's deadline: the retry could start only as the caller leaves, with no time "+
+				"to answer. Give up at once, at 100ms, when the sleep ends at OR after the deadline (<=, not <)\n%s",
+			waited, picture(tl))
+		assert.Equal(t, 1, dep.Calls(), "no retry can be answered before the deadline\n%s", picture(tl))
+		assert.ErrorIs(t, err, retries.ErrNoTimeToRetry,
+			"got %q; Do should give up at 100ms, with 900ms left, and say why: the next retry would come too late", err)
+	})
+}
+
 func TestCancelDuringASleepEndsTheWaitAtOnce(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {

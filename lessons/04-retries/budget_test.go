@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/wherewaiting/workshop/internal/backend"
@@ -55,6 +57,65 @@ func TestAQuietPeriodNeverRaisesTheBudgetAboveItsCapacity(t *testing.T) {
 			"after 10,000 requests without a single retry, the budget allowed %d retries in a row; it should allow "+
 				"%d, its capacity. A budget that banks allowance in quiet times spends it in the outage: put "+
 				"0.1 in per request, but never fill the bucket past its capacity", allowed, capacity)
+	})
+}
+
+func TestRequestsAndRetriesAtTheSameTimeNeverOverdrawTheBudget(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	// One budget, shared by requests that run at the same time: they put
+	// tokens in (Request), then all ask for retries (TryRetry) at once, with
+	// nothing between them that orders their steps (no sleep, no
+	// synctest.Wait). A budget that is not guarded races on every run under
+	// -race; one that checks for a token and spends it in two steps lets two
+	// retries spend the same token.
+	const rounds, clients, tokensEach, retriesEach = 200, 20, 10, 15
+	synctest.Test(t, func(t *testing.T) {
+		for round := 1; round <= rounds; round++ {
+			b := retries.NewBudget(0.1, 1000) // room for every deposit: the cap never cuts one
+			for range 1000 {
+				b.TryRetry() // empty it: from here on it holds only what the clients put in
+			}
+			var deposited sync.WaitGroup
+			deposited.Add(clients)
+			allIn := make(chan struct{})
+			allowed := make(chan int, clients)
+			for range clients {
+				go func() {
+					for range 10 * tokensEach {
+						b.Request() // 10 × 0.1: one token
+					}
+					deposited.Done()
+					<-allIn
+					n := 0
+					for range retriesEach {
+						if b.TryRetry() {
+							n++
+						}
+					}
+					allowed <- n
+				}()
+			}
+			deposited.Wait()
+			close(allIn) // every client asks for its retries at once
+			total := 0
+			for range clients {
+				total += <-allowed
+			}
+
+			want := clients * tokensEach
+			require.Equal(t, want, total,
+				"round %d: %d clients each put %d tokens in (%d requests × 0.1) and then asked for %d retries, all "+
+					"at the same time; the budget allowed %d retries, want exactly %d, one per token. More means two "+
+					"retries spent the same token: check for a whole token and spend it in one step, under the lock",
+				round, clients, tokensEach, 10*tokensEach, retriesEach, total, want)
+			require.False(t, b.TryRetry(), "round %d: every token was spent, yet the budget allowed one more retry", round)
+			for range 10 {
+				b.Request()
+			}
+			require.True(t, b.TryRetry(),
+				"round %d: the budget was empty and 10 more requests put 1 token in, yet it refused the retry: the "+
+					"clients overdrew it, and the requests after them pay for it", round)
+		}
 	})
 }
 
@@ -162,6 +223,35 @@ func TestARetryAfterHintIsStillChargedToTheBudget(t *testing.T) {
 		assert.ErrorIs(t, err, retries.ErrBudgetExhausted, "got %q; say that the budget stopped the retries", err)
 		assert.False(t, retries.IsRetryable(err),
 			"got %q, which the layer above would retry, spending the retries this budget refused: mark it retries.DoNotRetry", err)
+	})
+}
+
+func TestARetryRefusedForLackOfTimeSpendsNoBudget(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		tl := timeline.New()
+		dep := downDependency(tl, 100*time.Millisecond)
+		// One token: one retry for the two requests together.
+		p := retries.Policy{MaxAttempts: 2, Base: time.Second, Cap: 10 * time.Second, Rand: constant(0.5),
+			Budget: retries.NewBudget(0.1, 1)}
+
+		// The first request has 300ms: its retry would come after a 500ms
+		// pause, too late, so Do gives up without retrying.
+		hurried, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+		defer cancel()
+		_, first := request(hurried, tl, p, callOf(dep))
+		// The second has no deadline: its retry has all the time it needs.
+		_, second := request(t.Context(), tl, p, callOf(dep))
+
+		require.ErrorIs(t, first, retries.ErrNoTimeToRetry,
+			"got %q; the first request's retry could not start before its 300ms deadline\n%s", first, picture(tl))
+		assert.Equal(t, 3, dep.Calls(),
+			"the dependency got %d calls, want 3: the first request's one call, and the second request's call and "+
+				"its retry. The first request gave up for lack of time and made no retry, so the budget's one "+
+				"token should still be there for the second. Ask the budget last, after the deadline check: a "+
+				"retry that never happens must not spend a token\n%s", dep.Calls(), picture(tl))
+		assert.NotErrorIs(t, second, retries.ErrBudgetExhausted,
+			"got %q; the budget refused the second request's retry, but no retry had spent its token", second)
 	})
 }
 

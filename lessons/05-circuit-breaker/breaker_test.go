@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -473,6 +474,99 @@ func TestCallsRunSideBySideThroughAClosedBreaker(t *testing.T) {
 	})
 }
 
+func TestChangesOfStateMadeByDifferentCallersAreReportedUnderTheLock(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		// No lock of its own: OnStateChange runs with the breaker's lock
+		// held, and that is what keeps the reports in the order of the
+		// changes. Each change below is made by a different caller, with
+		// nothing but the breaker between them, so under -race a report made
+		// after the lock is let go races with the next one.
+		var changes []string
+		br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second,
+			OnStateChange: func(from, to breaker.State) {
+				changes = append(changes, fmt.Sprintf("%v → %v at %v", from, to, time.Since(start)))
+			}})
+		failAfter := func(d time.Duration) func(context.Context) error {
+			return func(context.Context) error {
+				time.Sleep(d)
+				return errDown
+			}
+		}
+		done := make(chan struct{}, 4)
+		goAt := func(d time.Duration, f func()) {
+			go func() {
+				time.Sleep(d)
+				f()
+				done <- struct{}{}
+			}()
+		}
+		goAt(0, func() { _ = br.Call(t.Context(), failAfter(time.Second)) })    // the 1st failure, at 1s
+		goAt(0, func() { _ = br.Call(t.Context(), failAfter(2*time.Second)) })  // the 2nd, at 2s: it opens
+		goAt(12*time.Second, func() { br.State() })                             // the first look after the timeout: half-open
+		goAt(13*time.Second, func() { _ = br.Call(t.Context(), failAfter(0)) }) // a failed trial: open again
+		for range 4 {
+			<-done
+		}
+
+		assert.Equal(t, []string{
+			"closed → open at 2s",
+			"open → half-open at 12s",
+			"half-open → open at 13s",
+		}, changes, "every change of state, once, in order, each made by a different caller")
+	})
+}
+
+func TestACrowdAtAHalfOpenBreakerGetsNoMoreThanHalfOpenMaxTrials(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// A breaker half-opens with a crowd at the door, larger than its
+		// trial slots: callers who all ask at the same instant, with nothing
+		// between them that orders their steps. Each round takes a new
+		// breaker and a new crowd.
+		const rounds, crowd, halfOpenMax = 200, 300, 200
+		for round := 1; round <= rounds; round++ {
+			br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: time.Second, HalfOpenMax: halfOpenMax})
+			for range 2 {
+				_ = br.Call(t.Context(), func(context.Context) error { return errDown })
+			}
+			time.Sleep(time.Second) // the timeout is over: the next caller half-opens it
+
+			var trials atomic.Int64 // callers let through, at the dependency now
+			release := make(chan struct{})
+			trial := func(context.Context) error {
+				trials.Add(1)
+				<-release // a trial holds its slot until the test lets it go
+				return nil
+			}
+			ready := make(chan struct{})
+			done := make(chan struct{}, crowd)
+			for range crowd {
+				go func() {
+					defer func() { done <- struct{}{} }()
+					<-ready
+					_ = br.Call(t.Context(), trial)
+				}()
+			}
+			close(ready) // every caller asks at once
+			synctest.Wait()
+			got := trials.Load()
+			close(release)
+			for range crowd {
+				<-done
+			}
+
+			require.EqualValues(t, halfOpenMax, got,
+				"round %d: %d callers came at once to a half-open breaker with HalfOpenMax %d, and %d of them were let "+
+					"through as trials, want %d: the others should get ErrTooManyRequests at once. Check for a free "+
+					"slot and take it in one step, under the lock: callers that saw the same free slot took one each",
+				round, crowd, halfOpenMax, got, halfOpenMax)
+		}
+	})
+}
+
 // Exercise 4: blame the right party. Only the dependency's own failures
 // count: not a caller giving up, not an error the classifier excuses.
 
@@ -809,6 +903,44 @@ func TestALateResultFromAnAbandonedTrialIsIgnored(t *testing.T) {
 	})
 }
 
+func TestATrialWhoseCallerLeavesAfterAnotherTrialClosedTheBreakerChangesNothing(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		dep := newDependency(tl, backend.Latency(time.Second), backend.FailWith(errDown))
+		br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second, HalfOpenMax: 2})
+		halfOpenAt(t, start, br, dep, tl)
+		tl = timeline.New() // draw from 12s on: the half-open part
+
+		// Two trials at 12s. Trial A's dependency is back and answers in 1s.
+		// Trial B's call takes 3s and does not listen; its caller gives up
+		// after 2s, at 14s, when A has already closed the breaker.
+		dep.Set(backend.FailWith(nil))
+		slow := backend.New("slow dependency", backend.Record(tl), backend.Latency(3*time.Second), backend.IgnoreContext())
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+		defer cancel()
+		a := goCall(t.Context(), br, via(dep), tl, "trial A (1s)")
+		b := goCall(ctx, br, via(slow), tl, "trial B (3s)")
+		synctest.Wait()
+		at(start, 13*time.Second)
+		stateAt13 := br.State().String()
+		at(start, 14*time.Second)
+		stateAt14 := br.State().String()
+		after := callOne(t, br, via(dep), tl, "client at 14s")
+
+		require.NoError(t, (<-a).err, "trial A should reach the dependency, which is back\n%s", tl)
+		require.Equal(t, breaker.Closed.String(), stateAt13, "trial A succeeded at 13s: the breaker should be closed\n%s", tl)
+		assert.Equal(t, breaker.Closed.String(), stateAt14,
+			"at 14s trial B's caller gave up, but trial A had closed the breaker at 13s: B's probe belongs to a "+
+				"half-open spell that is over, and its caller leaving is no news about the dependency now. The "+
+				"breaker should stay closed: reopen only if the trial's generation is still the current one\n%s", tl)
+		assert.NoError(t, after.err, "the breaker is closed and the dependency is back: the client at 14s should get through\n%s", tl)
+		<-b // its call ends at 15s; what it returns decides nothing
+	})
+}
+
 func TestATrialThatPanicsGivesItsSlotBack(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
@@ -834,6 +966,53 @@ func TestATrialThatPanicsGivesItsSlotBack(t *testing.T) {
 				"function runs during a panic), so the next caller becomes the new trial and reaches the dependency, "+
 				"which is back. A slot never given back wedges the breaker in half-open for ever\n%s", tl)
 		assert.Equal(t, breaker.Closed.String(), br.State().String(), "the new trial succeeded: the breaker should be closed\n%s", tl)
+	})
+}
+
+func TestATrialFromAnEarlierHalfOpenSpellThatPanicsFreesNoSlotOfTheNextOne(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		dep := newDependency(tl, backend.Latency(time.Second), backend.FailWith(errDown))
+		br := breaker.New(breaker.Settings{MaxFailures: 1, OpenTimeout: 10 * time.Second, HalfOpenMax: 2})
+		halfOpenAt(t, start, br, dep, tl)
+
+		// Two trials at 12s: A runs for 20s and then panics (a bug on our
+		// side), B fails at 13s and opens the breaker again.
+		panicked := make(chan any, 1)
+		go func() {
+			defer func() { panicked <- recover() }()
+			_ = br.Call(t.Context(), func(context.Context) error {
+				time.Sleep(20 * time.Second)
+				panic("a bug in the operation")
+			})
+		}()
+		synctest.Wait()
+		callOne(t, br, via(dep), tl, "trial B")
+		// At 23s it half-opens again, and two new trials take both slots.
+		at(start, 23*time.Second)
+		release := make(chan struct{})
+		hold := func(context.Context) error { <-release; return nil }
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		c := goCall(ctx, br, hold, tl, "trial C")
+		d := goCall(ctx, br, hold, tl, "trial D")
+		synctest.Wait()
+		// At 32s trial A panics: it held a slot of the spell that ended at 13s.
+		at(start, 32*time.Second)
+		got := <-panicked
+		extra := callOne(t, br, via(dep), tl, "client at 32s")
+		close(release)
+		await(t, tl, cancel, c, d)
+
+		require.Equal(t, "a bug in the operation", got, "trial A's panic should reach its caller")
+		assert.ErrorIs(t, extra.err, breaker.ErrTooManyRequests,
+			"at 32s trials C and D hold both slots of HalfOpenMax 2, so another caller should be turned away; it "+
+				"got %v. Trial A, which panicked at 32s, held a slot of the half-open spell that ended at 13s: "+
+				"giving its slot back freed one of C's and D's, and a third trial went through. Give a slot back "+
+				"only in the generation it was taken in\n%s", extra.err, tl)
 	})
 }
 

@@ -189,7 +189,9 @@ func Do(ctx context.Context, p Policy, op func(context.Context) error) error {
 
 // gaveUp is the error of a Do that stopped after n+1 attempts: it wraps why
 // Do stopped and op's last error, and is final, so the layers above do not
-// retry what this one gave up on.
+// retry what this one gave up on. (The count, here and in Do's message
+// when the attempts run out, is for people reading it; callers rely only on
+// what errors.Is, errors.As and IsRetryable find in the error.)
 func gaveUp(n int, why, last error) error {
 	return DoNotRetry(fmt.Errorf("gave up after %d attempts: %w; last error: %w", n+1, why, last))
 }
@@ -211,6 +213,13 @@ func wait(ctx context.Context, d time.Duration) error {
 // attempt makes one call of op and waits for it no longer than the
 // attempt's context lasts: p.AttemptTimeout, cut short by the caller's
 // deadline.
+//
+// A result that arrives after actx has ended is still the attempt's
+// timeout. An op that returns because actx ended never gets there first
+// (closing actx.Done wakes the select before op can send), so this matters
+// only for an op that returns for a reason of its own (a socket deadline
+// taken from actx, say) at the very instant actx ends: a tie the scheduler
+// settles, which no deterministic test can set up.
 func (p Policy) attempt(ctx context.Context, op func(context.Context) error) error {
 	actx, cancel := ctx, context.CancelFunc(func() {})
 	if p.AttemptTimeout > 0 {
@@ -262,7 +271,8 @@ func (p Policy) pause(n int, err error) time.Duration {
 // retryAfter returns the wait a server asked for, if err or an error it
 // wraps has a RetryAfter method (an HTTP 503 or 429 with a Retry-After
 // header, say). A negative wait is no hint at all (an HTTP date already in
-// the past asks for no wait).
+// the past asks for no wait). A wait of 0 adds nothing, so taking it as a
+// hint or not is the same.
 func retryAfter(err error) (time.Duration, bool) {
 	var hint interface{ RetryAfter() time.Duration }
 	if !errors.As(err, &hint) || hint.RetryAfter() < 0 {
@@ -274,6 +284,12 @@ func retryAfter(err error) (time.Duration, bool) {
 // backoff is how long to sleep before retry n: full jitter, a uniform
 // random point in [0, min(Cap, Base·2^n)). The randomness spreads clients
 // that failed together, so they do not come back together.
+//
+// The ceiling doubles while it is below the limit, and becomes the limit
+// once doubling would pass it (or overflow): ceiling > limit-ceiling is
+// 2·ceiling > limit without the overflow. At the bounds either way is the
+// same (a ceiling at the limit stays there; doubling to exactly the limit
+// is the limit), so < and <=, > and >= there are equivalent.
 func (p Policy) backoff(n int) time.Duration {
 	limit := p.Cap
 	if limit <= 0 {
@@ -283,7 +299,7 @@ func (p Policy) backoff(n int) time.Duration {
 	// past the largest time.Duration, overflows and turns a long sleep into none.
 	ceiling := min(max(p.Base, 0), limit)
 	for i := 0; i < n && ceiling < limit; i++ {
-		if ceiling > limit/2 {
+		if ceiling > limit-ceiling {
 			ceiling = limit
 		} else {
 			ceiling *= 2

@@ -289,7 +289,9 @@ func (b *Breaker) tick(now time.Time) {
 	}
 }
 
-// setState moves to a new generation in state to, with fresh counts.
+// setState moves to a new generation in state to, with fresh counts. A
+// generation need only differ from the one before: counting down would do
+// as well.
 func (b *Breaker) setState(to State, now time.Time) {
 	from := b.state
 	b.state = to
