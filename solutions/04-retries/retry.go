@@ -226,7 +226,6 @@ func (p Policy) attempt(ctx context.Context, op func(context.Context) error) err
 		actx, cancel = context.WithTimeoutCause(ctx, p.AttemptTimeout, ErrAttemptTimeout)
 	}
 	defer cancel() // an op that listens stops as soon as we leave
-
 	// Capacity 1: an abandoned attempt can still hand over its result, and exit.
 	result := make(chan error, 1)
 	go func() { result <- op(actx) }()

@@ -142,8 +142,7 @@ func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) erro
 		return err
 	}
 	if t.trial {
-		// A trial that has not answered when its caller gives up failed
-		// its probe: decide then, even if op never returns.
+		// A trial whose caller gives up has failed its probe, even if op never returns.
 		stop := context.AfterFunc(ctx, func() { b.abandon(t) })
 		defer stop()
 	}
@@ -153,9 +152,7 @@ func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) erro
 			b.giveBack(t) // op panicked: a bug on our side, no news about the dependency
 		}
 	}()
-	// No lock while op runs: callers would take turns at the dependency,
-	// and in a synctest bubble the clock would stop (see the README).
-	err = op(ctx)
+	err = op(ctx) // no lock held: callers would take turns at the dependency
 	returned = true
 	b.record(ctx, t, err)
 	return err
@@ -242,10 +239,8 @@ func (b *Breaker) record(ctx context.Context, t *ticket, err error) {
 	b.tick(now)
 	switch {
 	case t.gen != b.generation:
-		// Started before the last change of state: news about the past (a
-		// success from before the trip must not close the breaker, a failure
-		// from before the last close must not count towards the next trip,
-		// a trial whose caller left has already opened it).
+		// Started before the last change of state: news about the past, which
+		// must neither close, nor count towards a trip, nor reopen it.
 		t.settled = true
 		return
 	case err != nil && ctx.Err() != nil:

@@ -19,14 +19,6 @@ import (
 // see (diagrams, slides, pictures, the first failure) came in while the
 // lessons were being reworked to their shapes; these still fail.
 var knownFailures = []string{
-	// 10 "Solution: when to stop, and giving up for good" (636px) and 13
-	// "Solution: an attempt, abandoned in time" (620px) run into the bottom
-	// margin. (6 and 17, text, are measured 628–655px but show whole on a
-	// screenshot: the estimate wraps their list items too early.)
-	"04-retries: slides fit",
-	// 8, 10, 11, 13, 14 and 15: code and pictures of 616–656px into the
-	// bottom margin, onto the page number. (17, text, shows whole.)
-	"05-circuit-breaker: slides fit",
 	// solution/five-jobs-one-worker.txt and solution/work-timeout.txt
 	// differ from run to run: "a working" and "b queued" start at the same
 	// virtual instant, and their rows come in either order (one run in
