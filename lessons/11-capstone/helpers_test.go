@@ -154,6 +154,10 @@ func (w *warehouse) stop(t *testing.T) {
 	}
 }
 
+// patience is how long a client waits before it calls the service stuck.
+// It costs nothing: virtual time passes instantly.
+const patience = time.Hour
+
 // A rig is the service on a real bbolt file, served over an in-memory
 // network, with a client and a warehouse.
 type rig struct {
@@ -218,7 +222,7 @@ func (r *rig) start() {
 	r.served = served
 	go func() { served <- srv.Serve(l) }()
 	r.tr = r.l.Transport()
-	r.client = &http.Client{Transport: r.tr, CheckRedirect: func(*http.Request, []*http.Request) error {
+	r.client = &http.Client{Transport: r.tr, Timeout: patience, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse // the tests look at each 303 themselves
 	}}
 }
@@ -243,7 +247,7 @@ func (r *rig) serve(grace time.Duration) (signal func()) {
 	r.svc, r.srv = svc, nil
 	r.l = pipenet.Listen()
 	r.tr = r.l.Transport()
-	r.client = &http.Client{Transport: r.tr, CheckRedirect: func(*http.Request, []*http.Request) error {
+	r.client = &http.Client{Transport: r.tr, Timeout: patience, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}
 	ctx, cancel := context.WithCancel(context.Background())

@@ -3,11 +3,7 @@
 package capstone
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -74,6 +71,7 @@ type Service struct {
 
 	stop    context.CancelFunc // ends the workers' context
 	workers sync.WaitGroup
+	lastID  atomic.Int64
 }
 
 // New opens the service on cfg.DB: it finds the orders accepted before
@@ -198,152 +196,91 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-// newID returns an order ID nobody can guess: 130 random bits from the
-// operating system's generator, in base32 (26 characters).
-func newID() string { return rand.Text() }
+// newID returns a new order ID.
+//
+// TODO(1): an ID anyone can guess lets anyone read anyone's order. Make it
+// unguessable: at least 128 random bits (crypto/rand.Text gives 130).
+func (s *Service) newID() string { return fmt.Sprintf("order-%d", s.lastID.Add(1)) }
 
-// readOrder reads and checks the body of POST /orders. It answers the
-// client itself and returns false when the body is not a valid order.
+// readOrder reads the body of POST /orders. It answers the client itself
+// and returns false when the body is not a valid order.
+//
+// TODO(1): a person stares at the form: check the order now, and answer a
+// bad one with 400 and a problem details document (writeProblem), never
+// plain text. Read at most MaxBody bytes (http.MaxBytesReader): past it,
+// 413. Refuse unknown fields, a second document after the first, an empty
+// item, a quantity outside 1 to 100. The body's bytes are returned too: a
+// repeat's fingerprint is made from them (exercise 2).
 func (s *Service) readOrder(w http.ResponseWriter, r *http.Request) (Order, []byte, bool) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
-	if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
-		writeProblem(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("an order is at most %d bytes", tooBig.Limit), 0)
-		return Order{}, nil, false
-	}
+	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		writeProblem(w, http.StatusBadRequest, "the body could not be read: "+err.Error(), 0)
+		http.Error(w, err.Error(), http.StatusBadRequest)
 		return Order{}, nil, false
 	}
 	var o Order
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&o); err != nil {
-		writeProblem(w, http.StatusBadRequest, "the body is not an order: "+err.Error(), 0)
-		return Order{}, nil, false
-	}
-	if dec.More() {
-		writeProblem(w, http.StatusBadRequest, "the body holds more than one order", 0)
-		return Order{}, nil, false
-	}
-	switch {
-	case o.Item == "":
-		writeProblem(w, http.StatusBadRequest, "item is required", 0)
-		return Order{}, nil, false
-	case o.Quantity < 1 || o.Quantity > 100:
-		writeProblem(w, http.StatusBadRequest, "quantity must be from 1 to 100", 0)
+	if err := json.Unmarshal(body, &o); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
 		return Order{}, nil, false
 	}
 	return o, body, true
 }
 
-// postOrder takes an order: checked while the client waits, written down,
-// then answered 202 and fulfilled later.
+// postOrder takes an order. As it stands, the person who ordered waits
+// while the warehouse reserves the stock, and a lost answer is an order
+// nobody can ask about again.
+//
+// TODO(1): asynchronous behind the check: give the order an ID, write it
+// down (s.store.Put), queue it (s.queue.Fill, after s.admit), and answer
+// 202 Accepted at once with a Location (/orders/ID), a Retry-After
+// (PollAfter, in seconds) and {"id":…,"state":"pending"}. The workers do
+// the rest. A Request-Timeout header (ParseTimeout) says how long the
+// order may take; DefaultTimeout otherwise.
+//
+// TODO(2): require an Idempotency-Key (400 without one), scoped to the
+// client, and claim it with s.keys.Begin before anything is queued or
+// written: a replay of the kept answer, 409 while the first is in flight,
+// 422 for another payload. Keep the 202 with Complete; give the key back
+// (Abandon) when the order is refused.
+//
+// TODO(4): the 202 is a promise: it goes out only after Put returned.
 func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
-	key := r.Header.Get(IdempotencyKeyHeader)
-	if key == "" {
-		writeProblem(w, http.StatusBadRequest, IdempotencyKeyHeader+" is required: a retry without one may order twice", 0)
-		return
-	}
-	timeout := s.cfg.DefaultTimeout
-	if h := r.Header.Get(TimeoutHeader); h != "" {
-		var err error
-		if timeout, err = ParseTimeout(h); err != nil {
-			writeProblem(w, http.StatusBadRequest, err.Error(), 0)
-			return
-		}
-	}
-	order, body, ok := s.readOrder(w, r)
+	order, _, ok := s.readOrder(w, r)
 	if !ok {
 		return
 	}
-	client := r.Header.Get(ClientHeader)
-
-	// The key is claimed before anything is queued: a repeat must never
-	// become a second order.
-	sum := sha256.Sum256(append([]byte(client+"\n"), body...))
-	scoped := client + "\n" + key
-	replay, err := s.keys.Begin(scoped, hex.EncodeToString(sum[:]))
-	switch {
-	case errors.Is(err, ErrKeyReused):
-		writeProblem(w, http.StatusUnprocessableEntity, "this "+IdempotencyKeyHeader+" was used for another order", 0)
-		return
-	case errors.Is(err, ErrInFlight):
-		writeProblem(w, http.StatusConflict, "an order with this "+IdempotencyKeyHeader+" is still being taken: ask again in a moment", 0)
-		return
-	case replay != nil:
-		for name, values := range replay.Header {
-			w.Header()[name] = values
-		}
-		w.WriteHeader(replay.Status)
-		w.Write(replay.Body)
-		return
-	}
-
 	rec := Record{
-		ID:       newID(),
-		Client:   client,
+		ID:       s.newID(),
+		Client:   r.Header.Get(ClientHeader),
 		Order:    order,
 		State:    Pending,
 		Accepted: time.Now(),
-		Deadline: time.Now().Add(timeout),
+		Deadline: time.Now().Add(s.cfg.DefaultTimeout),
 	}
 	if status, detail := s.admit(rec.Client, r.Header.Get(CriticalityHeader) == "sheddable"); status != 0 {
-		s.keys.Abandon(scoped)
 		writeProblem(w, status, detail, s.cfg.RetryAfter)
 		return
 	}
-	// Accepted means written down: the 202 goes out only once the order is
-	// on disk.
-	if err := s.store.Put(rec); err != nil {
-		s.unadmit(rec.Client)
-		s.keys.Abandon(scoped)
-		writeProblem(w, http.StatusServiceUnavailable, "the order could not be written down", s.cfg.RetryAfter)
+	receipt, err := s.send(r.Context(), rec)
+	if err != nil {
+		writeProblem(w, http.StatusBadGateway, err.Error(), 0)
 		return
 	}
-	s.queue.Fill(rec.ID)
-
-	answer := Answer{Status: http.StatusAccepted, Header: http.Header{}}
-	answer.Header.Set("Location", "/orders/"+rec.ID)
-	answer.Header.Set("Retry-After", seconds(s.cfg.PollAfter))
-	answer.Header.Set("Content-Type", "application/json")
-	answer.Body, _ = json.Marshal(status{ID: rec.ID, State: Pending})
-	answer.Body = append(answer.Body, '\n')
-	s.keys.Complete(scoped, answer)
-	for name, values := range answer.Header {
-		w.Header()[name] = values
-	}
-	w.WriteHeader(answer.Status)
-	w.Write(answer.Body)
+	writeJSON(w, http.StatusOK, status{ID: rec.ID, State: Done, Receipt: receipt})
 }
 
 // admit decides whether an order may wait for a worker. It returns 0, and
 // holds a place in the queue and in the client's quota, or the status to
-// refuse it with: 429 for a client over its own quota, 503 when the service
-// is full or shutting down.
+// refuse it with.
+//
+// TODO(3): overload is explicit. A client with Quota unfinished orders is
+// over its own limit: 429. A queue with Queue places taken (Reserve
+// fails) is the service's limit: 503. A sheddable order is refused once
+// SheddableQueue places are taken, so that room is kept for critical ones.
+// (postOrder adds Retry-After to both.)
+//
+// TODO(6): once a shutdown has begun, intake is stopped: 503.
 func (s *Service) admit(client string, sheddable bool) (int, string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.intake {
-		return http.StatusServiceUnavailable, "the service is shutting down"
-	}
-	if s.pending[client] >= s.cfg.Quota {
-		return http.StatusTooManyRequests, fmt.Sprintf("a client may have %d unfinished orders", s.cfg.Quota)
-	}
-	limit := s.cfg.Queue
-	if sheddable {
-		limit = s.cfg.SheddableQueue
-	}
-	if !s.queue.Reserve(limit) {
-		return http.StatusServiceUnavailable, "too many orders are waiting"
-	}
-	s.pending[client]++
 	return 0, ""
-}
-
-// unadmit gives back what admit took, for an order that was not accepted.
-func (s *Service) unadmit(client string) {
-	s.queue.Unreserve()
-	s.finished(client)
 }
 
 // finished counts an order of client out of its quota.
@@ -359,9 +296,7 @@ func (s *Service) finished(client string) {
 // Retention ago, is not found.
 func (s *Service) lookup(w http.ResponseWriter, id string) (Record, bool) {
 	rec, err := s.store.Get(id)
-	if err == nil && rec.State.Final() && time.Since(rec.Finished) > s.cfg.Retention {
-		err = ErrNotFound
-	}
+	// TODO(1): a finished order is kept for Retention: after that, 404.
 	switch {
 	case errors.Is(err, ErrNotFound):
 		writeProblem(w, http.StatusNotFound, "no order "+id+": unknown, or finished too long ago", 0)
@@ -373,20 +308,17 @@ func (s *Service) lookup(w http.ResponseWriter, id string) (Record, bool) {
 	return rec, true
 }
 
-// getStatus answers 200 while the order is pending, and 303 to its result
-// once it is finished.
+// getStatus answers an order's status.
+//
+// TODO(1): 200 with {"id":…,"state":"pending"} and a Retry-After while the
+// order is pending; 303 See Other to /orders/ID/result once it is
+// finished.
 func (s *Service) getStatus(w http.ResponseWriter, r *http.Request) {
 	rec, ok := s.lookup(w, r.PathValue("id"))
 	if !ok {
 		return
 	}
-	if rec.State.Final() {
-		w.Header().Set("Location", "/orders/"+rec.ID+"/result")
-		w.WriteHeader(http.StatusSeeOther)
-		return
-	}
-	w.Header().Set("Retry-After", seconds(s.cfg.PollAfter))
-	writeJSON(w, http.StatusOK, status{ID: rec.ID, State: rec.State})
+	writeJSON(w, http.StatusOK, status{ID: rec.ID, State: rec.State, Receipt: rec.Receipt, Reason: rec.Reason})
 }
 
 // getResult answers a finished order's result.
@@ -404,13 +336,8 @@ func (s *Service) getResult(w http.ResponseWriter, r *http.Request) {
 
 // getReady says whether the service takes orders: load balancers stop
 // sending when it answers 503.
+//
+// TODO(6): 503 once a shutdown has begun (s.ready).
 func (s *Service) getReady(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	ready := s.ready
-	s.mu.Unlock()
-	if !ready {
-		writeProblem(w, http.StatusServiceUnavailable, "shutting down", 0)
-		return
-	}
 	w.WriteHeader(http.StatusOK)
 }

@@ -4,24 +4,19 @@ package capstone
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http"
-	"slices"
 	"time"
 )
 
-// NewServer returns an HTTP server for h with a timeout for every phase of
-// a connection, so that no client can hold one for ever: a slow header
-// (Slowloris), a slow body, a slow reader, an idle keep-alive.
+// NewServer returns an HTTP server for h.
+//
+// TODO(6): a timeout for every phase of a connection, so that no client
+// can hold one for ever: ReadHeaderTimeout (a slow header, Slowloris),
+// ReadTimeout (a slow body), WriteTimeout (a client that does not read),
+// IdleTimeout (a keep-alive nobody uses).
 func NewServer(h http.Handler) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-	}
+	return &http.Server{Handler: h}
 }
 
 // A Report says how a shutdown went.
@@ -31,65 +26,37 @@ type Report struct {
 	Unfinished []string
 }
 
-// Shutdown stops the service in order: readiness flips to unready first,
-// intake stops (new orders get 503), then the workers drain the queue
-// until ctx ends. Orders left then are reported, and kept for the next
-// start.
+// Shutdown stops the service. As it stands it stops at once: nothing is
+// lost (unfinished orders stay pending on disk), but nothing is drained
+// either, and nobody is told.
+//
+// TODO(6): stop in order: readiness flips to unready first (s.ready),
+// intake stops (s.intake: admit refuses with 503), the queue is closed and
+// the workers drain it until ctx ends; then stop them (s.stop), and report
+// the orders left: those in flight (s.inFlight) and those still queued
+// (s.queue.Left), sorted.
 func (s *Service) Shutdown(ctx context.Context) Report {
-	s.mu.Lock()
-	s.ready = false
-	s.intake = false
-	s.mu.Unlock()
-	s.queue.Close()
-
-	drained := make(chan struct{})
-	go func() {
-		s.workers.Wait()
-		close(drained)
-	}()
-	select {
-	case <-drained:
-	case <-ctx.Done():
-		s.stop() // the workers leave their calls; nothing is written for them
-		<-drained
-	}
 	s.stop()
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var report Report
-	for id := range s.inFlight {
-		report.Unfinished = append(report.Unfinished, id)
-	}
-	report.Unfinished = append(report.Unfinished, s.queue.Left()...)
-	slices.Sort(report.Unfinished)
-	return report
+	s.workers.Wait()
+	return Report{}
 }
 
 // Serve serves svc on l until ctx ends (main makes ctx with
-// signal.NotifyContext for SIGINT and SIGTERM), then shuts down within
-// grace: the service first, while the server still answers status
-// requests and refuses new orders, then the server.
+// signal.NotifyContext for SIGINT and SIGTERM), then shuts down.
+//
+// TODO(6): shut down within grace, in order: the service first (while the
+// server still answers status requests and refuses new orders), then the
+// server (srv.Shutdown, and srv.Close if the grace is over).
 func Serve(ctx context.Context, l net.Listener, svc *Service, grace time.Duration) (Report, error) {
 	srv := NewServer(svc.Handler())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
-
 	select {
 	case err := <-served:
-		svc.Shutdown(context.Background())
-		return Report{}, err
+		return svc.Shutdown(context.Background()), err
 	case <-ctx.Done():
 	}
-	graceCtx, cancel := context.WithTimeout(context.Background(), grace)
-	defer cancel()
-	report := svc.Shutdown(graceCtx)
-	err := srv.Shutdown(graceCtx)
-	if err != nil {
-		srv.Close() // past the grace: cut the connections still open
-	}
-	if serr := <-served; !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
-	}
-	return report, err
+	srv.Close()
+	<-served
+	return svc.Shutdown(context.Background()), nil
 }

@@ -15,15 +15,11 @@ import (
 
 // recover queues again every order that was accepted and not finished:
 // after a crash, those are the promises still to keep.
+//
+// TODO(4): read them (s.store.Pending), count each in its client's quota
+// (s.pending), and queue it (s.queue.Push). New calls this before it
+// starts the workers.
 func (s *Service) recover() error {
-	pending, err := s.store.Pending()
-	if err != nil {
-		return fmt.Errorf("reading the orders still pending: %w", err)
-	}
-	for _, rec := range pending {
-		s.pending[rec.Client]++
-		s.queue.Push(rec.ID)
-	}
 	return nil
 }
 
@@ -78,37 +74,18 @@ func (s *Service) fulfil(ctx context.Context, id string) bool {
 // errStale says an order's deadline passed before it was sent.
 var errStale = errors.New("nobody waits for this order any more")
 
-// send makes the outbound call, composed from the outside in: the order's
-// deadline, the bulkhead, the breaker, then retries within a budget. Work
-// nobody waits for is dropped at every hop.
+// send makes the outbound call.
+//
+// TODO(5): compose it from the outside in: a context that ends at the
+// order's Deadline; the order dropped (an error wrapping errStale) when
+// the deadline has come (by the clock: at the very instant of the
+// deadline, ctx may not be done yet), before the bulkhead and again once
+// a slot is yours; the bulkhead (Acquire, and Release when done); the breaker
+// (s.breaker.Call); and inside it Retry with a RetryPolicy from the Config
+// and the service's Budget, around s.call.
 func (s *Service) send(ctx context.Context, rec Record) (string, error) {
-	ctx, cancel := context.WithDeadline(ctx, rec.Deadline)
-	defer cancel()
-	if stale(rec) {
-		return "", fmt.Errorf("%w: its deadline passed while it was queued", errStale)
-	}
-	if err := s.bulkhead.Acquire(ctx); err != nil {
-		return "", fmt.Errorf("%w: its deadline passed while it waited for the bulkhead", errStale)
-	}
-	defer s.bulkhead.Release()
-	if stale(rec) {
-		return "", fmt.Errorf("%w: its deadline passed while it waited for the bulkhead", errStale)
-	}
-	var receipt string
-	err := s.breaker.Call(ctx, func(ctx context.Context) error {
-		policy := RetryPolicy{Attempts: s.cfg.Attempts, Base: s.cfg.BackoffBase, Cap: s.cfg.BackoffCap, Rand: s.cfg.Rand, Budget: s.budget}
-		return Retry(ctx, policy, func(ctx context.Context) error {
-			var err error
-			receipt, err = s.call(ctx, rec)
-			return err
-		})
-	})
-	return receipt, err
+	return s.call(ctx, rec)
 }
-
-// stale reports whether rec's deadline has come. At the very instant of
-// the deadline a context may not be done yet; the clock says it is over.
-func stale(rec Record) bool { return !time.Now().Before(rec.Deadline) }
 
 // warehouseOrder is what the warehouse is sent.
 type warehouseOrder struct {
@@ -117,9 +94,15 @@ type warehouseOrder struct {
 	Quantity int    `json:"quantity"`
 }
 
-// call makes one attempt at the warehouse. It tells the warehouse the time
-// left, relative, and the order's ID as the Idempotency-Key, so a repeat
-// after a lost answer reserves nothing twice.
+// call makes one attempt at the warehouse.
+//
+// TODO(4): send the order's ID as the Idempotency-Key, so that a repeat
+// after a lost answer (a crash between the effect and the ack) reserves
+// nothing twice.
+//
+// TODO(5): tell the warehouse how long it has: the time left until ctx's
+// deadline, relative, in TimeoutHeader (FormatTimeout). Never a point in
+// time: the warehouse's clock is not ours.
 func (s *Service) call(ctx context.Context, rec Record) (string, error) {
 	body, _ := json.Marshal(warehouseOrder{OrderID: rec.ID, Item: rec.Order.Item, Quantity: rec.Order.Quantity})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.Warehouse, bytes.NewReader(body))
@@ -127,10 +110,6 @@ func (s *Service) call(ctx context.Context, rec Record) (string, error) {
 		return "", fmt.Errorf("%w: %w", ErrRejected, err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(IdempotencyKeyHeader, rec.ID)
-	if deadline, ok := ctx.Deadline(); ok {
-		req.Header.Set(TimeoutHeader, FormatTimeout(time.Until(deadline)))
-	}
 	resp, err := s.cfg.Client.Do(req)
 	if err != nil {
 		return "", err
