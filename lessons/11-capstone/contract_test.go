@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/wherewaiting/workshop/internal/timeline"
 	capstone "github.com/wherewaiting/workshop/lessons/11-capstone"
 )
 
@@ -28,9 +29,12 @@ func TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter(t *testing.T) {
 		defer r.stop()
 
 		p := r.post("k1", tea)
+		at(r.origin, 3*time.Second)
+		picture := whoWaits(r, p)
+		timeline.Keep(t, "who-waits", picture)
 		require.Equal(t, http.StatusAccepted, p.status,
 			"the client waited %v for %v; a valid order is answered 202 Accepted once it is written down, "+
-				"and fulfilled later: nobody should wait for the warehouse's 2s", p.took, p)
+				"and fulfilled later: nobody should wait for the warehouse's 2s\n%s", p.took, p, picture)
 		assert.Regexp(t, `^/orders/[A-Za-z0-9]+$`, p.header.Get("Location"),
 			"a 202 says where to ask for the order's status: Location /orders/ID")
 		assert.Equal(t, "1", p.header.Get("Retry-After"),
@@ -155,6 +159,16 @@ func TestOrderIDsAreRandomAndUnguessable(t *testing.T) {
 			}
 		}
 	})
+}
+
+// whoWaits draws the client's wait for p beside the warehouse's calls.
+func whoWaits(r *rig, p reply) string {
+	tl := timeline.New()
+	tl.Add("client", r.origin.Add(p.at-p.took), r.origin.Add(p.at))
+	for _, c := range r.wh.callList() {
+		tl.Add("warehouse", r.origin.Add(c.at), r.origin.Add(c.ended))
+	}
+	return timeline.Render(r.origin, time.Now(), tl.Spans())
 }
 
 func boolIndex(b bool) int {

@@ -102,6 +102,7 @@ func TestEveryAcceptedOrderCompletesExactlyOnceAcrossRestarts(t *testing.T) {
 		})
 		picture := timeline.Render(r.origin, r.origin.Add(4*time.Second), spans)
 		timeline.Keep(t, "kills-and-restarts", picture)
+		t.Logf("the warehouse's calls, and the kills:\n%s", picture)
 		for _, id := range ids {
 			state, _, _ := r.result(id)
 			assert.Equal(t, "done", state, "order %s was accepted: it completes, whatever kills come between", id)
