@@ -1,5 +1,3 @@
-//go:build draft
-
 package capstone
 
 import (
@@ -265,10 +263,10 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	replay, err := s.keys.Begin(scoped, hex.EncodeToString(sum[:]))
 	switch {
 	case errors.Is(err, ErrKeyReused):
-		writeProblem(w, http.StatusUnprocessableEntity, "this "+IdempotencyKeyHeader+" was used for another order", 0)
+		writeProblem(w, http.StatusUnprocessableEntity, "this key was used for another order", 0)
 		return
 	case errors.Is(err, ErrInFlight):
-		writeProblem(w, http.StatusConflict, "an order with this "+IdempotencyKeyHeader+" is still being taken: ask again in a moment", 0)
+		writeProblem(w, http.StatusConflict, "the first order with this key is in flight", 0)
 		return
 	case replay != nil:
 		for name, values := range replay.Header {
@@ -287,7 +285,8 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 		Accepted: time.Now(),
 		Deadline: time.Now().Add(timeout),
 	}
-	if status, detail := s.admit(rec.Client, r.Header.Get(CriticalityHeader) == "sheddable"); status != 0 {
+	sheddable := r.Header.Get(CriticalityHeader) == "sheddable"
+	if status, detail := s.admit(rec.Client, sheddable); status != 0 {
 		s.keys.Abandon(scoped)
 		writeProblem(w, status, detail, s.cfg.RetryAfter)
 		return
@@ -297,7 +296,7 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	if err := s.store.Put(rec); err != nil {
 		s.unadmit(rec.Client)
 		s.keys.Abandon(scoped)
-		writeProblem(w, http.StatusServiceUnavailable, "the order could not be written down", s.cfg.RetryAfter)
+		writeProblem(w, http.StatusServiceUnavailable, "the order was not stored", s.cfg.RetryAfter)
 		return
 	}
 	s.queue.Fill(rec.ID)
@@ -327,7 +326,7 @@ func (s *Service) admit(client string, sheddable bool) (int, string) {
 		return http.StatusServiceUnavailable, "the service is shutting down"
 	}
 	if s.pending[client] >= s.cfg.Quota {
-		return http.StatusTooManyRequests, fmt.Sprintf("a client may have %d unfinished orders", s.cfg.Quota)
+		return http.StatusTooManyRequests, fmt.Sprintf("over the quota of %d orders", s.cfg.Quota)
 	}
 	limit := s.cfg.Queue
 	if sheddable {

@@ -1,5 +1,3 @@
-//go:build draft
-
 package capstone
 
 // The durable store, given: orders written down in a bbolt file.

@@ -1,5 +1,3 @@
-//go:build draft
-
 package capstone
 
 import (
@@ -96,7 +94,13 @@ func (s *Service) send(ctx context.Context, rec Record) (string, error) {
 	}
 	var receipt string
 	err := s.breaker.Call(ctx, func(ctx context.Context) error {
-		policy := RetryPolicy{Attempts: s.cfg.Attempts, Base: s.cfg.BackoffBase, Cap: s.cfg.BackoffCap, Rand: s.cfg.Rand, Budget: s.budget}
+		policy := RetryPolicy{
+			Attempts: s.cfg.Attempts,
+			Base:     s.cfg.BackoffBase,
+			Cap:      s.cfg.BackoffCap,
+			Rand:     s.cfg.Rand,
+			Budget:   s.budget,
+		}
 		return Retry(ctx, policy, func(ctx context.Context) error {
 			var err error
 			receipt, err = s.call(ctx, rec)
