@@ -263,7 +263,7 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	replay, err := s.keys.Begin(scoped, hex.EncodeToString(sum[:]))
 	switch {
 	case errors.Is(err, ErrKeyReused):
-		writeProblem(w, http.StatusUnprocessableEntity, "this key was used for another order", 0)
+		writeProblem(w, http.StatusUnprocessableEntity, "key used for another order", 0)
 		return
 	case errors.Is(err, ErrInFlight):
 		writeProblem(w, http.StatusConflict, "the first order with this key is in flight", 0)
@@ -296,7 +296,7 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	if err := s.store.Put(rec); err != nil {
 		s.unadmit(rec.Client)
 		s.keys.Abandon(scoped)
-		writeProblem(w, http.StatusServiceUnavailable, "the order was not stored", s.cfg.RetryAfter)
+		writeProblem(w, http.StatusServiceUnavailable, "not stored", s.cfg.RetryAfter)
 		return
 	}
 	s.queue.Fill(rec.ID)
@@ -326,7 +326,7 @@ func (s *Service) admit(client string, sheddable bool) (int, string) {
 		return http.StatusServiceUnavailable, "the service is shutting down"
 	}
 	if s.pending[client] >= s.cfg.Quota {
-		return http.StatusTooManyRequests, fmt.Sprintf("over the quota of %d orders", s.cfg.Quota)
+		return http.StatusTooManyRequests, fmt.Sprintf("quota: %d orders", s.cfg.Quota)
 	}
 	limit := s.cfg.Queue
 	if sheddable {

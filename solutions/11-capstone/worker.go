@@ -83,31 +83,35 @@ func (s *Service) send(ctx context.Context, rec Record) (string, error) {
 	ctx, cancel := context.WithDeadline(ctx, rec.Deadline)
 	defer cancel()
 	if stale(rec) {
-		return "", fmt.Errorf("%w: its deadline passed while it was queued", errStale)
+		return "", fmt.Errorf("%w: it expired in the queue", errStale)
 	}
 	if err := s.bulkhead.Acquire(ctx); err != nil {
-		return "", fmt.Errorf("%w: its deadline passed while it waited for the bulkhead", errStale)
+		return "", fmt.Errorf("%w: it expired at the bulkhead", errStale)
 	}
 	defer s.bulkhead.Release()
 	if stale(rec) {
-		return "", fmt.Errorf("%w: its deadline passed while it waited for the bulkhead", errStale)
+		return "", fmt.Errorf("%w: it expired at the bulkhead", errStale)
 	}
 	var receipt string
 	err := s.breaker.Call(ctx, func(ctx context.Context) error {
-		policy := RetryPolicy{
-			Attempts: s.cfg.Attempts,
-			Base:     s.cfg.BackoffBase,
-			Cap:      s.cfg.BackoffCap,
-			Rand:     s.cfg.Rand,
-			Budget:   s.budget,
-		}
-		return Retry(ctx, policy, func(ctx context.Context) error {
+		return Retry(ctx, s.policy(), func(ctx context.Context) error {
 			var err error
 			receipt, err = s.call(ctx, rec)
 			return err
 		})
 	})
 	return receipt, err
+}
+
+// policy is how the workers retry: within the service's budget.
+func (s *Service) policy() RetryPolicy {
+	return RetryPolicy{
+		Attempts: s.cfg.Attempts,
+		Base:     s.cfg.BackoffBase,
+		Cap:      s.cfg.BackoffCap,
+		Rand:     s.cfg.Rand,
+		Budget:   s.budget,
+	}
 }
 
 // stale reports whether rec's deadline has come. At the very instant of

@@ -10,12 +10,11 @@ func (s *Service) send(ctx context.Context, rec Record) (string, error) {
 	ctx, cancel := context.WithDeadline(ctx, rec.Deadline)
 	defer cancel()
 	if stale(rec) {
-		return "", fmt.Errorf("%w: its deadline passed while it was queued", errStale)
+		return "", fmt.Errorf("%w: it expired in the queue", errStale)
 	}
 	var receipt string
 	err := s.breaker.Call(ctx, func(ctx context.Context) error {
-		policy := RetryPolicy{Attempts: s.cfg.Attempts, Base: s.cfg.BackoffBase, Cap: s.cfg.BackoffCap, Rand: s.cfg.Rand, Budget: s.budget}
-		return Retry(ctx, policy, func(ctx context.Context) error {
+		return Retry(ctx, s.policy(), func(ctx context.Context) error {
 			var err error
 			receipt, err = s.call(ctx, rec)
 			return err

@@ -3,9 +3,8 @@
 
 package capstone
 
-// send makes the outbound call, composed from the outside in: the order's
-// deadline (here: none), the bulkhead, the breaker, then retries within a budget. Work
-// nobody waits for is dropped at every hop.
+// send makes the outbound call: the bulkhead, the breaker, then retries
+// within a budget. The worker's context has no deadline of the order's.
 func (s *Service) send(ctx context.Context, rec Record) (string, error) {
 	if err := s.bulkhead.Acquire(ctx); err != nil {
 		return "", err
@@ -13,8 +12,7 @@ func (s *Service) send(ctx context.Context, rec Record) (string, error) {
 	defer s.bulkhead.Release()
 	var receipt string
 	err := s.breaker.Call(ctx, func(ctx context.Context) error {
-		policy := RetryPolicy{Attempts: s.cfg.Attempts, Base: s.cfg.BackoffBase, Cap: s.cfg.BackoffCap, Rand: s.cfg.Rand, Budget: s.budget}
-		return Retry(ctx, policy, func(ctx context.Context) error {
+		return Retry(ctx, s.policy(), func(ctx context.Context) error {
 			var err error
 			receipt, err = s.call(ctx, rec)
 			return err
