@@ -1,5 +1,5 @@
 // Mistake: the order is written down in the background and the 202 goes out at once, so a crash right after the 202 loses an order the client was told is accepted.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter, TestARepeatWhileTheFirstIsInFlightGets409, TestAnAcceptedOrderSurvivesAKillAndCompletesAfterTheRestart, TestEveryAcceptedOrderCompletesExactlyOnceAcrossRestarts, TestAFullQueueAnswers503WithRetryAfter, TestSheddableOrdersAreShedFirst
+// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter, TestARepeatWhileTheFirstIsInFlightGets409, TestAnAcceptedOrderSurvivesAKillAndCompletesAfterTheRestart, TestAFullQueueAnswers503WithRetryAfter, TestSheddableOrdersAreShedFirst
 
 package capstone
 
