@@ -1,0 +1,341 @@
+package capstone
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	mathrand "math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Config sets up a Service. Zero values take the defaults in brackets.
+type Config struct {
+	DB        *bolt.DB     // where accepted orders are written down (required)
+	Warehouse string       // the URL the workers POST orders to (required)
+	Client    *http.Client // how they reach it [http.DefaultClient]
+
+	Workers        int           // orders fulfilled at once [4]
+	Queue          int           // orders that may wait for a worker [100]
+	SheddableQueue int           // sheddable orders are refused once this many wait [Queue/2]
+	Quota          int           // unfinished orders one client may have [10]
+	MaxBody        int64         // the largest order body, in bytes [1024]
+	DefaultTimeout time.Duration // how long an order may take when the client does not say [1m]
+	PollAfter      time.Duration // Retry-After on 202 and on a pending status [1s]
+	RetryAfter     time.Duration // Retry-After on 503 and 429 [5s]
+	Retention      time.Duration // how long a finished order's result is kept [24h]
+
+	Bulkhead      int           // calls to the warehouse at once [2]
+	BreakerAfter  int           // failures in a row that open the breaker [5]
+	BreakerFor    time.Duration // how long it stays open [10s]
+	Attempts      int           // attempts per order, the first included [3]
+	RetryEvery    int           // one retry allowed per this many orders [10]
+	BackoffBase   time.Duration // [100ms]
+	BackoffCap    time.Duration // [1s]
+	Rand          func() float64
+	IdempotentFor time.Duration // how long an Idempotency-Key's answer is kept [24h]
+}
+
+// Headers the service reads.
+const (
+	IdempotencyKeyHeader = "Idempotency-Key"
+	ClientHeader         = "Client-Id"   // who is asking; quotas are per client
+	CriticalityHeader    = "Criticality" // "sheddable" marks an order that may be shed first
+)
+
+// A Service takes orders over HTTP and fulfils them in the background.
+type Service struct {
+	cfg      Config
+	store    *Store
+	queue    *Queue
+	keys     *Keys
+	bulkhead *Bulkhead
+	breaker  *Breaker
+	budget   *Budget
+
+	mu       sync.Mutex
+	pending  map[string]int // unfinished orders per client
+	intake   bool           // new orders are taken
+	ready    bool           // what /readyz says
+	inFlight map[string]bool
+
+	stop    context.CancelFunc // ends the workers' context
+	workers sync.WaitGroup
+	lastID  atomic.Int64
+}
+
+// New opens the service on cfg.DB: it finds the orders accepted before
+// and not finished (a crash, a restart), queues them again, and starts the
+// workers.
+func New(cfg Config) (*Service, error) {
+	if cfg.DB == nil || cfg.Warehouse == "" {
+		return nil, errors.New("capstone: Config needs a DB and a Warehouse")
+	}
+	setDefaults(&cfg)
+	store, err := NewStore(cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{
+		cfg:      cfg,
+		store:    store,
+		queue:    NewQueue(),
+		keys:     NewKeys(cfg.IdempotentFor),
+		bulkhead: NewBulkhead(cfg.Bulkhead),
+		breaker:  NewBreaker(cfg.BreakerAfter, cfg.BreakerFor),
+		budget:   NewBudget(cfg.RetryEvery, 10*cfg.RetryEvery),
+		pending:  map[string]int{},
+		inFlight: map[string]bool{},
+		intake:   true,
+		ready:    true,
+	}
+	if err := s.recover(); err != nil {
+		return nil, err
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	for range cfg.Workers {
+		s.workers.Go(func() { s.work(ctx) })
+	}
+	return s, nil
+}
+
+func setDefaults(cfg *Config) {
+	or := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	orD := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	if cfg.Client == nil {
+		cfg.Client = http.DefaultClient
+	}
+	or(&cfg.Workers, 4)
+	or(&cfg.Queue, 100)
+	or(&cfg.SheddableQueue, max(cfg.Queue/2, 1))
+	or(&cfg.Quota, 10)
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = 1024
+	}
+	orD(&cfg.DefaultTimeout, time.Minute)
+	orD(&cfg.PollAfter, time.Second)
+	orD(&cfg.RetryAfter, 5*time.Second)
+	orD(&cfg.Retention, 24*time.Hour)
+	or(&cfg.Bulkhead, 2)
+	or(&cfg.BreakerAfter, 5)
+	orD(&cfg.BreakerFor, 10*time.Second)
+	or(&cfg.Attempts, 3)
+	or(&cfg.RetryEvery, 10)
+	orD(&cfg.BackoffBase, 100*time.Millisecond)
+	orD(&cfg.BackoffCap, time.Second)
+	orD(&cfg.IdempotentFor, 24*time.Hour)
+	if cfg.Rand == nil {
+		cfg.Rand = mathrand.Float64
+	}
+}
+
+// Handler routes the service's endpoints.
+func (s *Service) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /orders", s.postOrder)
+	mux.HandleFunc("GET /orders/{id}", s.getStatus)
+	mux.HandleFunc("GET /orders/{id}/result", s.getResult)
+	mux.HandleFunc("GET /readyz", s.getReady)
+	return mux
+}
+
+// A problem is an error told the RFC 9457 way.
+type problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// writeProblem answers status with a problem details document. A non-zero
+// retryAfter adds a Retry-After header, in whole seconds.
+func writeProblem(w http.ResponseWriter, status int, detail string, retryAfter time.Duration) {
+	if retryAfter > 0 {
+		w.Header().Set("Retry-After", seconds(retryAfter))
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail})
+}
+
+// seconds writes d for Retry-After: whole seconds, rounded up.
+func seconds(d time.Duration) string {
+	return strconv.Itoa(int(math.Ceil(d.Seconds())))
+}
+
+// status is what GET /orders/{id} and its result say about an order.
+type status struct {
+	ID      string `json:"id"`
+	State   State  `json:"state"`
+	Receipt string `json:"receipt,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+// newID returns a new order ID.
+//
+// TODO(1): an ID anyone can guess lets anyone read anyone's order. Make it
+// unguessable: at least 128 random bits (crypto/rand.Text gives 130).
+func (s *Service) newID() string { return fmt.Sprintf("order-%d", s.lastID.Add(1)) }
+
+// readOrder reads the body of POST /orders. It answers the client itself
+// and returns false when the body is not a valid order.
+//
+// TODO(1): a person stares at the form: check the order now, and answer a
+// bad one with 400 and a problem details document (writeProblem), never
+// plain text. Read at most MaxBody bytes (http.MaxBytesReader): past it,
+// 413. Refuse unknown fields, a second document after the first, an empty
+// item, a quantity outside 1 to 100. The body's bytes are returned too: a
+// repeat's fingerprint is made from them (exercise 2).
+func (s *Service) readOrder(w http.ResponseWriter, r *http.Request) (Order, []byte, bool) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return Order{}, nil, false
+	}
+	var o Order
+	if err := json.Unmarshal(body, &o); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return Order{}, nil, false
+	}
+	return o, body, true
+}
+
+// postOrder takes an order. As it stands, the person who ordered waits
+// while the warehouse reserves the stock, and a lost answer is an order
+// nobody can ask about again.
+//
+// TODO(1): asynchronous behind the check: give the order an ID, write it
+// down (s.store.Put), queue it (s.queue.Fill, after s.admit), and answer
+// 202 Accepted at once with a Location (/orders/ID), a Retry-After
+// (PollAfter, in seconds) and {"id":…,"state":"pending"}. The workers do
+// the rest. A Request-Timeout header (ParseTimeout) says how long the
+// order may take; DefaultTimeout otherwise.
+//
+// TODO(2): require an Idempotency-Key (400 without one), scoped to the
+// client, and claim it with s.keys.Begin before anything is queued or
+// written: a replay of the kept answer, 409 while the first is in flight,
+// 422 for another payload. Keep the 202 with Complete; give the key back
+// (Abandon) when the order is refused.
+//
+// TODO(4): the 202 is a promise: it goes out only after Put returned.
+func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
+	order, _, ok := s.readOrder(w, r)
+	if !ok {
+		return
+	}
+	rec := Record{
+		ID:       s.newID(),
+		Client:   r.Header.Get(ClientHeader),
+		Order:    order,
+		State:    Pending,
+		Accepted: time.Now(),
+		Deadline: time.Now().Add(s.cfg.DefaultTimeout),
+	}
+	if status, detail := s.admit(rec.Client, r.Header.Get(CriticalityHeader) == "sheddable"); status != 0 {
+		writeProblem(w, status, detail, s.cfg.RetryAfter)
+		return
+	}
+	receipt, err := s.send(r.Context(), rec)
+	if err != nil {
+		writeProblem(w, http.StatusBadGateway, err.Error(), 0)
+		return
+	}
+	writeJSON(w, http.StatusOK, status{ID: rec.ID, State: Done, Receipt: receipt})
+}
+
+// admit decides whether an order may wait for a worker. It returns 0, and
+// holds a place in the queue and in the client's quota, or the status to
+// refuse it with.
+//
+// TODO(3): overload is explicit. A client with Quota unfinished orders is
+// over its own limit: 429. A queue with Queue places taken (Reserve
+// fails) is the service's limit: 503. A sheddable order is refused once
+// SheddableQueue places are taken, so that room is kept for critical ones.
+// (postOrder adds Retry-After to both.)
+//
+// TODO(6): once a shutdown has begun, intake is stopped: 503.
+func (s *Service) admit(client string, sheddable bool) (int, string) {
+	return 0, ""
+}
+
+// finished counts an order of client out of its quota.
+func (s *Service) finished(client string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pending[client]--; s.pending[client] <= 0 {
+		delete(s.pending, client)
+	}
+}
+
+// lookup reads an order for GET: unknown, or finished longer than
+// Retention ago, is not found.
+func (s *Service) lookup(w http.ResponseWriter, id string) (Record, bool) {
+	rec, err := s.store.Get(id)
+	// TODO(1): a finished order is kept for Retention: after that, 404.
+	switch {
+	case errors.Is(err, ErrNotFound):
+		writeProblem(w, http.StatusNotFound, "no order "+id+": unknown, or finished too long ago", 0)
+		return Record{}, false
+	case err != nil:
+		writeProblem(w, http.StatusServiceUnavailable, "the order could not be read", s.cfg.RetryAfter)
+		return Record{}, false
+	}
+	return rec, true
+}
+
+// getStatus answers an order's status.
+//
+// TODO(1): 200 with {"id":…,"state":"pending"} and a Retry-After while the
+// order is pending; 303 See Other to /orders/ID/result once it is
+// finished.
+func (s *Service) getStatus(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.lookup(w, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, status{ID: rec.ID, State: rec.State, Receipt: rec.Receipt, Reason: rec.Reason})
+}
+
+// getResult answers a finished order's result.
+func (s *Service) getResult(w http.ResponseWriter, r *http.Request) {
+	rec, ok := s.lookup(w, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	if !rec.State.Final() {
+		writeProblem(w, http.StatusNotFound, "order "+rec.ID+" has no result yet", 0)
+		return
+	}
+	writeJSON(w, http.StatusOK, status{ID: rec.ID, State: rec.State, Receipt: rec.Receipt, Reason: rec.Reason})
+}
+
+// getReady says whether the service takes orders: load balancers stop
+// sending when it answers 503.
+//
+// TODO(6): 503 once a shutdown has begun (s.ready).
+func (s *Service) getReady(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusOK)
+}

@@ -1,0 +1,106 @@
+package capstone_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/wherewaiting/workshop/internal/pipenet"
+	capstone "github.com/wherewaiting/workshop/lessons/11-capstone"
+)
+
+// Exercise 6: server hygiene and graceful shutdown.
+
+func TestTheServerHasATimeoutForEveryPhase(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		srv := capstone.NewServer(http.NotFoundHandler())
+		require.Positive(t, srv.ReadHeaderTimeout, "without ReadHeaderTimeout a client that sends its header slowly holds a connection for ever (Slowloris)")
+		assert.Positive(t, srv.ReadTimeout, "without ReadTimeout a slow body holds a connection for ever")
+		assert.Positive(t, srv.WriteTimeout, "without WriteTimeout a client that does not read holds a connection for ever")
+		assert.Positive(t, srv.IdleTimeout, "without IdleTimeout an idle keep-alive connection stays for ever")
+
+		l := pipenet.Listen()
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(l) }()
+		conn, err := l.DialContext(context.Background(), "pipe", "")
+		require.NoError(t, err)
+		start := time.Now()
+		io.WriteString(conn, "POST /orders HTTP/1.1\r\n") // and never the rest
+		io.Copy(io.Discard, conn)
+		waited := time.Since(start)
+		conn.Close()
+		srv.Shutdown(context.Background())
+		<-served
+		assert.Equal(t, srv.ReadHeaderTimeout, waited, "a silent client is cut off at exactly ReadHeaderTimeout")
+	})
+}
+
+func TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Workers: 1}, 2*time.Second)
+		r.kill() // the rig's own process; this test starts its own with Serve
+		signal := r.serve(time.Hour)
+		defer r.stop()
+
+		r.accepted("a", tea) // sent at 10ms, done at 2.02s
+		b := r.accepted("b", tea)
+		at(r.origin, 100*time.Millisecond)
+		require.Equal(t, http.StatusOK, r.get("/readyz").status, "a running service is ready")
+
+		signal() // SIGTERM, at 100ms
+		synctest.Wait()
+		ready := r.get("/readyz")
+		assert.Equal(t, http.StatusServiceUnavailable, ready.status,
+			"from the signal on, /readyz answers 503 so that load balancers stop sending; got %v", ready)
+		late := r.post("late", tea)
+		assert.Equal(t, http.StatusServiceUnavailable, late.status,
+			"intake stops when the shutdown starts, before the drain: an order accepted now would be promised by a process that is leaving; got %v", late)
+		assert.NotEmpty(t, late.header.Get("Retry-After"), "a refused order is told when to come back")
+		status := r.get("/orders/" + b)
+		assert.Equal(t, http.StatusOK, status.status, "while it drains, the service still answers the status of its orders; got %v", status)
+
+		<-r.served
+		assert.Equal(t, 4030*time.Millisecond, r.ended,
+			"a was done at 2.02s, b at 4.03s: Serve returns once the queue is drained, and not before")
+		assert.Empty(t, r.report.Unfinished, "everything finished within the grace")
+	})
+}
+
+func TestWhatDoesNotFinishWithinTheGraceIsReportedAndKept(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Workers: 1}, 10*time.Second)
+		r.kill()
+		signal := r.serve(3 * time.Second)
+		defer r.stop()
+
+		a := r.accepted("a", tea) // at the warehouse from 10ms to 10.01s
+		b := r.accepted("b", tea) // waits
+		at(r.origin, time.Second)
+		signal()
+		<-r.served
+		assert.Equal(t, 4*time.Second, r.ended, "the grace is 3s from the signal at 1s: Serve returns at 4s, not later")
+		want := []string{a, b}
+		slices.Sort(want)
+		assert.Equal(t, want, r.report.Unfinished, "the report names what did not finish: a at the warehouse, b in the queue")
+
+		r.db.Close()
+		r.start() // the next process
+		at(r.origin, time.Minute)
+		for _, id := range []string{a, b} {
+			state, _, _ := r.result(id)
+			assert.Equal(t, "done", state, "an order unfinished at the shutdown is done after the next start")
+			assert.Equal(t, 1, r.wh.effects.Count(id), "and reserved once")
+		}
+	})
+}

@@ -1,0 +1,24 @@
+// Mistake: sheddable orders may fill the queue like critical ones, so under load the critical ones find it full.
+// Caught by: TestSheddableOrdersAreShedFirst
+
+package capstone
+
+// admit decides whether an order may wait for a worker. It returns 0, and
+// holds a place in the queue and in the client's quota, or the status to
+// refuse it with: 429 for a client over its own quota, 503 when the service
+// is full or shutting down.
+func (s *Service) admit(client string, sheddable bool) (int, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.intake {
+		return http.StatusServiceUnavailable, "the service is shutting down"
+	}
+	if s.pending[client] >= s.cfg.Quota {
+		return http.StatusTooManyRequests, fmt.Sprintf("a client may have %d unfinished orders", s.cfg.Quota)
+	}
+	if !s.queue.Reserve(s.cfg.Queue) {
+		return http.StatusServiceUnavailable, "too many orders are waiting"
+	}
+	s.pending[client]++
+	return 0, ""
+}
