@@ -160,9 +160,9 @@ func Env(tmp string) []string {
 	}
 }
 
-func (in *Instructor) gradeCopy(ctx context.Context, f Found, opt Options) Copy {
+func (in *Instructor) gradeCopy(ctx context.Context, f Found, opt Options) (c Copy) {
 	start := time.Now()
-	c := Copy{Name: f.Name, Dir: f.Dir, Problem: f.Problem}
+	c = Copy{Name: f.Name, Dir: f.Dir, Problem: f.Problem}
 	defer func() { c.Elapsed = time.Since(start) }()
 	if c.Problem != "" {
 		return c
