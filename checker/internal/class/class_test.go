@@ -18,6 +18,7 @@ import (
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"github.com/wherewaiting/workshop/checker/internal/manifest"
 	"github.com/wherewaiting/workshop/checker/internal/splice"
+	"github.com/wherewaiting/workshop/checker/internal/testkit"
 )
 
 // workshopRoot is the workshop this package is part of: the instructor's
@@ -33,51 +34,6 @@ func workshopRoot(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return root
-}
-
-// MakeCopy writes a learner's fresh copy of the workshop at root into
-// dst: go.mod, go.sum, internal/ and lessons/ (what grading reads).
-func MakeCopy(t testing.TB, root, dst string) {
-	t.Helper()
-	for _, name := range []string{"go.mod", "go.sum", "internal", "lessons"} {
-		src := filepath.Join(root, name)
-		err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			target := filepath.Join(dst, name, strings.TrimPrefix(p, src))
-			if d.IsDir() {
-				return os.MkdirAll(target, 0o755)
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(target, data, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// Solve puts the solution of lesson name ("00-warmup") into a copy.
-func Solve(t testing.TB, root, dst, name string) {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(root, "solutions", name, "*.go"))
-	if len(files) == 0 {
-		t.Fatalf("no solution files for %s", name)
-	}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		write(t, filepath.Join(dst, "lessons", name, filepath.Base(f)), string(data))
-	}
 }
 
 // mistake puts a mistake of a lesson into a copy: the solution with the
@@ -98,7 +54,7 @@ func mistake(t testing.TB, root, dst, name, mistakeName, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	Solve(t, root, dst, name)
+	testkit.Solve(t, root, dst, name)
 	write(t, filepath.Join(dst, "lessons", name, file), string(src))
 }
 
@@ -161,48 +117,48 @@ func snapshot(t testing.TB, dir string) map[string]string {
 func testClass(t testing.TB, root, dir string, shipped manifest.Manifest) manifest.Manifest {
 	at := func(name string) string {
 		d := filepath.Join(dir, "submissions", name)
-		MakeCopy(t, root, d)
+		testkit.WorkshopCopy(t, root, d)
 		return d
 	}
 	// ada has done 00 and 01.
 	ada := at("ada")
-	Solve(t, root, ada, "00-warmup")
-	Solve(t, root, ada, "01-blocking-chain")
+	testkit.Solve(t, root, ada, "00-warmup")
+	testkit.Solve(t, root, ada, "01-blocking-chain")
 
 	// bo has done 00 and is stuck in 01: the gauge is not decremented
 	// when a query fails.
 	bo := at("bo")
-	Solve(t, root, bo, "00-warmup")
+	testkit.Solve(t, root, bo, "00-warmup")
 	mistake(t, root, bo, "01-blocking-chain", "gauge-not-decremented-on-error", "chain.go")
 
 	// cy edited tests: 00 is solved with a test file touched; in 01 the
 	// tests are replaced by one that passes on the starter.
 	cy := at("cy")
-	Solve(t, root, cy, "00-warmup")
+	testkit.Solve(t, root, cy, "00-warmup")
 	edit(t, filepath.Join(cy, "lessons/00-warmup/feed_test.go"), "package warmup_test", "package warmup_test // edited")
 	edit(t, filepath.Join(cy, "lessons/01-blocking-chain/chain.go"), "package chain", "package chain // started")
 	write(t, filepath.Join(cy, "lessons/01-blocking-chain/chain_test.go"), "package chain_test\n\nimport \"testing\"\n\nfunc TestEverything(t *testing.T) {}\n")
 
 	// dee solved 00 and added a test of her own, which fails.
 	dee := at("dee")
-	Solve(t, root, dee, "00-warmup")
+	testkit.Solve(t, root, dee, "00-warmup")
 	write(t, filepath.Join(dee, "lessons/00-warmup/mine_test.go"), "package warmup_test\n\nimport \"testing\"\n\nfunc TestMine(t *testing.T) { t.Fatal(\"added by the learner\") }\n")
 
 	// eve's Visit never unlocks: the next visitor waits on the mutex for
 	// ever, which synctest cannot see, so the test hangs until -timeout.
 	eve := at("eve")
-	Solve(t, root, eve, "00-warmup")
+	testkit.Solve(t, root, eve, "00-warmup")
 	edit(t, filepath.Join(eve, "lessons/00-warmup/visits.go"), "\tc.n++\n\tc.mu.Unlock()\n", "\tc.n++\n")
 
 	// fay broke her go.mod.
 	fay := at("fay")
-	Solve(t, root, fay, "00-warmup")
+	testkit.Solve(t, root, fay, "00-warmup")
 	edit(t, filepath.Join(fay, "go.mod"), "require (", "requir (")
 
 	// gus points a lesson file at the instructor's solution, out of his
 	// copy.
 	gus := at("gus")
-	Solve(t, root, gus, "00-warmup")
+	testkit.Solve(t, root, gus, "00-warmup")
 	feed := filepath.Join(gus, "lessons/00-warmup/feed.go")
 	if err := os.Remove(feed); err != nil {
 		t.Fatal(err)
@@ -214,7 +170,7 @@ func testClass(t testing.TB, root, dir string, shipped manifest.Manifest) manife
 	// hal's copy is from an earlier release: one test file of 01 is as
 	// that release shipped it, and he has started 01.
 	hal := at("hal")
-	Solve(t, root, hal, "00-warmup")
+	testkit.Solve(t, root, hal, "00-warmup")
 	older := filepath.Join(hal, "lessons/01-blocking-chain/chain_test.go")
 	edit(t, older, "package chain_test", "package chain_test // as an earlier release shipped it")
 	edit(t, filepath.Join(hal, "lessons/01-blocking-chain/chain.go"), "package chain", "package chain // started")
@@ -379,4 +335,72 @@ func TestAClassIsGradedWithTheInstructorsTests(t *testing.T) {
 		fmt.Fprintf(&text, "%s %v %q\n", c.Name, r.Stuck(c), c.Problem)
 	}
 	t.Logf("report order:\n%s", text.String())
+}
+
+// Under -sandbox a learner's code can write neither into the copy nor
+// anywhere else the instructor can: the same code, graded without it,
+// does both. Skipped where bubblewrap cannot make a sandbox.
+func TestTheSandboxKeepsALearnersCodeFromWriting(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a lesson twice")
+	}
+	sandbox, err := FindSandbox()
+	if err != nil {
+		t.Skipf("no sandbox here: %v", err)
+	}
+	root := workshopRoot(t)
+	dir, outside := t.TempDir(), t.TempDir()
+	for _, name := range []string{"boxed", "free"} {
+		d := filepath.Join(dir, name)
+		testkit.WorkshopCopy(t, root, d)
+		testkit.Solve(t, root, d, "00-warmup")
+		write(t, filepath.Join(d, "lessons/00-warmup/spy.go"), fmt.Sprintf(`package warmup
+
+import "os"
+
+// The test binary starts in the lesson's folder, in the copy.
+func init() {
+	_ = os.WriteFile("written-by-the-learner", []byte("x"), 0o644)
+	_ = os.WriteFile(%q, []byte("x"), 0o644)
+}
+`, filepath.Join(outside, name)))
+	}
+	lessons, err := lesson.LoadAll(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := LoadInstructor(root, lessons)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Lessons = in.Lessons[:1]
+	goPath, err := gotest.Find()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped := manifest.New()
+	for _, name := range []string{"boxed", "free"} {
+		opt := Options{Go: goPath, Shipped: shipped, TempDir: t.TempDir(),
+			Race: gotest.Go{Path: goPath, Dir: root}.RaceAvailable(context.Background())}
+		if name == "boxed" {
+			opt.Sandbox = sandbox
+		}
+		copies, err := Grade(context.Background(), in, []Found{{Name: name, Dir: filepath.Join(dir, name)}}, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := copies[0]
+		if c.Problem != "" || c.Lessons[0].Verdict != grade.Done {
+			t.Fatalf("%s: %q, 00 %q (%s): want it graded done", name, c.Problem, c.Lessons[0].Verdict, c.Lessons[0].Problem)
+		}
+		_, errIn := os.Stat(filepath.Join(dir, name, "lessons/00-warmup/written-by-the-learner"))
+		_, errOut := os.Stat(filepath.Join(outside, name))
+		wrote := errIn == nil || errOut == nil
+		if name == "boxed" && wrote {
+			t.Errorf("in the sandbox, the learner's code wrote into the copy (%v) or outside it (%v)", errIn == nil, errOut == nil)
+		}
+		if name == "free" && (errIn != nil || errOut != nil) {
+			t.Errorf("without the sandbox the same code should have written both files (the test would prove nothing): %v, %v", errIn, errOut)
+		}
+	}
 }
