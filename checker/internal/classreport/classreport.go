@@ -127,7 +127,9 @@ func Describe(r class.Report, i int, l class.Lesson) string {
 	if l.Verdict == grade.OlderVersion || (l.Verdict == grade.NotStarted && l.Underlying != "" && l.Underlying != grade.TestsNotRun) {
 		s += " (the tests say: " + string(l.Underlying) + ")"
 	}
-	if l.Total > 0 && l.Verdict != grade.Done && l.Verdict != grade.NotStarted && l.Verdict != class.Missing {
+	ran := l.Verdict != grade.Done && l.Verdict != grade.NotStarted && l.Verdict != class.Missing &&
+		l.Verdict != grade.NoCompile && l.Underlying != grade.NoCompile && l.Underlying != grade.TestsNotRun
+	if l.Total > 0 && ran {
 		s += fmt.Sprintf(", %d of %d tests pass", l.Passed, l.Total)
 	}
 	if l.TestsChanged {
