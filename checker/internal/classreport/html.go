@@ -84,7 +84,9 @@ table.map { border-collapse: collapse; }
 table.map th, table.map td { border: 1px solid #fff; padding: 4px 6px; text-align: center; white-space: nowrap; }
 table.map th { background: #eee; font-weight: 600; }
 table.map th.name, table.map td.name { text-align: left; }
-table.map td.on { text-align: left; color: #333; }
+table.map td.name { max-width: 16em; overflow: hidden; text-overflow: ellipsis; }
+table.map td.on { text-align: left; color: #333; white-space: normal; min-width: 14em; }
+table.map td.cell { min-width: 3.2em; }
 td.done { background: #4caf50; color: #fff; }
 td.failing { background: #ffb74d; }
 td.broken { background: #c62828; color: #fff; font-weight: 600; }
@@ -96,7 +98,7 @@ td[title] { cursor: help; }
 tr.stuck td.name { font-weight: 700; color: #b71c1c; }
 tr.stuck td.name::before { content: "▶ "; }
 tr.problem td.name { color: #b71c1c; }
-td.problem { text-align: left; background: #ffebee; color: #b71c1c; }
+table.map td.problem { text-align: left; background: #ffebee; color: #b71c1c; white-space: normal; }
 .legend span { display: inline-block; padding: 2px 8px; margin: 0 4px 4px 0; border-radius: 3px; }
 ul.totals li, ul.lines li { margin: 2px 0; }
 h2 { font-size: 16px; margin: 24px 0 8px; }
@@ -112,9 +114,9 @@ code { font-size: 13px; }
 <thead><tr><th class="name">learner</th>{{range .Lessons}}<th title="{{.Title}}">{{.Number}}</th>{{end}}<th class="name">on</th></tr></thead>
 <tbody>
 {{- range .Rows}}
-<tr{{if eq .Mark "stuck"}} class="stuck"{{else if eq .Mark "not graded"}} class="problem"{{end}}><td class="name">{{.Name}}</td>
+<tr{{if eq .Mark "stuck"}} class="stuck"{{else if eq .Mark "not graded"}} class="problem"{{end}}><td class="name" title="{{.Name}}">{{.Name}}</td>
 {{- if .Problem}}<td class="problem" colspan="{{len $.Lessons}}">not graded: {{.Problem}}</td><td class="on"></td>
-{{- else}}{{range .Cells}}<td class="{{.Kind}}{{if .Changed}} changed{{end}}"{{if .Style}} style="{{.Style}}"{{end}} title="{{.Hover}}">{{.Text}}</td>{{end}}<td class="on">{{.On}}</td>{{end}}</tr>
+{{- else}}{{range .Cells}}<td class="cell {{.Kind}}{{if .Changed}} changed{{end}}"{{if .Style}} style="{{.Style}}"{{end}} title="{{.Hover}}">{{.Text}}</td>{{end}}<td class="on">{{.On}}</td>{{end}}</tr>
 {{- end}}
 </tbody>
 </table>
