@@ -197,6 +197,15 @@ func testClass(t testing.TB, root, dir string, shipped manifest.Manifest) manife
 	write(t, filepath.Join(jo, "fakeleak/go.mod"), "module go.uber.org/goleak\n\ngo 1.20\n")
 	write(t, filepath.Join(jo, "fakeleak/leak.go"), "package goleak\n\ntype Option int\n\nfunc VerifyNone(t interface{}, _ ...Option) {}\nfunc IgnoreCurrent() Option { return 0 }\n")
 
+	// jo also vendored a fake goleak; -mod=mod leaves vendor/ unused.
+	write(t, filepath.Join(jo, "vendor/modules.txt"), "# go.uber.org/goleak v1.3.0\n## explicit\ngo.uber.org/goleak\n")
+	write(t, filepath.Join(jo, "vendor/go.uber.org/goleak/leak.go"), "package goleak\n\ntype Option int\n\nfunc VerifyNone(t interface{}, _ ...Option) {}\nfunc IgnoreCurrent() Option { return 0 }\n")
+
+	// lu's Sleep exits the test binary.
+	lu := at("lu")
+	testkit.Solve(t, root, lu, "00-warmup")
+	write(t, filepath.Join(lu, "lessons/00-warmup/sleep.go"), "package warmup\n\nimport (\n\t\"context\"\n\t\"os\"\n\t\"time\"\n)\n\n// Sleep leaves.\nfunc Sleep(ctx context.Context, d time.Duration) error {\n\tos.Exit(3)\n\treturn nil\n}\n")
+
 	// kim is a link to another copy: never followed.
 	if err := os.Symlink(ada, filepath.Join(dir, "submissions", "kim")); err != nil {
 		t.Fatal(err)
@@ -273,6 +282,7 @@ func TestAClassIsGradedWithTheInstructorsTests(t *testing.T) {
 		"hal": {verdicts: [2]grade.Status{grade.Done, grade.OlderVersion}},
 		"ivy": {problem: "go.mod names module example.com/ivy/workshop"},
 		"jo":  {verdicts: [2]grade.Status{grade.Leaks, grade.NotStarted}, notes: "go.mod replaces go.uber.org/goleak with ./fakeleak: ignored"},
+		"lu":  {verdicts: [2]grade.Status{grade.Crashed, grade.NotStarted}},
 		"kim": {problem: "a symbolic link"},
 	}
 	if len(copies) != len(wants) {
@@ -304,6 +314,9 @@ func TestAClassIsGradedWithTheInstructorsTests(t *testing.T) {
 			t.Errorf("bo's 01: exercise %d, test %q, %d of %d: want the exercise and the test he is stuck on, some tests passing", l.Exercise, l.Test, l.Passed, l.Total)
 		}
 	}
+	if c := byName["jo"]; !strings.Contains(strings.Join(c.Notes, "\n"), "vendor is ignored") {
+		t.Errorf("jo: notes %q, want one that says vendor is ignored", c.Notes)
+	}
 	if c := byName["eve"]; len(c.Lessons) == 2 && c.Lessons[0].TestVerdict != grade.Hang {
 		t.Errorf("eve's 00: first problem %q (%s), want a hang", c.Lessons[0].TestVerdict, c.Lessons[0].Problem)
 	}
@@ -319,12 +332,12 @@ func TestAClassIsGradedWithTheInstructorsTests(t *testing.T) {
 	}
 
 	r := NewReport(in.Lessons, copies, false)
-	if got := r.Sentence(0); !strings.HasPrefix(got, "5 of 8 done with 00; ") {
+	if got := r.Sentence(0); !strings.HasPrefix(got, "5 of 9 done with 00; ") {
 		t.Errorf("00: %q", got)
 	}
 	// bo is on a later exercise of 01 than cy, whose starter fails the
 	// first; hal is on an older version, not stuck.
-	if got := r.Sentence(1); !strings.HasPrefix(got, "1 of 8 done with 01; 1 stuck on exercise 1 'Two queries, one after the other', 1 on others;") || !strings.Contains(got, "1 on an older version") {
+	if got := r.Sentence(1); !strings.HasPrefix(got, "1 of 9 done with 01; 1 stuck on exercise 1 'Two queries, one after the other', 1 on others;") || !strings.Contains(got, "1 on an older version") {
 		t.Errorf("01: %q", got)
 	}
 	if first := r.Copies[0]; first.Problem == "" {
