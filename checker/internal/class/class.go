@@ -286,7 +286,13 @@ func summarize(r grade.Lesson) Lesson {
 	if out.Verdict == grade.Done {
 		return out
 	}
-	out.Problem = oneLine(r.Problem())
+	// With its tests changed, the learner-facing sentence asks to restore
+	// them; the instructor's tests ran, so say what they found instead.
+	said := r
+	if r.Status == grade.TestsChanged {
+		said.Status = tests
+	}
+	out.Problem = oneLine(said.Problem())
 	if out.Verdict == grade.NotStarted && !r.Ran() {
 		out.Exercise = 1
 		out.Problem = "not started"
