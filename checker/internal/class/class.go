@@ -178,7 +178,7 @@ func (in *Instructor) gradeCopy(ctx context.Context, f Found, opt Options) (c Co
 		return c
 	}
 	defer os.RemoveAll(tmp)
-	if err := ins.overlay.Validate(); err != nil {
+	if err := ins.overlay.ValidateAdding(); err != nil {
 		c.Problem = "cannot build the overlay: " + err.Error()
 		return c
 	}

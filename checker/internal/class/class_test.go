@@ -131,11 +131,15 @@ func testClass(t testing.TB, root, dir string, shipped manifest.Manifest) manife
 	testkit.Solve(t, root, bo, "00-warmup")
 	mistake(t, root, bo, "01-blocking-chain", "gauge-not-decremented-on-error", "chain.go")
 
-	// cy edited tests: 00 is solved with a test file touched; in 01 the
+	// cy edited tests: 00 is solved with a test file touched and another
+	// deleted (the instructor's is put back); in 01 the
 	// tests are replaced by one that passes on the starter.
 	cy := at("cy")
 	testkit.Solve(t, root, cy, "00-warmup")
 	edit(t, filepath.Join(cy, "lessons/00-warmup/feed_test.go"), "package warmup_test", "package warmup_test // edited")
+	if err := os.Remove(filepath.Join(cy, "lessons/00-warmup/visits_test.go")); err != nil {
+		t.Fatal(err)
+	}
 	edit(t, filepath.Join(cy, "lessons/01-blocking-chain/chain.go"), "package chain", "package chain // started")
 	write(t, filepath.Join(cy, "lessons/01-blocking-chain/chain_test.go"), "package chain_test\n\nimport \"testing\"\n\nfunc TestEverything(t *testing.T) {}\n")
 
@@ -313,6 +317,9 @@ func TestAClassIsGradedWithTheInstructorsTests(t *testing.T) {
 		if l := c.Lessons[1]; l.Exercise == 0 || l.Test == "" || l.Passed == 0 || l.Passed >= l.Total {
 			t.Errorf("bo's 01: exercise %d, test %q, %d of %d: want the exercise and the test he is stuck on, some tests passing", l.Exercise, l.Test, l.Passed, l.Total)
 		}
+	}
+	if c := byName["cy"]; !strings.Contains(strings.Join(c.Notes, "\n"), "lessons/00-warmup/visits_test.go was deleted by the learner: graded with the instructor's") {
+		t.Errorf("cy: notes %q, want one that says a deleted test file was put back", c.Notes)
 	}
 	if c := byName["jo"]; !strings.Contains(strings.Join(c.Notes, "\n"), "vendor is ignored") {
 		t.Errorf("jo: notes %q, want one that says vendor is ignored", c.Notes)

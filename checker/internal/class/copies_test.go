@@ -114,7 +114,7 @@ func TestACopysOverlayStandsTheInstructorsFilesInForTheLearners(t *testing.T) {
 	if _, ok := ins.overlay[filepath.Join(cp, "lessons/01-blocking-chain/chain.go")]; ok {
 		t.Errorf("the learner's own code is in the overlay")
 	}
-	if err := ins.overlay.Validate(); err != nil {
+	if err := ins.overlay.ValidateAdding(); err != nil {
 		t.Error(err)
 	}
 	notes := strings.Join(ins.notes, "\n")

@@ -33,16 +33,29 @@ type Overlay map[string]string
 const Delete = ""
 
 // Validate checks that every path is absolute and every file exists: a
-// replacement, so that a typo fails loudly, and the file a deletion names
-// (a symbolic link counts, whatever it points to), so that a deletion
-// cannot miss silently either.
-func (o Overlay) Validate() error {
+// replacement and the file it stands in for, so that a typo fails loudly,
+// and the file a deletion names (a symbolic link counts, whatever it
+// points to), so that a deletion cannot miss silently either.
+func (o Overlay) Validate() error { return o.validate(false) }
+
+// ValidateAdding is Validate for an overlay that may add files: a
+// replacement's key need not exist (class grading puts back an
+// instructor's test file that a learner deleted).
+func (o Overlay) ValidateAdding() error { return o.validate(true) }
+
+func (o Overlay) validate(adding bool) error {
 	var problems []string
 	for _, k := range o.Keys() {
 		v := o[k]
 		paths := []string{k, v}
-		if v == Delete {
+		switch {
+		case v == Delete:
 			paths = paths[:1]
+		case adding:
+			if !filepath.IsAbs(k) {
+				problems = append(problems, fmt.Sprintf("overlay path %s is not absolute", k))
+			}
+			paths = paths[1:]
 		}
 		for _, p := range paths {
 			if !filepath.IsAbs(p) {
