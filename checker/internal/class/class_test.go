@@ -205,10 +205,11 @@ func testClass(t testing.TB, root, dir string, shipped manifest.Manifest) manife
 	write(t, filepath.Join(jo, "vendor/modules.txt"), "# go.uber.org/goleak v1.3.0\n## explicit\ngo.uber.org/goleak\n")
 	write(t, filepath.Join(jo, "vendor/go.uber.org/goleak/leak.go"), "package goleak\n\ntype Option int\n\nfunc VerifyNone(t interface{}, _ ...Option) {}\nfunc IgnoreCurrent() Option { return 0 }\n")
 
-	// lu's Sleep exits the test binary.
+	// lu's Sleep ends the test binary with os.Exit(0), which the testing
+	// package turns into a panic.
 	lu := at("lu")
 	testkit.Solve(t, root, lu, "00-warmup")
-	write(t, filepath.Join(lu, "lessons/00-warmup/sleep.go"), "package warmup\n\nimport (\n\t\"context\"\n\t\"os\"\n\t\"time\"\n)\n\n// Sleep leaves.\nfunc Sleep(ctx context.Context, d time.Duration) error {\n\tos.Exit(3)\n\treturn nil\n}\n")
+	write(t, filepath.Join(lu, "lessons/00-warmup/sleep.go"), "package warmup\n\nimport (\n\t\"context\"\n\t\"os\"\n\t\"time\"\n)\n\n// Sleep leaves.\nfunc Sleep(ctx context.Context, d time.Duration) error {\n\tos.Exit(0)\n\treturn nil\n}\n")
 
 	// kim is a link to another copy: never followed.
 	if err := os.Symlink(ada, filepath.Join(dir, "submissions", "kim")); err != nil {
@@ -286,7 +287,7 @@ func TestAClassIsGradedWithTheInstructorsTests(t *testing.T) {
 		"hal": {verdicts: [2]grade.Status{grade.Done, grade.OlderVersion}},
 		"ivy": {problem: "go.mod names module example.com/ivy/workshop"},
 		"jo":  {verdicts: [2]grade.Status{grade.Leaks, grade.NotStarted}, notes: "go.mod replaces go.uber.org/goleak with ./fakeleak: ignored"},
-		"lu":  {verdicts: [2]grade.Status{grade.Crashed, grade.NotStarted}},
+		"lu":  {verdicts: [2]grade.Status{grade.Failing, grade.NotStarted}}, // 00's tests turn a panic into a failure
 		"kim": {problem: "a symbolic link"},
 	}
 	if len(copies) != len(wants) {
@@ -317,6 +318,9 @@ func TestAClassIsGradedWithTheInstructorsTests(t *testing.T) {
 		if l := c.Lessons[1]; l.Exercise == 0 || l.Test == "" || l.Passed == 0 || l.Passed >= l.Total {
 			t.Errorf("bo's 01: exercise %d, test %q, %d of %d: want the exercise and the test he is stuck on, some tests passing", l.Exercise, l.Test, l.Passed, l.Total)
 		}
+	}
+	if c := byName["lu"]; len(c.Lessons) == 2 && !strings.Contains(c.Lessons[0].Problem, "unexpected call to os.Exit(0)") {
+		t.Errorf("lu's 00: %q, want the exit named", c.Lessons[0].Problem)
 	}
 	if c := byName["cy"]; !strings.Contains(strings.Join(c.Notes, "\n"), "lessons/00-warmup/visits_test.go was deleted by the learner: graded with the instructor's") {
 		t.Errorf("cy: notes %q, want one that says a deleted test file was put back", c.Notes)
