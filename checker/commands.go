@@ -72,12 +72,19 @@ func runGrade(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	jsonOut := fs.Bool("json", false, "print one JSON document instead of text")
 	noColor := fs.Bool("no-color", false, "no colours (also when NO_COLOR is set or the output is not a terminal)")
 	all := fs.Bool("all", false, "with NN: every failing test in full, not only those of the exercise you are on")
+	require := fs.String("require", "", "grade lesson `NN` alone, and exit with status 1 unless it is done (autograding)")
 	positional, code, done := parse(fs, args)
 	if done {
 		return code
 	}
 	if len(positional) > 1 {
 		return tooMany(fs, "one lesson at a time, got "+strings.Join(positional, " "))
+	}
+	if *require != "" {
+		if len(positional) == 1 && positional[0] != *require {
+			return tooMany(fs, fmt.Sprintf("-require %s grades lesson %s alone, got lesson %s too", *require, *require, positional[0]))
+		}
+		positional = []string{*require}
 	}
 	out := newOutput(stdout, stderr, *jsonOut, *noColor)
 	ws, err := findWorkshop()
@@ -88,7 +95,7 @@ func runGrade(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if len(positional) == 0 {
 		return gradeAll(ctx, out, ws, opt)
 	}
-	return gradeOne(ctx, out, ws, positional[0], opt)
+	return gradeOne(ctx, out, ws, positional[0], opt, *require != "")
 }
 
 func gradeAll(ctx context.Context, out output, ws workshop, opt report.Options) int {
@@ -121,7 +128,9 @@ func gradeAll(ctx context.Context, out output, ws workshop, opt report.Options) 
 	return exitOK
 }
 
-func gradeOne(ctx context.Context, out output, ws workshop, arg string, opt report.Options) int {
+// gradeOne grades one lesson in detail. With require, the exit status is
+// 1 unless the lesson is done, for an autograder that awards points by it.
+func gradeOne(ctx context.Context, out output, ws workshop, arg string, opt report.Options, require bool) int {
 	lessons := ws.published()
 	id, found, err := lesson.Match(ids(lessons), arg)
 	if err != nil {
@@ -160,9 +169,13 @@ func gradeOne(ctx context.Context, out output, ws workshop, arg string, opt repo
 		if err := report.JSONLesson(out.stdout, e, opt); err != nil {
 			return out.errorf("%v", err)
 		}
-		return exitOK
+	} else {
+		report.Detail(out.stdout, e, opt)
 	}
-	report.Detail(out.stdout, e, opt)
+	if require && e.Status() != grade.Done {
+		fmt.Fprintf(out.stderr, "checker: lesson %s is not done (%s)\n", e.Number, e.Status())
+		return exitError
+	}
 	return exitOK
 }
 

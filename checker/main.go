@@ -4,9 +4,12 @@
 //	go run ./checker [-json] [-no-color]      grade every lesson, say what to do next
 //	go run ./checker [-json] [-no-color] [-all] NN
 //	                                          one lesson in detail (NN, NN-slug or slug)
+//	go run ./checker -require NN              the same, and exit 1 unless lesson NN is done (autograding)
 //	go run ./checker hint [NN [EXERCISE [LEVEL]]]
 //	                                          the next hint of the exercise you are on, or of the one named
 //	go run ./checker watch [-no-color]        grade the lesson you work on each time you save
+//	go run ./checker class [-format F] [-o FILE] [-parallel N] [-sandbox] DIR | -list FILE
+//	                                          grade every learner's copy under DIR with this copy's tests
 //	go run ./checker verify [-no-color] [-count N]
 //	                                          the maintainers' gate: solutions, mistakes, decks, READMEs
 //	go run ./checker manifest                 rewrite checker/manifest.txt from the lessons as they are
@@ -53,12 +56,17 @@ const usage = `Usage:
   go run ./checker [-json] [-no-color]        grade every lesson and say what to do next
   go run ./checker [-json] [-no-color] [-all] NN
                                               one lesson in detail (NN, NN-slug or slug)
+  go run ./checker -require NN                the same, and exit with 1 unless lesson NN is done
+                                              (for autograding: GitHub Classroom)
   go run ./checker hint [NN [EXERCISE [LEVEL]]]
                                               the next hint of the exercise you are on (the first
                                               with a test that does not pass), or of the one named;
                                               with a LEVEL, that hint
   go run ./checker watch [-no-color]          grade the lesson you work on again each time a .go
                                               file under lessons/ is saved (Ctrl-C stops)
+  go run ./checker class [-format text|csv|md|json|html] [-o FILE] [-parallel N] [-sandbox] DIR
+  go run ./checker class [flags] -list FILE   grade every learner's copy under DIR (or listed in FILE)
+                                              with the tests of this copy, into one report (instructors)
   go run ./checker verify [-no-color] [-count N]
                                               check the workshop itself (maintainers, CI)
   go run ./checker manifest                   rewrite checker/manifest.txt (maintainers)
@@ -96,6 +104,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runHint(ctx, rest, stdout, stderr)
 	case "watch":
 		return runWatch(ctx, rest, stdout, stderr)
+	case "class":
+		return runClass(ctx, rest, stdout, stderr)
 	}
 	return runGrade(ctx, args, stdout, stderr)
 }

@@ -30,6 +30,11 @@ func TestUsage(t *testing.T) {
 		{[]string{"verify", "-h"}, exitOK, "Flags of verify:"},
 		{[]string{"slides", "01"}, exitUsage, "slides draws every lesson's pictures and takes no argument"},
 		{[]string{"slides", "-count", "1"}, exitUsage, "flag provided but not defined: -count"},
+		{[]string{"-require", "01", "02"}, exitUsage, "-require 01 grades lesson 01 alone, got lesson 02 too"},
+		{[]string{"class"}, exitUsage, "class grades the copies under one folder"},
+		{[]string{"class", "-list", "room.txt", "room"}, exitUsage, "class grades the copies under one folder"},
+		{[]string{"class", "-format", "xml", "room"}, exitUsage, "-format xml: want one of text, csv, md, json, html"},
+		{[]string{"class", "-h"}, exitOK, "Flags of class:"},
 	}
 	for _, tc := range tests {
 		var stdout, stderr bytes.Buffer

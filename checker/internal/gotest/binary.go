@@ -64,8 +64,8 @@ func (g Go) Build(ctx context.Context, req Request, importPath, out string) (*Bi
 // go tool test2json, and returns what it reported, as go test -json -run
 // would.
 func (b *Binary) Run(ctx context.Context, test string) (*testjson.Run, error) {
-	args := []string{"tool", "test2json", "-t", "-p", b.ImportPath, b.Path, "-test.v=test2json",
-		"-test.run", "^" + regexp.QuoteMeta(test) + "$"}
+	args := append([]string{"tool", "test2json", "-t", "-p", b.ImportPath}, b.req.Exec...)
+	args = append(args, b.Path, "-test.v=test2json", "-test.run", "^"+regexp.QuoteMeta(test)+"$")
 	if b.req.Timeout > 0 {
 		args = append(args, "-test.timeout", b.req.Timeout.String())
 	}

@@ -46,6 +46,9 @@ type Request struct {
 	// ExtraEnv holds extra KEY=VALUE settings for the tests, such as the
 	// folder where tests keep the pictures the slides show.
 	ExtraEnv []string
+	// Exec, when set, runs each test binary through this command and its
+	// arguments (go test -exec): class grading's sandbox.
+	Exec []string
 	// StartLimit, when above 0, bounds the time from a test binary's start
 	// to its first test; a binary that takes longer is stopped with a
 	// goroutine dump (see Stopped). -timeout does not cover that time.
@@ -73,10 +76,38 @@ func (r Request) Args() []string {
 	if len(r.Tags) > 0 {
 		args = append(args, "-tags="+strings.Join(r.Tags, ","))
 	}
+	if len(r.Exec) > 0 {
+		args = append(args, "-exec", ExecFlag(r.Exec))
+	}
 	if r.Run != "" {
 		args = append(args, "-run", r.Run)
 	}
 	return append(args, r.Patterns...)
+}
+
+// ExecFlag is the value of go test's -exec flag for a command and its
+// arguments. The go command splits it at spaces and takes a field in
+// single or double quotes whole, without escapes, so a field with a space
+// is quoted with a quote it does not hold; the caller makes sure no field
+// holds both (see CanExec).
+func ExecFlag(argv []string) string {
+	fields := make([]string, len(argv))
+	for i, a := range argv {
+		switch {
+		case !strings.ContainsAny(a, " \t\n'\""):
+			fields[i] = a
+		case !strings.Contains(a, "'"):
+			fields[i] = "'" + a + "'"
+		default:
+			fields[i] = `"` + a + `"`
+		}
+	}
+	return strings.Join(fields, " ")
+}
+
+// CanExec reports whether ExecFlag can pass arg through go test -exec.
+func CanExec(arg string) bool {
+	return !(strings.Contains(arg, "'") && strings.Contains(arg, `"`))
 }
 
 // Runner runs go test. The real one is Go; tests use fakes.

@@ -68,6 +68,11 @@ type Options struct {
 	// whose files are exactly as shipped: a finding keeps it from done.
 	// It needs a Runner that is a gotest.Vetter.
 	Vet bool
+	// Env holds extra KEY=VALUE settings for every go command the grade
+	// runs, and so for the tests; Exec runs each test binary through a
+	// command (go test -exec). Class grading sets both.
+	Env  []string
+	Exec []string
 	// OnEvent sees every event of the main run (for a progress line);
 	// Note is told about work after it. Both may be nil.
 	OnEvent func(testjson.Event)
@@ -98,7 +103,7 @@ func Run(ctx context.Context, lessons []*lesson.Lesson, opt Options) (Result, er
 			toRun = append(toRun, l)
 		}
 	}
-	base := gotest.Request{Race: opt.Race, Count: opt.Count, Overlay: opt.Overlay, Timeout: opt.Timeout, StartLimit: opt.Timeout}
+	base := gotest.Request{Race: opt.Race, Count: opt.Count, Overlay: opt.Overlay, Timeout: opt.Timeout, StartLimit: opt.Timeout, ExtraEnv: opt.Env, Exec: opt.Exec}
 	run := &testjson.Run{}
 	if len(toRun) > 0 {
 		req := base

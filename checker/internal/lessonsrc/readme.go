@@ -40,6 +40,9 @@ type Fence struct {
 type Exercise struct {
 	N     int      // the number the item is written with
 	Tests []string // Test names in backticks, in order, without repeats
+	// Title is the item's bold lead, without its full stop: "Stop the
+	// storm" for "1. **Stop the storm.** Make at most …"; "" without one.
+	Title string
 }
 
 // ExercisesHeading is the heading of the section that lists the exercises.
@@ -116,6 +119,7 @@ func ParseReadme(text string) Readme {
 
 var (
 	itemRE     = regexp.MustCompile(`^ {0,3}(\d+)[.)](?:\s+|$)`)
+	leadRE     = regexp.MustCompile(`^ {0,3}\d+[.)]\s+\*\*(.+?)\*\*`)
 	backtickRE = regexp.MustCompile("`([^`]+)`")
 	testNameRE = regexp.MustCompile(`\bTest[A-Z0-9_]\w*`)
 )
@@ -129,7 +133,11 @@ func parseExercises(lines []string) []Exercise {
 	for _, line := range lines {
 		if m := itemRE.FindStringSubmatch(line); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			out = append(out, Exercise{N: n})
+			e := Exercise{N: n}
+			if lead := leadRE.FindStringSubmatch(line); lead != nil {
+				e.Title = strings.TrimRight(strings.TrimSpace(lead[1]), ".:")
+			}
+			out = append(out, e)
 		}
 		if len(out) == 0 {
 			continue

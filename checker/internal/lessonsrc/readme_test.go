@@ -123,3 +123,17 @@ func TestReadmeFindsDiagramsLinksAndDetails(t *testing.T) {
 		t.Errorf("Section(## The story): got %q, %v; want its text", got, ok)
 	}
 }
+
+func TestParseReadmeReadsEachExercisesBoldLeadAsItsTitle(t *testing.T) {
+	rd := ParseReadme("# 04 · Retries\n\n## Exercises\n\n" +
+		"1. **Stop the storm.** Make at most `p.MaxAttempts` calls.\n" +
+		"2. **Never sleep past the deadline:** give up at once.\n" +
+		"3. Count the calls, no lead. **Bold later** is not a title.\n")
+	var got []string
+	for _, e := range rd.Exercises {
+		got = append(got, e.Title)
+	}
+	if want := []string{"Stop the storm", "Never sleep past the deadline", ""}; !slices.Equal(got, want) {
+		t.Errorf("titles = %q, want %q", got, want)
+	}
+}

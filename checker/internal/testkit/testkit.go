@@ -93,3 +93,48 @@ func Copy(t testing.TB, src string) string {
 	}
 	return dst
 }
+
+// WorkshopCopy writes a learner's fresh copy of the workshop at root into
+// dst: go.mod, go.sum, internal/ and lessons/ (what grading reads).
+func WorkshopCopy(t testing.TB, root, dst string) {
+	t.Helper()
+	for _, name := range []string{"go.mod", "go.sum", "internal", "lessons"} {
+		src := filepath.Join(root, name)
+		err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			target := filepath.Join(dst, name, strings.TrimPrefix(p, src))
+			if d.IsDir() {
+				return os.MkdirAll(target, 0o755)
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(target, data, 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Solve puts the solution of lesson name ("00-warmup") into a copy.
+func Solve(t testing.TB, root, dst, name string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(root, "solutions", name, "*.go"))
+	if len(files) == 0 {
+		t.Fatalf("no solution files for %s", name)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		Write(t, dst, map[string]string{"lessons/" + name + "/" + filepath.Base(f): string(data)})
+	}
+}

@@ -90,13 +90,13 @@ func (v *verifier) gradeMistakes(ctx context.Context, k int, batch []*mistake) (
 			out = append(out, checkResult{mistakeCheckName(m), []string{"cannot apply the mistake: " + err.Error()}})
 			continue
 		}
-		all.add(o)
+		all.Add(o)
 		run = append(run, m)
 	}
 	if len(run) == 0 {
 		return out, nil
 	}
-	path, err := all.write(tmp, "overlay.json")
+	path, err := all.Write(tmp, "overlay.json")
 	if err != nil {
 		return nil, err
 	}

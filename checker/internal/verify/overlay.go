@@ -1,24 +1,20 @@
 package verify
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
+	ovl "github.com/wherewaiting/workshop/checker/internal/overlay"
 	"github.com/wherewaiting/workshop/checker/internal/splice"
 )
 
-// overlay is the Replace map of `go test -overlay`: absolute lesson file
-// paths to the absolute paths of the files that stand in for them.
-//
-// Both sides must be absolute: a relative key resolves against the go
-// command's working directory, and when it matches nothing the starter
-// runs silently in place of the solution.
-type overlay map[string]string
+// overlay is the Replace map of `go test -overlay` (package overlay):
+// absolute lesson file paths to the absolute paths of the files that stand
+// in for them.
+type overlay = ovl.Overlay
 
 // solutionOverlay replaces each non-test file of the lesson with the
 // solution's file of the same name. When m is not nil, a lesson file the
@@ -47,7 +43,7 @@ func solutionOverlay(l *lesson.Lesson, m *mistake, tmp string) (overlay, error) 
 			o[key] = spliced
 		}
 	}
-	if err := o.validate(); err != nil {
+	if err := o.Validate(); err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -72,54 +68,6 @@ func spliceMistake(solutionPath, mistakePath, out string) (string, error) {
 		return "", err
 	}
 	return out, os.WriteFile(out, src, 0o644)
-}
-
-// validate checks that every path is absolute and every file exists.
-func (o overlay) validate() error {
-	var problems []string
-	for _, k := range o.keys() {
-		v := o[k]
-		for _, p := range []string{k, v} {
-			if !filepath.IsAbs(p) {
-				problems = append(problems, fmt.Sprintf("overlay path %s is not absolute", p))
-			} else if !fileExists(p) {
-				problems = append(problems, fmt.Sprintf("overlay file %s does not exist", p))
-			}
-		}
-	}
-	if len(problems) > 0 {
-		return fmt.Errorf("%s", strings.Join(problems, "; "))
-	}
-	return nil
-}
-
-// add copies other into o.
-func (o overlay) add(other overlay) {
-	for k, v := range other {
-		o[k] = v
-	}
-}
-
-func (o overlay) keys() []string {
-	ks := make([]string, 0, len(o))
-	for k := range o {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
-
-// write stores the overlay as JSON in dir and returns the file's path.
-func (o overlay) write(dir, name string) (string, error) {
-	data, err := json.MarshalIndent(struct{ Replace overlay }{o}, "", "\t")
-	if err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, name)
-	return path, os.WriteFile(path, data, 0o644)
 }
 
 // pathMapper rewrites file paths in go's output so that each names the
@@ -148,7 +96,7 @@ func newPathMapper(root string, o overlay, bases ...string) pathMapper {
 		}
 		return p
 	}
-	for _, k := range o.keys() {
+	for _, k := range o.Keys() {
 		pairs = append(pairs, k, rel(o[k]))
 	}
 	pairs = append(pairs, root+string(filepath.Separator), "")

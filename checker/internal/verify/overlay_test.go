@@ -81,14 +81,14 @@ func TestOverlayValidateRefusesRelativePaths(t *testing.T) {
 	dir := t.TempDir()
 	testkit.Write(t, dir, map[string]string{"a.go": "package a\n"})
 	o := overlay{"lessons/01-echo/echo.go": filepath.Join(dir, "a.go")}
-	if err := o.validate(); err == nil || !strings.Contains(err.Error(), "not absolute") {
+	if err := o.Validate(); err == nil || !strings.Contains(err.Error(), "not absolute") {
 		t.Errorf("got %v, want an error about a relative path", err)
 	}
 }
 
 func TestOverlayWriteIsWhatGoTestReads(t *testing.T) {
 	o := overlay{"/home/learner/workshop/lessons/01-echo/echo.go": "/home/learner/workshop/solutions/01-echo/echo.go"}
-	path, err := o.write(t.TempDir(), "o.json")
+	path, err := o.Write(t.TempDir(), "o.json")
 	if err != nil {
 		t.Fatal(err)
 	}

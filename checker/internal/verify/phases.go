@@ -115,13 +115,13 @@ func (v *verifier) solutions(ctx context.Context) error {
 			v.rep.check(v.solutionCheckName(l), []string{"cannot apply the solution: " + err.Error()})
 			continue
 		}
-		all.add(o)
+		all.Add(o)
 		run = append(run, l)
 	}
 	if len(run) == 0 {
 		return nil
 	}
-	path, err := all.write(v.tmp, "solutions.json")
+	path, err := all.Write(v.tmp, "solutions.json")
 	if err != nil {
 		return err
 	}

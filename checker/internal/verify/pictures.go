@@ -132,7 +132,7 @@ func drawPictures(ctx context.Context, run gotest.Runner, tmp string, lessons []
 			if err != nil {
 				return fmt.Errorf("cannot apply the solution: %w", err)
 			}
-			if req.Overlay, err = o.write(tmp, "pictures-"+name+".json"); err != nil {
+			if req.Overlay, err = o.Write(tmp, "pictures-"+name+".json"); err != nil {
 				return err
 			}
 		}

@@ -48,7 +48,7 @@ func Try(ctx context.Context, l *lesson.Lesson, mistakeName string, flags []stri
 	if err != nil {
 		return err
 	}
-	path, err := o.write(tmp, "overlay.json")
+	path, err := o.Write(tmp, "overlay.json")
 	if err != nil {
 		return err
 	}

@@ -77,9 +77,12 @@ const DefaultCount = 3
 // Test binary timeouts. Lesson tests run on virtual time and finish in
 // well under a second, so these only bound a hang. Mistakes are graded
 // with the learner's own timeouts (package grading), since verify checks
-// the verdict a learner would see.
+// the verdict a learner would see. The support packages' tests include
+// two that grade copies of the workshop end to end (a class, and the
+// GitHub Classroom workflow's commands on every lesson): they took 8
+// minutes together at a load average of 35 on two cores.
 const (
-	supportTimeout  = 10 * time.Minute
+	supportTimeout  = 20 * time.Minute
 	starterTimeout  = 60 * time.Second
 	solutionTimeout = 60 * time.Second
 )
