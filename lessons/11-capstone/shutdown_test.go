@@ -1,3 +1,5 @@
+//go:build draft
+
 package capstone_test
 
 import (

@@ -1,3 +1,5 @@
+//go:build draft
+
 package capstone
 
 // The durable store, given: orders written down in a bbolt file.
