@@ -235,6 +235,9 @@ func TestStatusOfAnUnknownJobIsErrUnknownJob(t *testing.T) {
 				"wrapping ErrUnknownJob: an empty Status tells the client something about a job that does not exist",
 			never, st, err)
 		assert.Contains(t, err.Error(), string(never), "the error should name the ID it could not find")
+		assert.Equal(t, "State(0)", st.State.String(),
+			"with the error, Status should return the zero Status, whose State is no state at all: a client that "+
+				"reads it by mistake must not be told its job is %q", st.State)
 
 		_, err = svc.Status(id)
 		assert.NoError(t, err, "a's ID came from Submit, so Status(%q) should know it", id)

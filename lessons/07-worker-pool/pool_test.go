@@ -577,6 +577,11 @@ func TestEveryFinishedJobIsForgottenWhenItsRetentionEnds(t *testing.T) {
 				"3s: unfinished is an end too, so they are forgotten at 13s. Mark them with end, which starts the "+
 				"retention, not by setting the status alone\n%s", r.picture())
 		assert.Zero(t, r.pool.Tracked(), "at 13s every job is past its retention: the pool should hold no status")
+		st, err := r.pool.Status(ids[0])
+		require.ErrorIs(t, err, pool.ErrUnknownJob, "job 1 was forgotten at 11s")
+		assert.Equal(t, "State(0)", st.State.String(),
+			"with ErrUnknownJob, Status should return the zero Status, whose State is no state at all: a client "+
+				"that reads it by mistake must not be told its job is %q", st.State)
 	})
 }
 

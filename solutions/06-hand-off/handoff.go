@@ -168,6 +168,8 @@ func (s *Service) Submit(input string) (JobID, error) {
 	if s.closed {
 		return "", ErrClosed // the queue is closed: sending on it would panic
 	}
+	// Any count that never repeats would do (one that goes down, too): an
+	// ID must be unique, what it spells is not part of the contract.
 	id := JobID(fmt.Sprintf("job-%d", s.last+1))
 	// Holding the lock across this send is safe only because the send
 	// cannot wait: with the default case, a full queue is an answer, not a

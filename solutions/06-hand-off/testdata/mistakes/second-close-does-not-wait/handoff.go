@@ -4,10 +4,8 @@
 package handoff
 
 // Close stops taking jobs, lets the worker finish the jobs already in the
-// queue, and returns once the worker has exited. Calling it again waits in
-// the same way. It has no deadline: it waits as long as the queue takes,
-// up to (QueueSize + 1) × Timeout, and longer for a Work that ignores its
-// ctx. Lesson 07's Shutdown takes a context for that.
+// queue, and returns once the worker has exited. It has no deadline: it
+// waits as long as the queue takes, up to (QueueSize + 1) × Timeout.
 func (s *Service) Close() {
 	s.mu.Lock()
 	if s.closed {
