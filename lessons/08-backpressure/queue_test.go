@@ -748,8 +748,8 @@ func TestAJobWithoutADeadlineIsStillStoppedAtTheTimeout(t *testing.T) {
 func TestAJobStartedBeforeItsDeadlineIsStoppedAtIt(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		// No Timeout in the Config: the default, a minute.
-		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 5, ServiceTime: time.Second}, each(5*time.Second))
+		// A queue of one place, and no Timeout: the default, a minute.
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 1, ServiceTime: time.Second}, each(5*time.Second))
 		id := r.mustOffer(until("report", time.Now().Add(2*time.Second)))
 
 		letEverythingFinish()
