@@ -401,7 +401,8 @@ func TestSubmitsRacingCloseAreEitherAcceptedAndDoneOrRefused(t *testing.T) {
 			tl := timeline.New()
 			w := newWorkload(tl, backend.Latency(time.Second))
 			svc := handoff.New(w.work, handoff.Config{QueueSize: clients})
-			submit(t, w, svc, "busy") // the worker is busy: the others stay in the queue
+			submit(t, w, svc, "busy")
+			synctest.Wait() // the worker takes busy and works on it: the others stay in the queue
 
 			// Eight clients and Close, all at the same instant, with nothing
 			// between them but the service: run this test with -race.
