@@ -168,8 +168,6 @@ func (s *Service) Submit(input string) (JobID, error) {
 	if s.closed {
 		return "", ErrClosed // the queue is closed: sending on it would panic
 	}
-	// Any count that never repeats would do (one that goes down, too): an
-	// ID must be unique, what it spells is not part of the contract.
 	id := JobID(fmt.Sprintf("job-%d", s.last+1))
 	// Holding the lock across this send is safe only because the send
 	// cannot wait: with the default case, a full queue is an answer, not a
@@ -179,7 +177,7 @@ func (s *Service) Submit(input string) (JobID, error) {
 	default:
 		return "", fmt.Errorf("%w: %d jobs are already waiting", ErrQueueFull, cap(s.queue))
 	}
-	s.last++ // counted only once the job is in: see the ID above
+	s.last++ // any count that never repeats would do, even one going down
 	// Written before the lock is released, so the worker, which needs the
 	// lock to say "running", can never be overtaken by this "accepted".
 	s.status[id] = Status{State: Accepted}
