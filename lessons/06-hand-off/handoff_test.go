@@ -38,7 +38,7 @@ func TestSubmitReturnsAtOnceWhileTheWorkTakesSeconds(t *testing.T) {
 		got := trySubmit(t, tl, svc, "report", w.queue)
 		require.NoError(t, got.err, "Submit(\"report\") failed; the queue is empty, so it should accept the job\n%s", tl)
 		at(start, 5*time.Second)
-		picture := tl.String()
+		picture := draw(tl)
 		timeline.Keep(t, "submit-then-work", picture)
 
 		assert.Zero(t, got.waited,
@@ -235,6 +235,9 @@ func TestStatusOfAnUnknownJobIsErrUnknownJob(t *testing.T) {
 				"wrapping ErrUnknownJob: an empty Status tells the client something about a job that does not exist",
 			never, st, err)
 		assert.Contains(t, err.Error(), string(never), "the error should name the ID it could not find")
+		assert.Equal(t, "State(0)", st.State.String(),
+			"with the error, Status should return the zero Status, whose State is no state at all: a client that "+
+				"reads it by mistake must not be told its job is %q", st.State)
 
 		_, err = svc.Status(id)
 		assert.NoError(t, err, "a's ID came from Submit, so Status(%q) should know it", id)
@@ -257,7 +260,7 @@ func TestJobsRunOneAtATimeInSubmissionOrder(t *testing.T) {
 			submit(t, w, svc, input)
 		}
 		at(start, 5*time.Second)
-		picture := tl.String()
+		picture := draw(tl)
 		timeline.Keep(t, "five-jobs-one-worker", picture)
 
 		assert.Equal(t, []string{
@@ -297,7 +300,7 @@ func TestCloseFinishesTheQueuedJobsThenStopsTheWorker(t *testing.T) {
 		assert.Equal(t, `a done "result of a", b done "result of b", c done "result of c"`, describe(svc, jobs),
 			"when Close returns, every job accepted before it should be done: Close refuses new jobs, it does not "+
 				"drop the queued ones\n%s", tl)
-		picture := tl.String() // goleak.Find retries with (virtual) sleeps: draw what Close left first
+		picture := draw(tl) // goleak.Find retries with (virtual) sleeps: draw what Close left first
 		if err := goleak.Find(before); err != nil {
 			t.Errorf("Close returned, but a goroutine started since New is still alive. Close should make the worker "+
 				"stop (closing the queue ends its range loop once the queue is empty) and wait until it has exited.\n%v\n%s",
@@ -351,6 +354,105 @@ func TestASecondCloseReturnsWithoutPanicking(t *testing.T) {
 		second := closeService(t, tl, svc)
 		assert.Zero(t, second,
 			"a second Close waited %v; the worker has exited already, so it should return at once\n%s", second, tl)
+	})
+}
+
+func TestASecondCloseWaitsForTheQueuedJobsLikeTheFirst(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(2*time.Second))
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10})
+		closing := false
+		defer func() {
+			if !closing { // the test stopped before it closed the service
+				closeAtEnd(t, svc)
+			}
+		}()
+
+		jobs := []submitted{{"a", submit(t, w, svc, "a")}, {"b", submit(t, w, svc, "b")}}
+		closing = true
+		first := make(chan time.Duration, 1)
+		go func() { first <- closeService(t, tl, svc) }() // the process's shutdown hook, at 0s
+		at(start, time.Second)
+		second := closeService(t, tl, svc) // a second caller, say a signal handler, at 1s
+		states := states(svc, jobs)
+
+		assert.Equal(t, 3*time.Second, second,
+			"a second Close, called at 1s while the first still waits for a and b, returned after %v. Whoever "+
+				"calls Close is told that the service has stopped: it should wait, like the first, until the worker "+
+				"has finished the queued jobs and exited (at 4s), not return because someone else closed the queue. "+
+				"Every Close waits for the worker, the second one included\n%s", second, tl)
+		assert.Equal(t, "a done, b done", states,
+			"when the second Close returned, the jobs accepted before it should be done\n%s", tl)
+		assert.Equal(t, 4*time.Second, <-first, "the first Close should return when b is done, at 4s\n%s", tl)
+	})
+}
+
+func TestSubmitsRacingCloseAreEitherAcceptedAndDoneOrRefused(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		const rounds, clients = 20, 8
+		var wrong []string
+		for round := range rounds {
+			tl := timeline.New()
+			w := newWorkload(tl, backend.Latency(time.Second))
+			svc := handoff.New(w.work, handoff.Config{QueueSize: clients})
+			submit(t, w, svc, "busy")
+			synctest.Wait() // the worker takes busy and works on it: the others stay in the queue
+
+			// Eight clients and Close, all at the same instant, with nothing
+			// between them but the service: run this test with -race.
+			gate := make(chan struct{})
+			var mu sync.Mutex
+			var accepted []submitted
+			var wg sync.WaitGroup
+			for i := range clients {
+				input := fmt.Sprintf("round %d job %d", round+1, i+1)
+				wg.Go(func() {
+					<-gate
+					var id handoff.JobID
+					err := func() (err error) {
+						defer func() {
+							if v := recover(); v != nil {
+								err = fmt.Errorf("%w: %v", errPanicked, v)
+							}
+						}()
+						id, err = svc.Submit(input)
+						return err
+					}()
+					mu.Lock()
+					defer mu.Unlock()
+					switch {
+					case err == nil:
+						accepted = append(accepted, submitted{input, id})
+					case !errors.Is(err, handoff.ErrClosed):
+						wrong = append(wrong, fmt.Sprintf("Submit(%q): %v", input, err))
+					}
+				})
+			}
+			wg.Go(func() {
+				<-gate
+				svc.Close()
+			})
+			close(gate)
+			wg.Wait()
+
+			for _, j := range accepted {
+				if got := stateOf(svc, j.id); got != "done" {
+					wrong = append(wrong, fmt.Sprintf("%s was accepted, and is %s after Close returned", j.input, got))
+				}
+			}
+		}
+		assert.Empty(t, wrong,
+			"%d rounds of %d clients calling Submit at the very instant Close is called. Each Submit should either "+
+				"be accepted, and its job done before Close returns, or be refused with ErrClosed; instead: %v. "+
+				"Close closes the queue: a Submit that checked the closed flag and then let go of the lock may send "+
+				"on the queue after it was closed, which panics. Check the flag and send under the same lock "+
+				"(the send cannot wait: it has a default case)", rounds, clients, wrong)
 	})
 }
 
@@ -431,7 +533,7 @@ func TestAJobThatHitsItsTimeoutFailsAndTheWorkerGoesOn(t *testing.T) {
 			at(start, d)
 			got = append(got, fmt.Sprintf("at %v: %s", d, states(svc, jobs)))
 		}
-		picture := tl.String()
+		picture := draw(tl)
 		timeline.Keep(t, "work-timeout", strings.Join(got, "\n")+"\n\n"+picture)
 
 		assert.Equal(t, []string{
@@ -520,6 +622,62 @@ func TestSubmitForgetsTheStatusesPastTheirRetention(t *testing.T) {
 	})
 }
 
+func TestForgettingAStatusNeverGivesItsIDToANewJob(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(time.Second))
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10, Retention: 5 * time.Second})
+		defer closeAtEnd(t, svc)
+
+		jobs := []submitted{{"a", submit(t, w, svc, "a")}, {"b", submit(t, w, svc, "b")}, {"c", submit(t, w, svc, "c")}}
+		at(start, 6500*time.Millisecond) // a (done at 1s) is forgotten; b and c are kept until 7s and 8s
+		jobs = append(jobs, submitted{"d", submit(t, w, svc, "d")})
+		at(start, 7500*time.Millisecond)
+
+		byID := map[handoff.JobID][]string{}
+		for _, j := range jobs {
+			byID[j.id] = append(byID[j.id], j.input)
+		}
+		assert.Len(t, byID, len(jobs),
+			"the IDs Submit handed out (ID: jobs): %v. d was submitted at 6.5s, once a's status had been forgotten, and got an "+
+				"ID that was handed out before: whoever holds that ID now reads about someone else's job. An ID "+
+				"must never be handed out twice: number the jobs with a counter that only grows, not with how many "+
+				"statuses are held, which shrinks as they are forgotten\n%s", byID, tl)
+		assert.Equal(t, `c done "result of c", d done "result of d"`, describe(svc, jobs[2:]),
+			"at 7.5s c (done at 3s) is still within its 5s retention and d is done: each ID should still tell "+
+				"about its own job\n%s", tl)
+	})
+}
+
+func TestWithoutARetentionAStatusIsKeptForADay(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		tl := timeline.New()
+		w := newWorkload(tl, backend.Latency(time.Second))
+		svc := handoff.New(w.work, handoff.Config{QueueSize: 10}) // no Retention: DefaultRetention, 24h
+		defer closeAtEnd(t, svc)
+
+		jobs := []submitted{{"a", submit(t, w, svc, "a")}} // done at 1s
+		var got []string
+		for _, d := range []time.Duration{
+			time.Second + handoff.DefaultRetention - time.Nanosecond, time.Second + handoff.DefaultRetention,
+		} {
+			at(start, d)
+			got = append(got, fmt.Sprintf("at %v: %s", d, states(svc, jobs)))
+		}
+
+		assert.Equal(t, []string{"at 24h0m0.999999999s: a done", "at 24h0m1s: a forgotten"}, got,
+			"the Config sets no Retention, so a finished status is kept for DefaultRetention (24h) and then "+
+				"forgotten. A zero Retention means the default, not \"keep for ever\": a service configured without "+
+				"one would hold every status it ever had, and its memory would only grow\n%s", tl)
+	})
+}
+
 // patience is how much virtual time a test waits for Submit or Close before
 // it calls them stuck. It costs nothing: virtual time passes instantly.
 const patience = 10 * time.Minute
@@ -539,6 +697,38 @@ func letEverythingFinish() {
 func at(start time.Time, d time.Duration) {
 	time.Sleep(time.Until(start.Add(d)))
 	synctest.Wait()
+}
+
+// draw draws the timeline with the rows that start at the same instant in a
+// fixed order: by job, and for each job its client, its time in the queue,
+// then its work. Goroutines that wake at the same virtual instant run in no
+// fixed order, so the order the spans were recorded in changes from run to
+// run; the picture must not.
+func draw(tl *timeline.Timeline) string {
+	spans := tl.Spans()
+	row := func(s timeline.Span) (job string, kind int) {
+		switch {
+		case strings.HasPrefix(s.Who, "client "):
+			return strings.TrimPrefix(s.Who, "client "), 0
+		case strings.HasSuffix(s.Who, " queued"):
+			return strings.TrimSuffix(s.Who, " queued"), 1
+		case strings.HasSuffix(s.Who, " working"):
+			return strings.TrimSuffix(s.Who, " working"), 2
+		}
+		return s.Who, 3
+	}
+	slices.SortStableFunc(spans, func(a, b timeline.Span) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		ja, ka := row(a)
+		jb, kb := row(b)
+		if c := strings.Compare(ja, jb); c != 0 {
+			return c
+		}
+		return ka - kb
+	})
+	return timeline.Render(tl.Origin(), time.Now(), spans)
 }
 
 // A workload is the tests' Work: a simulated dependency that takes the time

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -381,8 +382,31 @@ func (r *rig) picture() string {
 		}
 		never = append(never, span)
 	}
-	slices.SortFunc(never, func(a, b timeline.Span) int { return strings.Compare(a.Who, b.Who) })
-	return timeline.Render(r.tl.Origin(), time.Now(), append(spans, never...))
+	// Rows that start at the same instant come in a fixed order: by job
+	// number, Shutdown after the jobs. Goroutines that wake at the same
+	// virtual instant run in no fixed order, so the order the spans were
+	// recorded in changes from run to run; the picture must not.
+	spans = append(spans, never...)
+	slices.SortStableFunc(spans, func(a, b timeline.Span) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		if c := jobNumber(a.Who) - jobNumber(b.Who); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Who, b.Who)
+	})
+	return timeline.Render(r.tl.Origin(), time.Now(), spans)
+}
+
+// jobNumber is n for a row about "job n …", and more than any job's for
+// another row (Shutdown).
+func jobNumber(who string) int {
+	var n int
+	if _, err := fmt.Sscanf(who, "job %d", &n); err != nil {
+		return math.MaxInt32
+	}
+	return n
 }
 
 // states returns the state of each job, as strings, for one readable diff.

@@ -80,6 +80,26 @@ func TestJobsBeyondTheWorkersWaitInTheQueueForTheirTurn(t *testing.T) {
 	})
 }
 
+func TestWithNoQueueSubmitWaitsForAFreeWorker(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// QueueSize 0: no queue at all. A job is accepted only when a worker
+		// takes it from Submit's hands.
+		r := newRig(t, pool.Config{Workers: 1, QueueSize: 0}, backend.Latency(5*time.Second))
+		defer r.finish()
+		r.submitAll([]string{"job 1"}) // the one worker takes it at once
+
+		got := r.submit("job 2")
+		require.NoError(t, got.err, "Submit(\"job 2\") should wait for the worker, then be accepted\n%s", r.picture())
+		assert.Equal(t, 5*time.Second, got.waited,
+			"Submit(\"job 2\") waited %v. With QueueSize 0 there is no queue: a job is accepted only when a worker "+
+				"takes it, so Submit waits until the one worker is done with job 1, at 5s. A queue of 1 instead "+
+				"would accept it at once, to wait out of sight: make the channel with cfg.QueueSize as it is, 0 "+
+				"included (an unbuffered send waits for a receiver, it does not deadlock while a worker receives)\n%s",
+			got.waited, r.picture())
+	})
+}
+
 // Exercise 2: graceful shutdown.
 
 func TestShutdownReturnsTheMomentTheLastAcceptedJobIsDone(t *testing.T) {
@@ -229,6 +249,31 @@ func TestSubmitsRacingShutdownAreEitherAcceptedAndDoneOrRefused(t *testing.T) {
 		assert.GreaterOrEqual(t, refused, 15,
 			"the 15 Submits that began after Shutdown (at 250ms, 300ms and 350ms) must be refused, and the ones "+
 				"waiting for room at 200ms too")
+	})
+}
+
+func TestARefusedSubmitLeavesNoStatusBehind(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, pool.Config{Workers: 1, QueueSize: 1}, backend.Latency(10*time.Second))
+		defer r.finish()
+		r.submitAll([]string{"job 1", "job 2"}) // job 1 runs, job 2 fills the queue
+		waiting := r.goSubmit("job 3")
+		r.at(2 * time.Second)
+
+		stopping := r.goShutdown(t.Context())
+		refused := r.await(waiting)
+		require.ErrorIs(t, refused.err, pool.ErrClosed,
+			"job 3 was waiting for room when Shutdown began: its Submit should give up with ErrClosed\n%s", r.picture())
+		done := r.awaitShutdown(stopping)
+
+		assert.Equal(t, 2, r.pool.Tracked(),
+			"when Shutdown returned, the pool held %d statuses. Jobs 1 and 2 were accepted and are done; job 3 was "+
+				"refused, never accepted, and nobody has its ID. A status left behind for it stays \"accepted\" for "+
+				"ever: no worker will end it, so its retention never starts. When Submit gives up, take the job out "+
+				"of the map it was put in before the send\n%s", r.pool.Tracked(), r.picture())
+		assert.Equal(t, 2, done.report.Done, "the report counts jobs 1 and 2, the jobs accepted\n%s", r.picture())
+		assert.Empty(t, done.report.Unfinished, "nothing accepted was left unfinished\n%s", r.picture())
 	})
 }
 
@@ -532,6 +577,51 @@ func TestEveryFinishedJobIsForgottenWhenItsRetentionEnds(t *testing.T) {
 				"3s: unfinished is an end too, so they are forgotten at 13s. Mark them with end, which starts the "+
 				"retention, not by setting the status alone\n%s", r.picture())
 		assert.Zero(t, r.pool.Tracked(), "at 13s every job is past its retention: the pool should hold no status")
+		st, err := r.pool.Status(ids[0])
+		require.ErrorIs(t, err, pool.ErrUnknownJob, "job 1 was forgotten at 11s")
+		assert.Equal(t, "State(0)", st.State.String(),
+			"with ErrUnknownJob, Status should return the zero Status, whose State is no state at all: a client "+
+				"that reads it by mistake must not be told its job is %q", st.State)
+	})
+}
+
+func TestTheReportCountsJobsWhoseStatusesWereForgotten(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// Statuses are kept 2s; the three jobs end at 1s.
+		r := newRig(t, pool.Config{Workers: 3, QueueSize: 10, Retention: 2 * time.Second}, backend.Latency(time.Second))
+		defer r.finish()
+		ids := r.submitAll([]string{"job 1", "job 2 fails", "job 3"})
+		r.at(5 * time.Second)
+		require.Equal(t, []string{"forgotten", "forgotten", "forgotten"}, r.states(ids),
+			"at 5s the three jobs, which ended at 1s, are past their 2s retention\n%s", r.picture())
+
+		got := r.shutdown(t.Context())
+
+		require.NoError(t, got.err, "nothing was left: Shutdown returns nil\n%s", r.picture())
+		assert.Equal(t, []int{2, 1}, []int{got.report.Done, got.report.Failed},
+			"the report's Done and Failed. Jobs 1 and 3 were done and job 2 failed, at 1s: the report accounts for "+
+				"every job the pool accepted, also those whose status was forgotten after the retention. Count the "+
+				"jobs as they end; the statuses held are only the recent ones\n%s", r.picture())
+	})
+}
+
+func TestTheReportNamesTwelveUnfinishedJobsInTheOrderTheyWereAccepted(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, pool.Config{Workers: 2, QueueSize: 20}, backend.Latency(5*time.Second))
+		defer r.finish()
+		ids := r.submitAll(jobs(12))
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		defer cancel()
+
+		got := r.shutdown(ctx)
+
+		require.ErrorIs(t, got.err, context.DeadlineExceeded, "Shutdown should give up at its 3s deadline\n%s", r.picture())
+		assert.Equal(t, ids, got.report.Unfinished,
+			"at 3s jobs 1 and 2 were running and jobs 3 to 12 queued: the report should name all twelve, in the "+
+				"order they were accepted. Sorting the IDs as strings puts job-10 before job-2: keep the order of "+
+				"acceptance with the job (a sequence number), not in the spelling of its ID\n%s", r.picture())
 	})
 }
 

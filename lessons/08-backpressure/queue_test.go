@@ -290,6 +290,105 @@ func TestASubmitWaitWaitingForRoomIsRefusedTheMomentShutdownBegins(t *testing.T)
 	})
 }
 
+func TestTheRetryHintIsTheDrainTimeOfWhatIsQueuedNow(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 2, QueueSize: 4, ServiceTime: time.Second}, each(time.Second))
+		r.mustOffer(job("busy-1"))
+		r.mustOffer(job("busy-2"))
+		r.mustOffer(job("queued")) // 1 unit of the 4 taken
+
+		_, err := r.offer(costing("big", 4))
+
+		var full *backpressure.QueueFullError
+		require.ErrorAs(t, err, &full,
+			"big costs 4 and only 3 units of room are free: it should be turned away with a *QueueFullError\n%s", r)
+		assert.Equal(t, int64(1), full.Depth, "QueueFullError.Depth: one unit is queued\n%s", r)
+		assert.Equal(t, 500*time.Millisecond, full.Wait,
+			"the hint told the client of big to retry after %v. Wait = Depth × ServiceTime ÷ Workers = 1 × 1s ÷ 2 = "+
+				"500ms: what is queued now, not the queue's size (a queue turns jobs away before it is full when "+
+				"they are big), multiplied before it is divided, and rounded up, never down to 0s: \"retry at "+
+				"once\" sends every client turned away straight back\n%s", full.Wait, r)
+	})
+}
+
+func TestSubmitsRacingShutdownAreEitherAcceptedAndDoneOrRefused(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		const rounds, clients = 20, 8
+		var wrong []string
+		for round := range rounds {
+			q := backpressure.New(func(ctx context.Context, input string) (string, error) {
+				select {
+				case <-time.After(time.Second):
+					return "result of " + input, nil
+				case <-ctx.Done():
+					return "", ctx.Err()
+				}
+			}, backpressure.Config{Workers: 1, QueueSize: clients, ServiceTime: time.Second})
+
+			// Eight clients and Shutdown, all at the same instant, with
+			// nothing between them but the queue: run this test with -race.
+			gate := make(chan struct{})
+			var mu sync.Mutex
+			var accepted []backpressure.JobID
+			var wg sync.WaitGroup
+			for i := range clients {
+				input := fmt.Sprintf("round %d job %d", round+1, i+1)
+				wg.Go(func() {
+					<-gate
+					var id backpressure.JobID
+					err := func() (err error) {
+						defer func() {
+							if v := recover(); v != nil {
+								err = fmt.Errorf("%w: %v", errPanicked, v)
+							}
+						}()
+						id, err = q.Submit(job(input))
+						return err
+					}()
+					mu.Lock()
+					defer mu.Unlock()
+					switch {
+					case err == nil:
+						accepted = append(accepted, id)
+					case !errors.Is(err, backpressure.ErrClosed):
+						wrong = append(wrong, fmt.Sprintf("Submit(%q): %v", input, err))
+					}
+				})
+			}
+			var report backpressure.Report
+			wg.Go(func() {
+				<-gate
+				var err error
+				if report, err = q.Shutdown(context.Background()); err != nil {
+					mu.Lock()
+					wrong = append(wrong, fmt.Sprintf("Shutdown, with no deadline: %v", err))
+					mu.Unlock()
+				}
+			})
+			close(gate)
+			wg.Wait()
+
+			for _, id := range accepted {
+				if st, err := q.Status(id); err != nil || st.State != backpressure.Done {
+					wrong = append(wrong, fmt.Sprintf("%s was accepted, and is %v (%v) after Shutdown returned", id, st.State, err))
+				}
+			}
+			if report.Stats.Accepted != len(accepted) || report.Stats.Done != len(accepted) {
+				wrong = append(wrong, fmt.Sprintf("round %d: %d accepted, the report says %d accepted and %d done",
+					round+1, len(accepted), report.Stats.Accepted, report.Stats.Done))
+			}
+		}
+		assert.Empty(t, wrong,
+			"%d rounds of %d clients calling Submit at the very instant Shutdown is called. Each Submit should "+
+				"either be accepted, and its job done before Shutdown returns, or be refused with ErrClosed; "+
+				"instead: %v. Shutdown closes the jobs channel under the lock, once it has set closed: a job must "+
+				"be checked against closed and sent in the same critical section, or the send may come after the "+
+				"close, which panics (the send never waits: the job holds its room)", rounds, clients, wrong)
+	})
+}
+
 // Exercise 2: jobs take room by their cost, and wait in line for it.
 
 func TestABigJobTakesAsMuchRoomAsItCosts(t *testing.T) {
@@ -646,6 +745,27 @@ func TestAJobWithoutADeadlineIsStillStoppedAtTheTimeout(t *testing.T) {
 	})
 }
 
+func TestAJobStartedBeforeItsDeadlineIsStoppedAtIt(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// A queue of one place, and no Timeout: the default, a minute.
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 1, ServiceTime: time.Second}, each(5*time.Second))
+		id := r.mustOffer(until("report", time.Now().Add(2*time.Second)))
+
+		letEverythingFinish()
+
+		assert.Equal(t, 2*time.Second, r.endedAt("report"),
+			"report started at 0s, before its 2s deadline, and its work would take 5s. At 2s its client stops "+
+				"waiting: the work should be cancelled then, not run on for nobody until 5s. The job's Deadline "+
+				"bounds its work too: give the work a context whose deadline is the sooner of the Deadline and "+
+				"start + Timeout\n%s", r)
+		st, err := r.q.Status(id)
+		require.NoError(t, err)
+		assert.ErrorIs(t, st.Err, context.DeadlineExceeded,
+			"report's Status.Err should say that it ran out of time; got %v (%v)\n%s", st.Err, st.State, r)
+	})
+}
+
 func TestEveryFinishedJobIsForgottenWhenItsRetentionEnds(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
@@ -687,6 +807,11 @@ func TestEveryFinishedJobIsForgottenWhenItsRetentionEnds(t *testing.T) {
 				"(failed at 2s) at 12s, slow and never (unfinished when Shutdown gave up at 4s) at 14s. Expired is an "+
 				"end like the others: record it with end, which starts the retention\n%s", r)
 		assert.Zero(t, r.q.Stats().Tracked, "at 14s every job is past its retention: the queue should hold no status")
+		st, err := r.q.Status(ids[0])
+		require.ErrorIs(t, err, backpressure.ErrUnknownJob, "first was forgotten at 11s")
+		assert.Equal(t, "State(0)", st.State.String(),
+			"with ErrUnknownJob, Status should return the zero Status, whose State is no state at all: a client "+
+				"that reads it by mistake must not be told its job is %q", st.State)
 	})
 }
 
@@ -797,6 +922,26 @@ func TestLittlesLawHoldsForTheMeasuredQueue(t *testing.T) {
 		if !t.Failed() {
 			t.Log(figures)
 		}
+	})
+}
+
+func TestTheWaitOfAJobThatExpiredCountsInStats(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, backpressure.Config{Workers: 1, QueueSize: 5, ServiceTime: time.Second}, each(time.Second))
+		r.mustOffer(job("first"))                                        // runs from 0s to 1s: waited 0s
+		r.mustOffer(until("late", time.Now().Add(500*time.Millisecond))) // taken at 1s, expired: waited 1s
+		r.mustOffer(job("next"))                                         // runs from 1s to 2s: waited 1s
+
+		letEverythingFinish()
+
+		st := r.q.Stats()
+		require.Equal(t, 1, st.Expired, "late was still queued at its deadline\n%s", r)
+		assert.Equal(t, []time.Duration{2 * time.Second, time.Second}, []time.Duration{st.Waited, st.MaxWait},
+			"Stats.Waited and Stats.MaxWait. first waited 0s, late 1s (until a worker took it and found it past "+
+				"its deadline) and next 1s: 2s in all, 1s at most. A job that expired waited in the queue like the "+
+				"others, and Depth counted it all along: leave its wait out and Little's law, L = λW, fails as soon "+
+				"as one job expires\n%s", r)
 	})
 }
 

@@ -177,7 +177,7 @@ func (s *Service) Submit(input string) (JobID, error) {
 	default:
 		return "", fmt.Errorf("%w: %d jobs are already waiting", ErrQueueFull, cap(s.queue))
 	}
-	s.last++
+	s.last++ // any count that never repeats would do, even one going down
 	// Written before the lock is released, so the worker, which needs the
 	// lock to say "running", can never be overtaken by this "accepted".
 	s.status[id] = Status{State: Accepted}

@@ -433,6 +433,9 @@ func (q *Queue) enqueue(j Job, cost int64) (JobID, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
+		// No test can see this room go missing: once Shutdown has begun,
+		// nobody is let in again. It is given back all the same, so that the
+		// semaphore keeps counting what the queue holds.
 		q.room.Release(cost)
 		return "", ErrClosed
 	}

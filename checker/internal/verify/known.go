@@ -19,20 +19,9 @@ import (
 // see (diagrams, slides, pictures, the first failure) came in while the
 // lessons were being reworked to their shapes; these still fail.
 var knownFailures = []string{
-	// solution/five-jobs-one-worker.txt and solution/work-timeout.txt
-	// differ from run to run: "a working" and "b queued" start at the same
-	// virtual instant, and their rows come in either order (one run in
-	// four to eight draws the other order).
-	"06-hand-off: timelines",
 	// 6 "The starter: one worker" (620px) and 11 "Solution: Submit, select
 	// with no lock held" (636px).
 	"07-worker-pool: slides fit",
-	// The same as 06: solution/seven-jobs-three-workers.txt (jobs starting
-	// at the same instant, in either order), starter/shutdown-grace.txt,
-	// solution/shutdown-grace.txt and, more rarely, shutdown-drains.txt
-	// (job 1 queued or already working when Shutdown is called, at the
-	// same instant).
-	"07-worker-pool: timelines",
 	// 12 "Solution: SubmitWait, until ctx ends or Shutdown begins": 628px.
 	"08-backpressure: slides fit",
 	// README line 86: a note of 65 characters over one participant, past
