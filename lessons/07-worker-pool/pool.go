@@ -184,9 +184,8 @@ func New(work Work, cfg Config) *Pool {
 		queue: make(chan *job, cfg.QueueSize),
 		jobs:  map[JobID]*job{},
 	}
-	// TODO(1): this starts one worker, whatever cfg.Workers says, so every
-	// job waits for all the jobs before it. Start cfg.Workers of them: that
-	// many jobs run at once, and never more.
+	// TODO(1): this starts one worker, whatever cfg.Workers says: every job
+	// waits for all before it. Start cfg.Workers: that many at once, no more.
 	//
 	// TODO(3): context.Background() can never be cancelled, so Shutdown
 	// cannot stop the jobs at its deadline. Make a context it can cancel.

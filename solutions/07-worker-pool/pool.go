@@ -223,8 +223,7 @@ func (p *Pool) Submit(input string) (JobID, error) {
 		p.mu.Unlock()
 		return "", ErrClosed
 	}
-	// Counted as a sender, this Submit keeps the queue open until it is
-	// done with it: Shutdown never closes a channel someone may send on.
+	// Counted as a sender: Shutdown never closes a channel someone may send on.
 	p.senders++
 	p.seq++
 	j := &job{
@@ -233,9 +232,8 @@ func (p *Pool) Submit(input string) (JobID, error) {
 		input:  input,
 		status: Status{State: Accepted},
 	}
-	// Known before it is handed over: the moment it is in the queue, a
-	// worker may start it, finish it, and start its retention, and Status
-	// must know it all along.
+	// Known before it is handed over: a worker may start and finish it
+	// the moment it is in the queue, and Status must know it all along.
 	p.jobs[j.id] = j
 	p.mu.Unlock()
 

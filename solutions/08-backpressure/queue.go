@@ -366,8 +366,7 @@ func (q *Queue) SubmitWait(ctx context.Context, j Job) (JobID, error) {
 	wait, stop := q.roomWait(ctx)
 	defer stop()
 	if err := q.room.Acquire(wait, cost); err != nil {
-		// A failed Acquire leaves the semaphore as it was: there is
-		// nothing to give back.
+		// A failed Acquire took nothing: there is nothing to give back.
 		if errors.Is(context.Cause(wait), ErrClosed) {
 			return "", ErrClosed
 		}

@@ -19,11 +19,6 @@ import (
 // see (diagrams, slides, pictures, the first failure) came in while the
 // lessons were being reworked to their shapes; these still fail.
 var knownFailures = []string{
-	// 6 "The starter: one worker" (620px) and 11 "Solution: Submit, select
-	// with no lock held" (636px).
-	"07-worker-pool: slides fit",
-	// 12 "Solution: SubmitWait, until ctx ends or Shutdown begins": 628px.
-	"08-backpressure: slides fit",
 	// README line 86: a note of 65 characters over one participant, past
 	// its box on both sides. (Line 85, 53 characters over S,R, shows
 	// whole in the wide span, but the lint holds every note to 41.)
