@@ -94,11 +94,12 @@ func Lesson(t testing.TB, dir string) *lesson.Lesson {
 	if !ok {
 		t.Fatal("cannot find the fixture workshop: no caller information")
 	}
-	l := lesson.Load(filepath.Join(filepath.Dir(self), "testdata", "workshop"), ID(dir))
+	fixture := filepath.Join(filepath.Dir(self), "testdata", "workshop")
+	l := lesson.Load(fixture, ID(dir))
 	if len(l.Tests) == 0 {
 		t.Fatalf("the fixture workshop has no lesson %s", dir)
 	}
-	l.Root = Root
+	l.Root, l.Files = Root, fixture
 	return l
 }
 

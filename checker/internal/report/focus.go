@@ -60,7 +60,7 @@ func Focus(w io.Writer, e Entry, opt Options) {
 	}
 	fmt.Fprint(w, p.raceWarning(opt))
 	if r.Diff.TestsChanged() || r.Diff.Outdated() {
-		fmt.Fprintf(w, "%s\n\n", p.paint(yellow, "Not done: "+r.Problem()+"."))
+		fmt.Fprintf(w, "%s\n\n", p.paint(yellow, "Not done: "+r.ProblemFrom(opt.Place.Path)+"."))
 	}
 	if r.Status == grade.NotStarted {
 		fmt.Fprintf(w, "%s\n\n", sentence(problem(e, opt)+"."))

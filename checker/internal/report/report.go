@@ -73,6 +73,15 @@ func (pl Place) Checker() string {
 	return "go tool checker"
 }
 
+// Hint is the command that shows the next hint of an exercise of a
+// lesson, here; with exercise 0, of the exercise the learner is on.
+func (pl Place) Hint(lesson string, exercise int) string {
+	if exercise == 0 {
+		return fmt.Sprintf("%s hint %s", pl.Checker(), lesson)
+	}
+	return fmt.Sprintf("%s hint %s %d", pl.Checker(), lesson, exercise)
+}
+
 // Path is the way from here to a root-relative, slash-separated path.
 func (pl Place) Path(rel string) string {
 	if pl.Here == "" {

@@ -21,6 +21,7 @@ import (
 	"github.com/wherewaiting/workshop/checker/internal/ansi"
 	"github.com/wherewaiting/workshop/checker/internal/grade"
 	"github.com/wherewaiting/workshop/checker/internal/grading"
+	"github.com/wherewaiting/workshop/checker/internal/hint"
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
 	"github.com/wherewaiting/workshop/checker/internal/mdtext"
@@ -45,6 +46,8 @@ type Session struct {
 	Reload  func(*lesson.Lesson) *lesson.Lesson
 	Changes Changes
 	Out     io.Writer
+	// Place is where the checker runs: the commands shown work there.
+	Place report.Place
 	// Color paints the view; Screen clears the terminal before each view
 	// (both only on a terminal).
 	Color, Screen bool
@@ -219,7 +222,7 @@ func (s *Session) finished(w io.Writer, l *lesson.Lesson, r grade.Lesson) {
 		fmt.Fprintln(w, line)
 	}
 	if len(q.Folds) > 0 {
-		fmt.Fprintf(w, "\n  (Short answers, folded, in %s.)\n", readme)
+		fmt.Fprintf(w, "\n  (Short answers, folded, in %s.)\n", s.Place.Path(readme))
 	}
 	fmt.Fprintln(w)
 }
@@ -235,7 +238,7 @@ func (s *Session) view(l *lesson.Lesson, r grade.Lesson, changed []string) strin
 	if len(l.TODOs) > 0 {
 		todo = &l.TODOs[0]
 	}
-	report.Focus(&b, report.One(r, todo), report.Options{Color: s.Color, RaceChecked: s.raceChecked})
+	report.Focus(&b, report.One(r, todo), report.Options{Color: s.Color, RaceChecked: s.raceChecked, Place: s.Place})
 	b.WriteString("\n")
 	now := time.Now
 	if s.Now != nil {
@@ -247,7 +250,7 @@ func (s *Session) view(l *lesson.Lesson, r grade.Lesson, changed []string) strin
 	}
 	fmt.Fprintf(&b, "%s\n", s.paint(ansi.Dim, sentenceCase(when)+"; watching lessons/ for saves (Ctrl-C stops)."))
 	if t := r.FirstProblem(); t != nil && t.Exercise > 0 && r.Build == nil {
-		fmt.Fprintf(&b, "Stuck on exercise %d? %s\n", t.Exercise, s.paint(ansi.Cyan, fmt.Sprintf("go run ./checker hint %s %d", l.Number, t.Exercise)))
+		fmt.Fprintf(&b, "Stuck on exercise %d? %s\n", t.Exercise, s.paint(ansi.Cyan, hint.Command(s.Place, l.Number, t.Exercise)))
 	}
 	return b.String()
 }
