@@ -119,7 +119,11 @@ func position(posn string, ctx failure.Context) failure.Frame {
 var posnRE = regexp.MustCompile(`^(.+\.go):(\d+)(?::\d+)?$`)
 
 // String is "file:line: message (analyzer)".
-func (v VetFinding) String() string {
+func (v VetFinding) String() string { return v.At(func(p string) string { return p }) }
+
+// At is String with the file made relative, by path, to where the
+// learner stands.
+func (v VetFinding) At(path func(string) string) string {
 	s := v.Message
 	if v.Analyzer != "" {
 		s += " (" + v.Analyzer + ")"
@@ -127,7 +131,7 @@ func (v VetFinding) String() string {
 	if v.Where.File == "" {
 		return s
 	}
-	return v.Where.Location() + ": " + s
+	return fmt.Sprintf("%s:%d: %s", path(v.Where.File), v.Where.Line, s)
 }
 
 // Test is the verdict on one top-level test.

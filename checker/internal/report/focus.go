@@ -102,6 +102,9 @@ func Focus(w io.Writer, e Entry, opt Options) {
 			writeTest(w, p, t, 0, false)
 		}
 	}
+	if vet := newVet(r); len(vet) > 0 {
+		writeVet(w, p, e, vet, opt)
+	}
 	if pk := r.Package; pk != nil {
 		fmt.Fprintf(w, "\n%s %s\n", p.paint(red, "Outside any test:"), pk.Headline)
 		for _, l := range cut(pk.Details, maxDetail) {
@@ -122,4 +125,19 @@ func sentence(s string) string {
 		}
 	}
 	return s
+}
+
+// writeVet shows the full go vet's findings and what to do about them.
+func writeVet(w io.Writer, p painter, e Entry, vet []grade.VetFinding, opt Options) {
+	fmt.Fprintf(w, "\n%s\n", p.paint(red, "go vet (the full one, which go test does not run) reports:"))
+	for _, v := range vet {
+		fmt.Fprintf(w, "  %s\n", v.At(opt.Place.Path))
+	}
+	fmt.Fprintf(w, "Fix the line it names; the lesson is not done while go vet reports anything. %s shows it again.\n",
+		p.paint(cyan, vetCommand(e, opt)))
+}
+
+// vetCommand is the full go vet of the lesson, as it works here.
+func vetCommand(e Entry, opt Options) string {
+	return "go vet " + opt.Place.Package(e.Dir())
 }

@@ -172,10 +172,16 @@ func Next(entries []Entry, opt Options) *Step {
 // where the checker runs: its tests as the checker runs them (with -race,
 // unless it could not run; the race note says why), and the checker's
 // detail of the lesson.
+//
+// After a go vet verdict (every test passes, the full go vet does not) the
+// first is the full go vet instead: go test passes there.
 func Commands(e Entry, opt Options) []string {
 	race := " -race"
 	if !opt.RaceChecked {
 		race = ""
+	}
+	if e.Result != nil && e.Result.Status == grade.VetFails {
+		return []string{vetCommand(e, opt), fmt.Sprintf("%s %s", opt.Place.Checker(), e.Number)}
 	}
 	return []string{
 		fmt.Sprintf("go test%s %s", race, opt.Place.Package(e.Dir())),

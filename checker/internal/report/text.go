@@ -127,7 +127,7 @@ func Detail(w io.Writer, e Entry, opt Options) {
 	if vet := newVet(r); len(vet) > 0 {
 		fmt.Fprintf(w, "%s\n", p.paint(red, "go vet (the full one, which go test does not run) reports:"))
 		for _, v := range vet {
-			fmt.Fprintf(w, "  %s\n", v)
+			fmt.Fprintf(w, "  %s\n", v.At(opt.Place.Path))
 		}
 		fmt.Fprintln(w)
 	}
