@@ -155,6 +155,9 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Color:   out.color,
 		Screen:  isTerminal(stdout) && os.Getenv("TERM") != "dumb",
 	}
+	if f, ok := stdout.(*os.File); ok && isTerminal(stdout) {
+		s.Width = func() int { return watch.Width(f) }
+	}
 	err = s.Run(ctx)
 	if ctx.Err() != nil {
 		fmt.Fprintln(stdout, "\nStopped watching.")

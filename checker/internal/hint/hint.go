@@ -230,7 +230,7 @@ type shown struct {
 // write shows one hint: a title line, the hint's text, and what to ask
 // for next.
 func (hl *Lesson) write(w io.Writer, s shown) {
-	fmt.Fprintf(w, "%s · exercise %d · hint %d of %d%s\n", hl.Title(), s.Exercise, s.Level, s.Of, labelled(s.Hint))
+	fmt.Fprintf(w, "%s · exercise %d · hint %d of %d%s\n", hl.Title(), s.Exercise, s.Level, s.Of, labelled(s.Hint, s.Of))
 	if s.Why != "" {
 		fmt.Fprintln(w, s.Why)
 	}
@@ -242,7 +242,7 @@ func (hl *Lesson) write(w io.Writer, s shown) {
 	cmd := Command(hl.Place, hl.Number, s.Exercise)
 	switch {
 	case s.Next != nil:
-		fmt.Fprintf(w, "Still stuck? The next hint you have not seen, %d of %d%s:\n  %s\n", s.Next.Level, s.Of, labelled(*s.Next), cmd)
+		fmt.Fprintf(w, "Still stuck? The next hint you have not seen, %d of %d%s:\n  %s\n", s.Next.Level, s.Of, labelled(*s.Next, s.Of), cmd)
 	case s.Again:
 		fmt.Fprintf(w, "You have seen all %d hints of exercise %d; this was the last one again.\n", s.Of, s.Exercise)
 	default:
@@ -262,11 +262,35 @@ func Command(pl report.Place, lesson string, exercise int) string {
 	return pl.Hint(lesson, exercise)
 }
 
-func labelled(h Hint) string {
-	if h.Label == "" {
+// labelled is the hint's label, in brackets, for a hint of an exercise
+// with of levels. A README's label says either what the hint is about
+// ("where to hold the connection") or how far it goes ("a nudge",
+// "more", "nearly the answer"); the second kind is given by the hint's
+// place instead, so that no hint says it is nearly the answer while more
+// follow: the first is a nudge, the last nearly the answer, the others
+// closer.
+func labelled(h Hint, of int) string {
+	label := h.Label
+	if scale[strings.ToLower(label)] {
+		switch {
+		case h.Level == 1:
+			label = "a nudge"
+		case h.Level == of:
+			label = "nearly the answer"
+		default:
+			label = "closer"
+		}
+	}
+	if label == "" {
 		return ""
 	}
-	return " (" + h.Label + ")"
+	return " (" + label + ")"
+}
+
+// scale are the labels that say how far a hint goes, not what it is about.
+var scale = map[string]bool{
+	"a nudge": true, "nudge": true, "closer": true, "more": true, "further": true,
+	"nearly the answer": true, "almost the answer": true, "the answer": true,
 }
 
 // StateDir is where the checker keeps what it remembers for a learner:

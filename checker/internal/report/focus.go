@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/wherewaiting/workshop/checker/internal/failure"
 	"github.com/wherewaiting/workshop/checker/internal/grade"
 	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
 )
@@ -73,11 +74,21 @@ func Focus(w io.Writer, e Entry, opt Options) {
 		}
 	}
 	if r.Build != nil {
-		fmt.Fprintf(w, "%s\n", p.paint(red, sentence(r.Problem())))
-		for _, l := range cut(r.Build.Details, 12) {
+		// The compiler's lines say where and what; the headline would say
+		// it a second time.
+		what, after := "It does not compile:", "The tests run once it compiles."
+		if r.Build.Kind == failure.Vet {
+			what, after = "go vet, which go test runs before the tests, stops them:", "The tests run once go vet is content."
+		}
+		fmt.Fprintf(w, "%s\n", p.paint(red, what))
+		details := r.Build.Details
+		if len(details) == 0 {
+			details = []string{r.Problem()}
+		}
+		for _, l := range cut(details, 12) {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
-		fmt.Fprintf(w, "\nThe tests run once it compiles.\n")
+		fmt.Fprintf(w, "\n%s\n", after)
 		return
 	}
 	focused := false
