@@ -23,7 +23,8 @@ import (
 // run), lesson 13 alone, and single tests as the checker re-runs them
 // after a crash. Each runs with -race -count=1, through the checker's own
 // runner, whose stall watch stops lesson 15 (its initialisation never
-// returns) after StartLimit. The 20 s timeout is what lesson 06 waits for.
+// returns) after StartLimit. The 20 s timeout is what lessons 06 and 19
+// wait for.
 var runs = map[string]gotest.Request{
 	"all": {Patterns: []string{
 		"./lessons/01-pass/", "./lessons/02-fail/", "./lessons/03-nocompile/", "./lessons/04-vet/",
