@@ -31,7 +31,7 @@ func runHint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for i, arg := range positional[min(1, len(positional)):] {
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 {
-			fmt.Fprintf(stderr, "checker: the %s must be a number from 1, got %q\nRun `go run ./checker hint -h` for help.\n", []string{"exercise", "level"}[i], arg)
+			fmt.Fprintf(stderr, "checker: the %s must be a number from 1, got %q\nRun `%s hint -h` for help.\n", []string{"exercise", "level"}[i], arg, checkerHere())
 			return exitUsage
 		}
 		numbers[i] = n
@@ -59,7 +59,7 @@ func runHint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 		}
 		if l == nil {
-			fmt.Fprintln(stdout, "Every lesson is done: no hint needed. To read one anyway: go run ./checker hint NN EXERCISE")
+			fmt.Fprintf(stdout, "Every lesson is done: no hint needed. To read one anyway: %s hint NN EXERCISE\n", place(ws.root).Checker())
 			return exitOK
 		}
 	} else if l, code = findLesson(out, ws, positional[0]); l == nil {
@@ -69,6 +69,7 @@ func runHint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return out.errorf("%v", err)
 	}
+	hl.Place = place(ws.root)
 	why := ""
 	if exercise == 0 {
 		if graded == nil {
@@ -79,7 +80,7 @@ func runHint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			graded = &res.Lessons[0]
 		}
 		if exercise, why, err = hl.Current(*graded); err != nil {
-			ask := fmt.Sprintf("To read the hints of an exercise: go run ./checker hint %s EXERCISE", l.Number)
+			ask := fmt.Sprintf("To read the hints of an exercise: %s hint %s EXERCISE", place(ws.root).Checker(), l.Number)
 			if graded.Status == grade.Done {
 				fmt.Fprintf(stdout, "%s.\n%s\n", err, ask)
 				return exitOK
@@ -109,7 +110,7 @@ func findLesson(out output, ws workshop, arg string) (*lesson.Lesson, int) {
 	lessons := ws.published()
 	id, found, err := lesson.Match(ids(lessons), arg)
 	if err != nil {
-		fmt.Fprintf(out.stderr, "checker: %v\nRun `go run ./checker -h` for help.\n", err)
+		fmt.Fprintf(out.stderr, "checker: %v\nRun `%s -h` for help.\n", err, place(ws.root).Checker())
 		return nil, exitUsage
 	}
 	for _, l := range lessons {
@@ -150,8 +151,12 @@ func runWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Reload:  func(l *lesson.Lesson) *lesson.Lesson { return lesson.Load(ws.root, l.ID) },
 		Changes: poller,
 		Out:     stdout,
+		Place:   place(ws.root),
 		Color:   out.color,
 		Screen:  isTerminal(stdout) && os.Getenv("TERM") != "dumb",
+	}
+	if f, ok := stdout.(*os.File); ok && isTerminal(stdout) {
+		s.Width = func() int { return watch.Width(f) }
 	}
 	err = s.Run(ctx)
 	if ctx.Err() != nil {

@@ -56,7 +56,12 @@ func TestHintShowsTheExerciseTheLearnerIsOn(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("hint: exit %d\n%s", code, out)
 	}
-	testkit.Contains(t, out, "01 · Echo · exercise 1 · hint 1 of 1\nYou are on exercise 1: TestEchoReturnsItsInput fails.\n\nReturn s.\n")
+	testkit.Contains(t, out, "01 · Echo · exercise 1 · hint 1 of 1\nYou are on exercise 1: TestEchoReturnsItsInput fails.\n\nReturn s.\n",
+		// The checker runs in lessons/: what it names works there.
+		"A finished version of the lesson is in ../solutions/01-echo/.\n")
+	if strings.Contains(out, "go run ./checker") {
+		t.Errorf("hint, run in lessons/, names go run ./checker, which does not work there:\n%s", out)
+	}
 
 	// Exercise 1 done: the learner is on exercise 2.
 	testkit.Write(t, root, map[string]string{"lessons/01-echo/echo.go": "package echo\n\nfunc Echo(s string) string { return s }\n\nfunc Twice(s string) string { return Echo(s) }\n"})
@@ -118,7 +123,8 @@ func TestWatchGradesAtEachSaveUntilTheLessonIsDone(t *testing.T) {
 			}
 		}
 	}
-	waitFor("Stuck on exercise 1? go run ./checker hint 01 1\n")
+	// The checker runs in lessons/: the command it names works there.
+	waitFor("Stuck on exercise 1? go tool checker hint 01 1\n")
 	before := lessonFiles()
 
 	// The learner's editor writes a temporary file and renames it.

@@ -89,7 +89,7 @@ func TestHandleSaysWhichStepFailed(t *testing.T) {
 			r := handleOne(t, t.Context(), svc, tl, "42")
 
 			require.Error(t, r.err, "query %d failed, so Handle should return an error, not a page", step.failing)
-			assert.ErrorIs(t, r.err, refused, "wrap the database's error with %%w, so callers can still tell what went wrong")
+			assert.ErrorIs(t, r.err, refused, "wrap the database's error with %w, so callers can still tell what went wrong")
 			assert.EqualError(t, r.err, step.want, "query %d failed: the error should say which step it was", step.failing)
 			assert.Equal(t, chain.Page{}, r.page, "a failed request returns an empty page")
 			assert.Equal(t, step.queries, database.Calls(),
@@ -388,7 +388,7 @@ func TestACallerQueuedForAConnectionGivesUpWhenItsContextEnds(t *testing.T) {
 
 		r := rs[1]
 		require.Error(t, r.err, "client 2 queued for the only connection with a 3s budget; its context ended while it waited, so Handle should return an error\n%s", tl)
-		assert.ErrorIs(t, r.err, context.DeadlineExceeded, "wrap ctx.Err() with %%w, so the caller can tell it ran out of time")
+		assert.ErrorIs(t, r.err, context.DeadlineExceeded, "wrap ctx.Err() with %w, so the caller can tell it ran out of time")
 		assert.Equal(t, 3*time.Second, r.waited,
 			"client 2 waited %v; it should stop waiting for a connection the moment its context ends, at 3s: wait on ctx.Done() as well as on the pool\n%s",
 			r.waited, tl)

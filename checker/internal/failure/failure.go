@@ -18,6 +18,10 @@ type Context struct {
 	LessonDir  string // "lessons/01-blocking-chain", slash-separated
 	ImportPath string // the lesson package's import path
 	ModulePath string // the module path, trimmed from other function names
+	// Source reads a learner's file by its root-relative path, to tell
+	// what a line of it is (the closing brace where deferred calls run);
+	// nil, or an error, when the files cannot be read.
+	Source func(rel string) ([]byte, error)
 }
 
 // Rel makes a path from a stack trace or a compiler message relative to
@@ -129,17 +133,32 @@ func analyze(lines []string, ctx Context) Report {
 	return p.assertion(lines)
 }
 
-// advice is the first thing the test said (a testify message, a t.Error)
-// before the lines that show a leak, a hang or a crash.
+// advice is the first thing the test said in its own words (a testify
+// message, a t.Error or t.Fatal) among the lines that show a leak, a hang
+// or a crash. It may come after them: a subtest's message follows its
+// parent's goleak report when the output of a test and its subtests is
+// gathered, and a t.Fatal can precede the goroutines it leaves behind, or
+// follow them. The reports themselves (a marker line and the goroutines
+// under it, up to the next line the test logs) are skipped.
 func advice(lines []string, ctx Context) string {
-	end := len(lines)
-	for i, l := range lines {
-		if isMarker(l) {
-			end = i
-			break
+	var said []string
+	skipping := false
+	for _, l := range lines {
+		switch {
+		case isMarker(l):
+			skipping = true
+			continue
+		case strings.HasPrefix(l, "=== ") || strings.HasPrefix(l, "--- "):
+			skipping = false
+		case skipping:
+			if _, ok := testLogLine(l); !ok {
+				continue
+			}
+			skipping = false
 		}
+		said = append(said, l)
 	}
-	r := stackParser{ctx: ctx}.assertion(lines[:end])
+	r := stackParser{ctx: ctx}.assertion(said)
 	if r.Kind == None {
 		return ""
 	}

@@ -112,6 +112,7 @@ func (p stackParser) addBlocked(r *Report, gs []Goroutine) *Goroutine {
 	if len(gs) == 0 {
 		return nil
 	}
+	gs = lockFirst(gs)
 	r.Headline += ": " + p.blockedSentence(gs[0])
 	if cause := lockCause(gs[0]); cause != "" {
 		r.Details = append(r.Details, cause)
@@ -138,10 +139,36 @@ func (p stackParser) blockedSentence(g Goroutine) string {
 	return fmt.Sprintf("%s is blocked in %s at %s", w.Func, g.WaitingOn(), w.Location())
 }
 
+// lockFirst puts the goroutines that wait for a lock first, keeping the
+// order otherwise. A goroutine in sync.Mutex.Lock waits for one that holds
+// the lock and waits elsewhere (in a select, say): the holder is listed
+// first as often as not, yet the lock is what the learner must look at.
+func lockFirst(gs []Goroutine) []Goroutine {
+	out := make([]Goroutine, 0, len(gs))
+	for _, g := range gs {
+		if waitsForLock(g) {
+			out = append(out, g)
+		}
+	}
+	for _, g := range gs {
+		if !waitsForLock(g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// waitsForLock reports whether g waits in sync.Mutex.Lock or one of
+// sync.RWMutex's.
+func waitsForLock(g Goroutine) bool {
+	w := g.WaitingOn()
+	return strings.HasPrefix(w, "sync.Mutex.") || strings.HasPrefix(w, "sync.RWMutex.")
+}
+
 // lockCause explains a goroutine that waits for a lock: nothing wakes it
 // but an Unlock, so the lock is held by someone who will not release it.
 func lockCause(g Goroutine) string {
-	if !strings.HasPrefix(g.WaitingOn(), "sync.Mutex.") && !strings.HasPrefix(g.WaitingOn(), "sync.RWMutex.") {
+	if !waitsForLock(g) {
 		return ""
 	}
 	return "The lock it waits for is never released: some path locked it and did not unlock it " +

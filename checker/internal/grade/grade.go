@@ -11,6 +11,8 @@ package grade
 import (
 	"cmp"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -117,7 +119,11 @@ func position(posn string, ctx failure.Context) failure.Frame {
 var posnRE = regexp.MustCompile(`^(.+\.go):(\d+)(?::\d+)?$`)
 
 // String is "file:line: message (analyzer)".
-func (v VetFinding) String() string {
+func (v VetFinding) String() string { return v.At(func(p string) string { return p }) }
+
+// At is String with the file made relative, by path, to where the
+// learner stands.
+func (v VetFinding) At(path func(string) string) string {
 	s := v.Message
 	if v.Analyzer != "" {
 		s += " (" + v.Analyzer + ")"
@@ -125,7 +131,7 @@ func (v VetFinding) String() string {
 	if v.Where.File == "" {
 		return s
 	}
-	return v.Where.Location() + ": " + s
+	return fmt.Sprintf("%s:%d: %s", path(v.Where.File), v.Where.Line, s)
 }
 
 // Test is the verdict on one top-level test.
@@ -133,7 +139,20 @@ type Test struct {
 	Name     string
 	Status   TestStatus
 	Exercise int // 0 when the README does not name the test
-	Report   failure.Report
+	// Subtest is the failing subtest, its full name ("TestX/limit_0"):
+	// the deepest of the first that failed or never ended. Empty when
+	// the test has no subtest, or none of them failed.
+	Subtest string
+	Report  failure.Report
+}
+
+// Shown is the name to show for the test's failure: the subtest's when
+// one failed, which names the path that went wrong.
+func (t Test) Shown() string {
+	if t.Subtest != "" {
+		return t.Subtest
+	}
+	return t.Name
 }
 
 // Location is the most useful place to look: the learner's own line, else
@@ -202,21 +221,36 @@ func Untouched(l *lesson.Lesson, diff manifest.Diff) Lesson {
 	return out
 }
 
-// Context returns the failure context of the lesson.
+// Context returns the failure context of the lesson, whose files are
+// read under root.
 func Context(root string, l lesson.ID) failure.Context {
 	return failure.Context{
 		Root:       root,
 		LessonDir:  l.Dir(),
 		ImportPath: l.ImportPath(),
 		ModulePath: lesson.ModulePath,
+		Source: func(rel string) ([]byte, error) {
+			return os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
+		},
 	}
+}
+
+// lessonContext is the failure context of a lesson, whose files are read
+// where it says (Lesson.Files), which is its root but in the checker's
+// own tests.
+func lessonContext(l *lesson.Lesson) failure.Context {
+	ctx := Context(l.Root, l.ID)
+	if l.Files != "" {
+		ctx.Source = Context(l.Files, l.ID).Source
+	}
+	return ctx
 }
 
 // Grade decides the verdicts for one lesson.
 func Grade(in Input) Lesson {
 	l := in.Lesson
 	out := Lesson{Lesson: l.ID, Title: l.Readme.Title, Diff: in.Diff}
-	ctx := Context(l.Root, l.ID)
+	ctx := lessonContext(l)
 	pkg := in.Package
 	notRun := func() {
 		for _, name := range names(l.Tests, pkg) {
@@ -358,7 +392,33 @@ func verdict(name string, pkg *testjson.Package, ctx failure.Context, solo bool)
 		return t
 	}
 	t.Status, t.Report = classify(res.Status, output(pkg, name), ctx)
+	t.Subtest = failedSubtest(pkg, name)
 	return t
+}
+
+// failedSubtest is the subtest of name that failed, or never ended (a
+// hang, a crash), first in the order they started; of its own subtests,
+// the deepest that did. "" when no subtest did.
+func failedSubtest(pkg *testjson.Package, name string) string {
+	bad := func(t *testjson.Test) bool { return t.Status == testjson.Fail || t.Status == testjson.NoVerdict }
+	found := ""
+	for {
+		prefix := name + "/"
+		if found != "" {
+			prefix = found + "/"
+		}
+		deeper := ""
+		for _, t := range pkg.Tests {
+			if strings.HasPrefix(t.Name, prefix) && !strings.Contains(t.Name[len(prefix):], "/") && bad(t) {
+				deeper = t.Name
+				break
+			}
+		}
+		if deeper == "" {
+			return found
+		}
+		found = deeper
+	}
 }
 
 // output gathers a top-level test's lines and those of its subtests.
@@ -526,7 +586,7 @@ func (l Lesson) ProblemFrom(path func(string) string) string {
 		return l.Package.Headline // what stopped the binary says it all
 	}
 	if t := l.FirstProblem(); t != nil {
-		s := fmt.Sprintf("%s %s", t.Name, t.Status.Verb())
+		s := fmt.Sprintf("%s %s", t.Shown(), t.Status.Verb())
 		if t.Report.Headline != "" {
 			s += ": " + t.Report.Headline
 		}

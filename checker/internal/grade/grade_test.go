@@ -246,6 +246,9 @@ func TestInterleavedPackagesAreGroupedAndClassified(t *testing.T) {
 		"16-leakadvice":    Leaks,
 		"17-lostcancel":    Done, // go test's own vet has no lostcancel
 		"18-initpanic":     Crashed,
+		"19-lockhang":      Hangs,
+		"20-deferpanic":    Crashed,
+		"21-subtestleak":   Leaks,
 	}
 	if len(run.Packages) != len(want) {
 		t.Errorf("got %d packages, want %d", len(run.Packages), len(want))
@@ -427,5 +430,53 @@ func TestAnUntouchedLessonIsNotStartedWithoutARun(t *testing.T) {
 		if tr.Status != NotRun {
 			t.Errorf("%s: %q, want %q", tr.Name, tr.Status, NotRun)
 		}
+	}
+}
+
+func TestASubtestsMessageIsKeptBesideTheGoroutineItLeftBehind(t *testing.T) {
+	got := gradeDir(load(t, "subtest-leak"), "21-subtestleak", nil, nil)
+	checkLesson(t, got, Leaks, []wantTest{{"TestLookupRefusesALimitBelowOne", Leak, "lessons/21-subtestleak/lookup.go:9"}})
+	tr := got.Tests[0]
+	if want := "Lookup with limit 0 was still running after 1m0s: check the limit before anything else, and panic"; tr.Report.Advice != want {
+		t.Errorf("Advice = %q, want %q: the test's own words, printed by the subtest after its parent's report", tr.Report.Advice, want)
+	}
+	if want := "TestLookupRefusesALimitBelowOne/limit_0"; tr.Subtest != want {
+		t.Errorf("Subtest = %q, want %q", tr.Subtest, want)
+	}
+	if p := got.Problem(); !strings.HasPrefix(p, "TestLookupRefusesALimitBelowOne/limit_0 leaks a goroutine: ") {
+		t.Errorf("Problem() = %q, want it to name the subtest", p)
+	}
+}
+
+func TestAHangLeadsWithTheGoroutineThatWaitsForALock(t *testing.T) {
+	got := gradeDir(load(t, "lock-hang"), "19-lockhang", nil, nil)
+	checkLesson(t, got, Hangs, []wantTest{{"TestPutReachesGet", Hang, "lessons/19-lockhang/box.go:30"}})
+	r := got.Tests[0].Report
+	if !strings.Contains(r.Headline, "(*Box).Put is blocked in sync.Mutex.Lock at lessons/19-lockhang/box.go:30") {
+		t.Errorf("Headline = %q, want the goroutine that waits for the lock, not the one in a select", r.Headline)
+	}
+	if len(r.Details) == 0 || !strings.Contains(r.Details[0], "some path locked it and did not unlock it") {
+		t.Errorf("Details = %q, want the lock's advice first", r.Details)
+	}
+	if d := strings.Join(r.Details, "\n"); !strings.Contains(d, "blocked in select") {
+		t.Errorf("Details:\n%s\nwant the lock's holder, waiting in its select, listed too", d)
+	}
+}
+
+func TestAPanicInADeferredCallNamesTheDefer(t *testing.T) {
+	l := recorded.Lesson(t, "20-deferpanic")
+	got := Grade(Input{Lesson: l, Package: load(t, "defer-panic").Package(l.ImportPath()), Diff: manifest.Diff{Known: true}})
+	checkLesson(t, got, Crashed, []wantTest{{"TestFeedSendsEveryValue", Crash, "lessons/20-deferpanic/feed.go:9"}})
+	r := got.Tests[0].Report
+	if want := "a deferred call panicked (the defer is at line 9): panic: close of closed channel (in Feed.func1 at lessons/20-deferpanic/feed.go:9)"; r.Headline != want {
+		t.Errorf("Headline = %q, want %q", r.Headline, want)
+	}
+	if d := strings.Join(r.Details, "\n"); !strings.Contains(d, "lessons/20-deferpanic/feed.go:14, the closing brace of Feed.func1: deferred calls run there") {
+		t.Errorf("Details:\n%s\nwant why the stack names the closing brace", d)
+	}
+	// Without the source, the line the stack names stays.
+	got = gradeDir(load(t, "defer-panic"), "20-deferpanic", nil, nil)
+	if w := got.Tests[0].Report.Where; w == nil || w.Line != 14 {
+		t.Errorf("without the source: Where = %v, want line 14", w)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/wherewaiting/workshop/checker/internal/grade"
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"github.com/wherewaiting/workshop/checker/internal/mdtext"
+	"github.com/wherewaiting/workshop/checker/internal/report"
 )
 
 // Heading is the title of the README section that holds the hints.
@@ -76,6 +77,9 @@ type Lesson struct {
 	// Exercises are the numbers of the exercises the README lists, in
 	// order; when it lists none, those its hints name.
 	Exercises []int
+	// Place is where the checker runs: the commands and paths shown work
+	// there.
+	Place report.Place
 }
 
 // Load reads the hints of a lesson's README.
@@ -121,7 +125,7 @@ func (hl *Lesson) Current(r grade.Lesson) (exercise int, why string, err error) 
 	case grade.Done:
 		return 0, "", fmt.Errorf("%s is done: every test passes, nothing leaks, no race", hl.Title())
 	case grade.NoCompile:
-		return 0, "", fmt.Errorf("%s does not compile, so which exercise you are on is not known yet (`go run ./checker %s` shows where it stops)", hl.Title(), hl.Number)
+		return 0, "", fmt.Errorf("%s does not compile, so which exercise you are on is not known yet (`%s %s` shows where it stops)", hl.Title(), hl.Place.Checker(), hl.Number)
 	case grade.NotStarted:
 		if len(hl.Exercises) > 0 {
 			return hl.Exercises[0], fmt.Sprintf("You have not started %s yet: exercise %d comes first.", hl.Title(), hl.Exercises[0]), nil
@@ -226,7 +230,7 @@ type shown struct {
 // write shows one hint: a title line, the hint's text, and what to ask
 // for next.
 func (hl *Lesson) write(w io.Writer, s shown) {
-	fmt.Fprintf(w, "%s · exercise %d · hint %d of %d%s\n", hl.Title(), s.Exercise, s.Level, s.Of, labelled(s.Hint))
+	fmt.Fprintf(w, "%s · exercise %d · hint %d of %d%s\n", hl.Title(), s.Exercise, s.Level, s.Of, labelled(s.Hint, s.Of))
 	if s.Why != "" {
 		fmt.Fprintln(w, s.Why)
 	}
@@ -235,28 +239,58 @@ func (hl *Lesson) write(w io.Writer, s shown) {
 		fmt.Fprintln(w, s.Text)
 		fmt.Fprintln(w)
 	}
-	cmd := fmt.Sprintf("go run ./checker hint %s %d", hl.Number, s.Exercise)
+	cmd := Command(hl.Place, hl.Number, s.Exercise)
 	switch {
 	case s.Next != nil:
-		fmt.Fprintf(w, "Still stuck? The next hint you have not seen, %d of %d%s:\n  %s\n", s.Next.Level, s.Of, labelled(*s.Next), cmd)
+		fmt.Fprintf(w, "Still stuck? The next hint you have not seen, %d of %d%s:\n  %s\n", s.Next.Level, s.Of, labelled(*s.Next, s.Of), cmd)
 	case s.Again:
 		fmt.Fprintf(w, "You have seen all %d hints of exercise %d; this was the last one again.\n", s.Of, s.Exercise)
 	default:
 		fmt.Fprintf(w, "That was the last hint of exercise %d.\n", s.Exercise)
 	}
 	if s.Next == nil {
-		fmt.Fprintf(w, "A finished version of the lesson is in %s/.\n", hl.SolutionDir())
+		fmt.Fprintf(w, "A finished version of the lesson is in %s/.\n", hl.Place.Path(hl.SolutionDir()))
 	}
 	if s.Of > 1 {
 		fmt.Fprintf(w, "One hint again: %s LEVEL (1 to %d).\n", cmd, s.Of)
 	}
 }
 
-func labelled(h Hint) string {
-	if h.Label == "" {
+// Command is the command that shows the next hint of an exercise, as it
+// works where the checker runs.
+func Command(pl report.Place, lesson string, exercise int) string {
+	return pl.Hint(lesson, exercise)
+}
+
+// labelled is the hint's label, in brackets, for a hint of an exercise
+// with of levels. A README's label says either what the hint is about
+// ("where to hold the connection") or how far it goes ("a nudge",
+// "more", "nearly the answer"); the second kind is given by the hint's
+// place instead, so that no hint says it is nearly the answer while more
+// follow: the first is a nudge, the last nearly the answer, the others
+// closer.
+func labelled(h Hint, of int) string {
+	label := h.Label
+	if scale[strings.ToLower(label)] {
+		switch {
+		case h.Level == 1:
+			label = "a nudge"
+		case h.Level == of:
+			label = "nearly the answer"
+		default:
+			label = "closer"
+		}
+	}
+	if label == "" {
 		return ""
 	}
-	return " (" + h.Label + ")"
+	return " (" + label + ")"
+}
+
+// scale are the labels that say how far a hint goes, not what it is about.
+var scale = map[string]bool{
+	"a nudge": true, "nudge": true, "closer": true, "more": true, "further": true,
+	"nearly the answer": true, "almost the answer": true, "the answer": true,
 }
 
 // StateDir is where the checker keeps what it remembers for a learner:

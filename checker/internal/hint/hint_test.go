@@ -240,3 +240,23 @@ func TestWithoutACacheFolderNothingIsKeptAndSavingSaysSo(t *testing.T) {
 		t.Error("Save of a record with no folder returned nil, want an error to warn the learner")
 	}
 }
+
+func TestLevelsAreLabelledByTheirPlaceNotByTheREADMEsWords(t *testing.T) {
+	for _, tc := range []struct {
+		label     string
+		level, of int
+		want      string
+	}{
+		{"a nudge", 1, 5, " (a nudge)"},
+		{"more", 2, 5, " (closer)"},
+		{"nearly the answer", 3, 5, " (closer)"}, // two more follow
+		{"whose limit ran out", 4, 5, " (whose limit ran out)"},
+		{"nearly the answer", 3, 3, " (nearly the answer)"},
+		{"more", 3, 3, " (nearly the answer)"},
+		{"", 2, 3, ""},
+	} {
+		if got := labelled(Hint{Level: tc.level, Label: tc.label}, tc.of); got != tc.want {
+			t.Errorf("level %d of %d labelled %q in the README: %q, want %q", tc.level, tc.of, tc.label, got, tc.want)
+		}
+	}
+}

@@ -131,6 +131,10 @@ func Published(ids []ID) []ID {
 type Lesson struct {
 	ID
 	Root string // absolute module root
+	// Files, when set, is where the lesson's files are read to explain a
+	// failure, in place of Root: the checker's tests grade streams
+	// recorded at another root than the fixture's folder.
+	Files string
 
 	StarterFiles []string // non-test .go file names in the lesson folder
 	TestFiles    []string // _test.go file names in the lesson folder

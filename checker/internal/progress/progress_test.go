@@ -3,6 +3,7 @@ package progress
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/wherewaiting/workshop/checker/internal/ansi"
@@ -14,7 +15,7 @@ const pkg = "github.com/wherewaiting/workshop/lessons/"
 
 func TestLineSaysItBuildsThenCountsBuiltAndFinishedPackages(t *testing.T) {
 	b := &Bar{what: "testing 3 lessons", total: 3}
-	if got, want := b.Line(0), "⠋ testing 3 lessons: building ("+FirstBuild+")"; got != want {
+	if got, want := b.Line(0), "⠋ testing 3 lessons: building (the first time: about 100 CPU-seconds)"; got != want {
 		t.Errorf("Line = %q, want %q", got, want)
 	}
 	if n := utf8.RuneCountInString(b.Line(0)); n > Width {
@@ -73,5 +74,28 @@ func TestOnATerminalStopClearsTheLine(t *testing.T) {
 	got := out.String()
 	if !strings.HasPrefix(got, ansi.ClearLine+"⠋ testing 3 lessons") || !strings.HasSuffix(got, ansi.ClearLine) {
 		t.Errorf("output = %q, want a drawn line, then cleared", got)
+	}
+}
+
+func TestWithoutATerminalALongRunSaysNowAndThenThatItGoesOn(t *testing.T) {
+	var out testkit.SyncBuffer // the loop writes it
+	was := Every
+	Every = 5 * time.Millisecond
+	defer func() { Every = was }()
+	b := Start(&out, false, "testing 03-fan-out", 1)
+	for !strings.Contains(out.String(), "still working after") {
+		time.Sleep(time.Millisecond)
+	}
+	b.Stop()
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if !strings.Contains(lines[0], "100 s of CPU time") {
+		t.Errorf("first line %q, want the first build's cost in CPU time", lines[0])
+	}
+	if got, want := lines[1], "testing 03-fan-out: still working after 0 s (building)…"; got != want {
+		t.Errorf("second line %q, want %q", got, want)
+	}
+	b.Event(testjson.Event{Action: "start", Package: pkg + "03-fan-out"})
+	if got, want := b.plainLine(95*time.Second), "testing 03-fan-out: still working after 95 s (1 of 1 built, 0 finished)…"; got != want {
+		t.Errorf("plainLine = %q, want %q", got, want)
 	}
 }

@@ -23,14 +23,15 @@ import (
 // run), lesson 13 alone, and single tests as the checker re-runs them
 // after a crash. Each runs with -race -count=1, through the checker's own
 // runner, whose stall watch stops lesson 15 (its initialisation never
-// returns) after StartLimit. The 20 s timeout is what lesson 06 waits for.
+// returns) after StartLimit. The 20 s timeout is what lessons 06 and 19
+// wait for.
 var runs = map[string]gotest.Request{
 	"all": {Patterns: []string{
 		"./lessons/01-pass/", "./lessons/02-fail/", "./lessons/03-nocompile/", "./lessons/04-vet/",
 		"./lessons/05-panic/", "./lessons/06-hang/", "./lessons/07-exit/", "./lessons/08-race/",
 		"./lessons/09-leak/", "./lessons/10-leakmain/", "./lessons/11-bubbleleak/", "./lessons/12-bubbleblocked/",
 		"./lessons/14-raceboth/", "./lessons/15-inithang/", "./lessons/16-leakadvice/", "./lessons/17-lostcancel/",
-		"./lessons/18-initpanic/"}},
+		"./lessons/18-initpanic/", "./lessons/19-lockhang/", "./lessons/20-deferpanic/", "./lessons/21-subtestleak/"}},
 	"exitone":        {Patterns: []string{"./lessons/13-exitone/"}},
 	"solo-value":     {Run: "^TestFetchReturnsTheValue$", Patterns: []string{"./lessons/10-leakmain/"}},
 	"solo-givesup":   {Run: "^TestFetchGivesUp$", Patterns: []string{"./lessons/10-leakmain/"}},
@@ -68,6 +69,9 @@ var Streams = []struct{ File, Run, Dir string }{
 	{"leak-advice", "all", "16-leakadvice"},
 	{"lostcancel", "all", "17-lostcancel"},
 	{"init-panic", "all", "18-initpanic"},
+	{"lock-hang", "all", "19-lockhang"},
+	{"defer-panic", "all", "20-deferpanic"},
+	{"subtest-leak", "all", "21-subtestleak"},
 	{"exit1", "exitone", ""},
 	{"leak-testmain-solo-value", "solo-value", ""},
 	{"leak-testmain-solo-givesup", "solo-givesup", ""},

@@ -4,7 +4,9 @@
 // vet error, a panic, a hang, os.Exit and log.Fatal, data races, goleak
 // in one test (with and without the test's own advice) and in TestMain,
 // synctest deadlocks, an initialisation that never returns and one that
-// panics; and the `go vet -json` of a dropped cancel function. The checker's
+// panics, a hang whose cause waits for a lock, a panic in a deferred call,
+// a subtest whose message comes before the goroutine it leaves behind;
+// and the `go vet -json` of a dropped cancel function. The checker's
 // verdicts rest on the exact words of the runtime, testing, synctest,
 // goleak and the race detector; re-recording the streams with a new Go
 // shows what it changed:
@@ -94,11 +96,12 @@ func Lesson(t testing.TB, dir string) *lesson.Lesson {
 	if !ok {
 		t.Fatal("cannot find the fixture workshop: no caller information")
 	}
-	l := lesson.Load(filepath.Join(filepath.Dir(self), "testdata", "workshop"), ID(dir))
+	fixture := filepath.Join(filepath.Dir(self), "testdata", "workshop")
+	l := lesson.Load(fixture, ID(dir))
 	if len(l.Tests) == 0 {
 		t.Fatalf("the fixture workshop has no lesson %s", dir)
 	}
-	l.Root = Root
+	l.Root, l.Files = Root, fixture
 	return l
 }
 

@@ -16,7 +16,7 @@ import (
 // TestStreamsAreRecordedFromTheirSources re-records every stream from
 // testdata/workshop with -update, and writes the files that changed. A
 // file whose events only interleave differently is left as it is. It
-// takes about 30 s: lesson 06 hangs until its 20 s timeout.
+// takes about 30 s: lessons 06 and 19 hang until their 20 s timeout.
 func TestStreamsAreRecordedFromTheirSources(t *testing.T) {
 	if !*Update {
 		t.Skip("re-records the streams only with -update")

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/wherewaiting/workshop/checker/internal/failure"
 	"github.com/wherewaiting/workshop/checker/internal/grade"
 	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
 )
@@ -60,7 +61,7 @@ func Focus(w io.Writer, e Entry, opt Options) {
 	}
 	fmt.Fprint(w, p.raceWarning(opt))
 	if r.Diff.TestsChanged() || r.Diff.Outdated() {
-		fmt.Fprintf(w, "%s\n\n", p.paint(yellow, "Not done: "+r.Problem()+"."))
+		fmt.Fprintf(w, "%s\n\n", p.paint(yellow, "Not done: "+r.ProblemFrom(opt.Place.Path)+"."))
 	}
 	if r.Status == grade.NotStarted {
 		fmt.Fprintf(w, "%s\n\n", sentence(problem(e, opt)+"."))
@@ -73,11 +74,21 @@ func Focus(w io.Writer, e Entry, opt Options) {
 		}
 	}
 	if r.Build != nil {
-		fmt.Fprintf(w, "%s\n", p.paint(red, sentence(r.Problem())))
-		for _, l := range cut(r.Build.Details, 12) {
+		// The compiler's lines say where and what; the headline would say
+		// it a second time.
+		what, after := "It does not compile:", "The tests run once it compiles."
+		if r.Build.Kind == failure.Vet {
+			what, after = "go vet, which go test runs before the tests, stops them:", "The tests run once go vet is content."
+		}
+		fmt.Fprintf(w, "%s\n", p.paint(red, what))
+		details := r.Build.Details
+		if len(details) == 0 {
+			details = []string{r.Problem()}
+		}
+		for _, l := range cut(details, 12) {
 			fmt.Fprintf(w, "  %s\n", l)
 		}
-		fmt.Fprintf(w, "\nThe tests run once it compiles.\n")
+		fmt.Fprintf(w, "\n%s\n", after)
 		return
 	}
 	focused := false
@@ -102,6 +113,9 @@ func Focus(w io.Writer, e Entry, opt Options) {
 			writeTest(w, p, t, 0, false)
 		}
 	}
+	if vet := newVet(r); len(vet) > 0 {
+		writeVet(w, p, e, vet, opt)
+	}
 	if pk := r.Package; pk != nil {
 		fmt.Fprintf(w, "\n%s %s\n", p.paint(red, "Outside any test:"), pk.Headline)
 		for _, l := range cut(pk.Details, maxDetail) {
@@ -122,4 +136,19 @@ func sentence(s string) string {
 		}
 	}
 	return s
+}
+
+// writeVet shows the full go vet's findings and what to do about them.
+func writeVet(w io.Writer, p painter, e Entry, vet []grade.VetFinding, opt Options) {
+	fmt.Fprintf(w, "\n%s\n", p.paint(red, "go vet (the full one, which go test does not run) reports:"))
+	for _, v := range vet {
+		fmt.Fprintf(w, "  %s\n", v.At(opt.Place.Path))
+	}
+	fmt.Fprintf(w, "Fix the line it names; the lesson is not done while go vet reports anything. %s shows it again.\n",
+		p.paint(cyan, vetCommand(e, opt)))
+}
+
+// vetCommand is the full go vet of the lesson, as it works here.
+func vetCommand(e Entry, opt Options) string {
+	return "go vet " + opt.Place.Package(e.Dir())
 }

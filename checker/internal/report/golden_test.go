@@ -27,6 +27,7 @@ func recordedEntries(t *testing.T) []Entry {
 		"01-pass", "02-fail", "03-nocompile", "04-vet", "05-panic", "06-hang",
 		"07-exit", "08-race", "09-leak", "10-leakmain", "11-bubbleleak", "12-bubbleblocked",
 		"14-raceboth", "15-inithang", "16-leakadvice", "17-lostcancel", "18-initpanic",
+		"19-lockhang", "20-deferpanic", "21-subtestleak",
 	} {
 		l := recorded.Lesson(t, dir)
 		g := grade.Grade(grade.Input{

@@ -99,6 +99,7 @@ type TestDoc struct {
 	Name     string     `json:"name"`
 	Status   string     `json:"status"`
 	Exercise int        `json:"exercise,omitempty"`
+	Subtest  string     `json:"subtest,omitempty"`
 	File     string     `json:"file,omitempty"`
 	Line     int        `json:"line,omitempty"`
 	Also     []FrameDoc `json:"also,omitempty"`
@@ -167,7 +168,7 @@ func lessonDoc(e Entry, opt Options) LessonDoc {
 		l.Vet = append(l.Vet, VetDoc{Analyzer: v.Analyzer, File: v.Where.File, Line: v.Where.Line, Message: v.Message})
 	}
 	for _, t := range r.Tests {
-		td := TestDoc{Name: t.Name, Status: string(t.Status), Exercise: t.Exercise, Message: t.Report.Headline, Advice: t.Report.Advice, Details: t.Report.Details}
+		td := TestDoc{Name: t.Name, Status: string(t.Status), Exercise: t.Exercise, Subtest: t.Subtest, Message: t.Report.Headline, Advice: t.Report.Advice, Details: t.Report.Details}
 		td.File, td.Line = t.Location()
 		if t.Report.Where != nil {
 			for _, f := range t.Report.Also {

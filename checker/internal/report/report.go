@@ -73,6 +73,15 @@ func (pl Place) Checker() string {
 	return "go tool checker"
 }
 
+// Hint is the command that shows the next hint of an exercise of a
+// lesson, here; with exercise 0, of the exercise the learner is on.
+func (pl Place) Hint(lesson string, exercise int) string {
+	if exercise == 0 {
+		return fmt.Sprintf("%s hint %s", pl.Checker(), lesson)
+	}
+	return fmt.Sprintf("%s hint %s %d", pl.Checker(), lesson, exercise)
+}
+
 // Path is the way from here to a root-relative, slash-separated path.
 func (pl Place) Path(rel string) string {
 	if pl.Here == "" {
@@ -163,10 +172,16 @@ func Next(entries []Entry, opt Options) *Step {
 // where the checker runs: its tests as the checker runs them (with -race,
 // unless it could not run; the race note says why), and the checker's
 // detail of the lesson.
+//
+// After a go vet verdict (every test passes, the full go vet does not) the
+// first is the full go vet instead: go test passes there.
 func Commands(e Entry, opt Options) []string {
 	race := " -race"
 	if !opt.RaceChecked {
 		race = ""
+	}
+	if e.Result != nil && e.Result.Status == grade.VetFails {
+		return []string{vetCommand(e, opt), fmt.Sprintf("%s %s", opt.Place.Checker(), e.Number)}
 	}
 	return []string{
 		fmt.Sprintf("go test%s %s", race, opt.Place.Package(e.Dir())),

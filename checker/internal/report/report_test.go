@@ -136,7 +136,7 @@ func TestDetail(t *testing.T) {
 		"expected: 2s\n",
 		"  LEAK     TestNoLeak      exercise 3\n",
 		"your code: lessons/01-blocking-chain/chain.go:42 (Call.func1)\n",
-		"Stuck? See the hints for exercise 2 in lessons/01-blocking-chain/README.md",
+		"Stuck on exercise 2? go run ./checker hint 01 2\n",
 		"Next: TestWaitsAddUp fails",
 		"go test -race ./lessons/01-blocking-chain/\n",
 		"go run ./checker 01\n",

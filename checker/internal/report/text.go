@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"path"
 	"strings"
 
 	"github.com/wherewaiting/workshop/checker/internal/failure"
@@ -128,7 +127,7 @@ func Detail(w io.Writer, e Entry, opt Options) {
 	if vet := newVet(r); len(vet) > 0 {
 		fmt.Fprintf(w, "%s\n", p.paint(red, "go vet (the full one, which go test does not run) reports:"))
 		for _, v := range vet {
-			fmt.Fprintf(w, "  %s\n", v)
+			fmt.Fprintf(w, "  %s\n", v.At(opt.Place.Path))
 		}
 		fmt.Fprintln(w)
 	}
@@ -211,6 +210,9 @@ func writeTest(w io.Writer, p painter, t grade.Test, width int, brief bool) {
 	if rep.Headline != "" && !repeats(rep) {
 		fmt.Fprintf(w, "%s%s\n", pad, p.paint(bold, rep.Headline))
 	}
+	if t.Subtest != "" {
+		fmt.Fprintf(w, "%ssubtest:   %s\n", pad, t.Subtest)
+	}
 	if rep.Advice != "" && rep.Advice != rep.Headline {
 		fmt.Fprintf(w, "%sthe test says: %s\n", pad, rep.Advice)
 	}
@@ -270,19 +272,19 @@ func cut(lines []string, n int) []string {
 	return append(out, fmt.Sprintf("… (%d more lines: run the go test command below to see everything)", len(lines)-n))
 }
 
-// hintPointer tells where the hints for the lesson's problem are (the
-// README's path from where the checker runs): for the
-// exercise the grade names (grade.Lesson.Hint), else the README's. There
-// is none when nothing in the code is wrong (only the test files
+// hintPointer names the command that shows a hint for the lesson's
+// problem, as it works where the checker runs: for the exercise the grade
+// names (grade.Lesson.Hint), else for the exercise the learner is on.
+// There is none when nothing in the code is wrong (only the test files
 // changed, say).
 func hintPointer(e Entry, opt Options) string {
 	r := e.Result
 	if r.FirstProblem() == nil && r.Build == nil && r.Package == nil && len(r.Vet) == 0 {
 		return ""
 	}
-	readme := opt.Place.Path(path.Join(e.Dir(), "README.md"))
+	p := painter(opt.Color)
 	if r.Hint > 0 {
-		return fmt.Sprintf("Stuck? See the hints for exercise %d in %s (section \"Hints\").", r.Hint, readme)
+		return fmt.Sprintf("Stuck on exercise %d? %s", r.Hint, p.paint(cyan, opt.Place.Hint(e.Number, r.Hint)))
 	}
-	return fmt.Sprintf("Stuck? See the hints in %s (section \"Hints\").", readme)
+	return fmt.Sprintf("Stuck? %s shows the next hint of the exercise you are on.", p.paint(cyan, opt.Place.Hint(e.Number, 0)))
 }

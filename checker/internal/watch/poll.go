@@ -191,3 +191,11 @@ func wait(ctx context.Context, c <-chan time.Time) error {
 		return nil
 	}
 }
+
+// Pending reports whether a file changed since Wait last returned (or
+// since NewPoller), with one look and no waiting: a save made while the
+// caller graded. Wait returns it.
+func (p *Poller) Pending() bool {
+	cur, err := Scan(p.Dir)
+	return err == nil && len(Changed(p.base, cur)) > 0
+}

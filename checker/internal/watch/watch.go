@@ -21,6 +21,7 @@ import (
 	"github.com/wherewaiting/workshop/checker/internal/ansi"
 	"github.com/wherewaiting/workshop/checker/internal/grade"
 	"github.com/wherewaiting/workshop/checker/internal/grading"
+	"github.com/wherewaiting/workshop/checker/internal/hint"
 	"github.com/wherewaiting/workshop/checker/internal/lesson"
 	"github.com/wherewaiting/workshop/checker/internal/lessonsrc"
 	"github.com/wherewaiting/workshop/checker/internal/mdtext"
@@ -45,20 +46,48 @@ type Session struct {
 	Reload  func(*lesson.Lesson) *lesson.Lesson
 	Changes Changes
 	Out     io.Writer
+	// Place is where the checker runs: the commands shown work there.
+	Place report.Place
 	// Color paints the view; Screen clears the terminal before each view
 	// (both only on a terminal).
 	Color, Screen bool
 	// Now is the clock of the footer's "graded at"; nil is time.Now.
 	Now func() time.Time
+	// Width is the terminal's width in columns, asked before each view:
+	// longer lines are wrapped at spaces (see Wrap). Nil, or 0, leaves
+	// them as they are.
+	Width func() int
 
 	done        map[string]bool // what the last grade of each lesson said
+	asked       map[string]bool // lessons whose three questions were shown
 	raceChecked bool
+}
+
+// Pending is what Changes may also tell: whether a file changed since
+// Wait last returned, without waiting. A grade that such a save overtook
+// is not shown: the lesson is graded again.
+type Pending interface {
+	Pending() bool
+}
+
+// overtaken reports whether a file was saved while a grade ran, so that
+// the grade may be of the file as it was.
+func (s *Session) overtaken() bool {
+	p, ok := s.Changes.(Pending)
+	return ok && p.Pending()
+}
+
+// regrading is what shows instead of a verdict a save overtook.
+func (s *Session) regrading(l *lesson.Lesson) string {
+	return fmt.Sprintf("%s\nA file was saved again while %s was being graded: grading it again, so as not to show you the file as it was…\n",
+		s.paint(ansi.Bold, l.Number+" · "+l.Readme.Title), l.Name())
 }
 
 // Run watches until ctx ends (Ctrl-C), which is not an error, or every
 // lesson is done.
 func (s *Session) Run(ctx context.Context) error {
 	s.done = map[string]bool{}
+	s.asked = map[string]bool{}
 	if len(s.Lessons) == 0 {
 		s.show("No lesson is written yet: come back soon.\n")
 		return nil
@@ -81,7 +110,11 @@ func (s *Session) Run(ctx context.Context) error {
 		return nil
 	}
 	cur := first
-	s.show(s.view(cur, r, nil))
+	if s.overtaken() {
+		s.show(s.regrading(cur))
+	} else {
+		s.show(s.view(cur, r, nil))
+	}
 	for {
 		changed, err := s.Changes.Wait(ctx)
 		if err != nil {
@@ -139,14 +172,23 @@ func (s *Session) saved(ctx context.Context, l *lesson.Lesson, changed []string)
 	if err != nil {
 		return nil, err
 	}
+	if s.overtaken() {
+		// The next Wait returns the newer save at once: grade again
+		// rather than show this verdict as the file's.
+		s.show(s.regrading(l))
+		return l, nil
+	}
 	if r.Status != grade.Done {
 		s.show(s.view(l, r, changed))
 		return l, nil
 	}
 	var b strings.Builder
-	if wasDone {
+	switch {
+	case wasDone:
 		fmt.Fprintf(&b, "%s %s is done already.\n\n", s.paint(ansi.Green, "✓"), s.title(r))
-	} else {
+	case s.asked[l.Name()]:
+		fmt.Fprintf(&b, "%s %s is done again (its three questions are above, or in its README).\n\n", s.paint(ansi.Green, "✓"), s.title(r))
+	default:
 		s.finished(&b, l, r)
 	}
 	for next := s.after(l); next != nil; next = s.after(next) {
@@ -202,6 +244,7 @@ func (s *Session) after(l *lesson.Lesson) *lesson.Lesson {
 // finished says that l is done and asks its three questions.
 func (s *Session) finished(w io.Writer, l *lesson.Lesson, r grade.Lesson) {
 	fmt.Fprintf(w, "%s %s is done: every test passes, nothing leaks, no race.\n\n", s.paint(ansi.Green, "✓"), s.title(r))
+	s.asked[l.Name()] = true // once a run is enough
 	readme := path.Join(l.Dir(), "README.md")
 	data, err := os.ReadFile(l.Abs(readme))
 	if err != nil {
@@ -219,7 +262,7 @@ func (s *Session) finished(w io.Writer, l *lesson.Lesson, r grade.Lesson) {
 		fmt.Fprintln(w, line)
 	}
 	if len(q.Folds) > 0 {
-		fmt.Fprintf(w, "\n  (Short answers, folded, in %s.)\n", readme)
+		fmt.Fprintf(w, "\n  (Short answers, folded, in %s.)\n", s.Place.Path(readme))
 	}
 	fmt.Fprintln(w)
 }
@@ -235,7 +278,7 @@ func (s *Session) view(l *lesson.Lesson, r grade.Lesson, changed []string) strin
 	if len(l.TODOs) > 0 {
 		todo = &l.TODOs[0]
 	}
-	report.Focus(&b, report.One(r, todo), report.Options{Color: s.Color, RaceChecked: s.raceChecked})
+	report.Focus(&b, report.One(r, todo), report.Options{Color: s.Color, RaceChecked: s.raceChecked, Place: s.Place})
 	b.WriteString("\n")
 	now := time.Now
 	if s.Now != nil {
@@ -247,7 +290,7 @@ func (s *Session) view(l *lesson.Lesson, r grade.Lesson, changed []string) strin
 	}
 	fmt.Fprintf(&b, "%s\n", s.paint(ansi.Dim, sentenceCase(when)+"; watching lessons/ for saves (Ctrl-C stops)."))
 	if t := r.FirstProblem(); t != nil && t.Exercise > 0 && r.Build == nil {
-		fmt.Fprintf(&b, "Stuck on exercise %d? %s\n", t.Exercise, s.paint(ansi.Cyan, fmt.Sprintf("go run ./checker hint %s %d", l.Number, t.Exercise)))
+		fmt.Fprintf(&b, "Stuck on exercise %d? %s\n", t.Exercise, s.paint(ansi.Cyan, hint.Command(s.Place, l.Number, t.Exercise)))
 	}
 	return b.String()
 }
@@ -255,6 +298,9 @@ func (s *Session) view(l *lesson.Lesson, r grade.Lesson, changed []string) strin
 // show replaces the screen with a view (or, when the output is not a
 // terminal, writes it after a rule).
 func (s *Session) show(view string) {
+	if s.Width != nil {
+		view = Wrap(view, s.Width())
+	}
 	if s.Screen {
 		io.WriteString(s.Out, ansi.ClearScreen+view)
 		return

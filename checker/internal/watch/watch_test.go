@@ -202,3 +202,70 @@ func TestWhenEveryLessonIsDoneWatchSaysSoAndStops(t *testing.T) {
 		t.Errorf("Run = %v, wrote %q; want it to say every lesson is done and stop", err, out)
 	}
 }
+
+func TestALessonDoneAgainDoesNotAskItsQuestionsAgain(t *testing.T) {
+	c := newCourse(t)
+	s := make(saves, 3)
+	s <- save{func() { c.done["00-warmup"] = true }, []string{"00-warmup/warmup.go"}}
+	s <- save{func() { c.done["00-warmup"] = false }, []string{"00-warmup/warmup.go"}}
+	s <- save{func() { c.done["00-warmup"] = true }, []string{"00-warmup/warmup.go"}}
+	close(s)
+	out, _ := c.session(t, s)
+	if n := strings.Count(out, "the three questions:"); n != 1 {
+		t.Errorf("the questions were asked %d times, want once a run:\n%s", n, out)
+	}
+	testkit.Contains(t, out, "✓ 00 · Lesson 00 is done again")
+}
+
+// overtaking is a poller whose every save is overtaken once by another,
+// made while the grade runs.
+type overtaking struct {
+	saves
+	pending []bool // what Pending answers, in turn
+}
+
+func (o *overtaking) Pending() bool {
+	if len(o.pending) == 0 {
+		return false
+	}
+	p := o.pending[0]
+	o.pending = o.pending[1:]
+	return p
+}
+
+func TestAGradeASaveOvertookIsNotShownAndTheLessonIsGradedAgain(t *testing.T) {
+	c := newCourse(t)
+	s := make(saves, 2)
+	// The grade after the first save ran while the learner saved again.
+	s <- save{changed: []string{"00-warmup/warmup.go"}}
+	s <- save{func() { c.done["00-warmup"] = true }, []string{"00-warmup/warmup.go"}}
+	close(s)
+	var out bytes.Buffer
+	ss := &Session{Lessons: c.lessons, Grade: c.grade, Changes: &overtaking{saves: s, pending: []bool{false, true, false}}, Out: &out}
+	ss.Run(context.Background())
+	views := strings.Split(out.String(), strings.Repeat("─", 60)+"\n")[1:]
+	if len(views) != 3 {
+		t.Fatalf("wrote %d views, want 3 (the start, grading again, the new grade):\n%s", len(views), &out)
+	}
+	if !strings.Contains(views[1], "A file was saved again while 00-warmup was being graded: grading it again") || strings.Contains(views[1], "failing") {
+		t.Errorf("the view after an overtaken grade:\n%s\nwant it to say it grades again, and no verdict", views[1])
+	}
+	testkit.Contains(t, views[2], "✓ 00 · Lesson 00 is done")
+}
+
+func TestLongLinesAreWrappedAtSpacesToTheTerminalsWidth(t *testing.T) {
+	view := "  FAIL     TestIt\n           the caller waited 2s; it should \033[1mwait\033[0m 1s: start the calls together\nshort\n"
+	got := Wrap(view, 40)
+	want := "  FAIL     TestIt\n           the caller waited 2s; it\n             should \033[1mwait\033[0m 1s: start the\n             calls together\nshort\n"
+	if got != want {
+		t.Errorf("Wrap =\n%q\nwant\n%q", got, want)
+	}
+	for _, l := range strings.Split(got, "\n") {
+		if visible(l) > 40 {
+			t.Errorf("line %q is %d columns wide, want at most 40", l, visible(l))
+		}
+	}
+	if got := Wrap(view, 0); got != view {
+		t.Errorf("with no width known, Wrap changed the view: %q", got)
+	}
+}
