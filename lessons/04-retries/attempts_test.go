@@ -669,10 +669,6 @@ func TestClientsToldTheSameRetryAfterComeBackSpreadOut(t *testing.T) {
 				worst, when = together[at], at
 			}
 		}
-		require.Zero(t, outside,
-			"%d of %d clients came back outside [1s, 1.1s), the first %v after it was told \"Retry-After 1s\" "+
-				"(-1: never); they should come back in [1s, 1.1s): the hint, plus full jitter of the first backoff, "+
-				"U(0, 100ms)", outside, clients, first)
 		assert.LessOrEqual(t, worst, 2,
 			"%d of %d clients came back together at %v. Every one was told the same Retry-After: without jitter on "+
 				"top they all return at that instant, and the server that shed them meets them all again", worst, clients, when)
