@@ -114,7 +114,8 @@ func TestAnOptionalPartNeverOutlivesTheRequestsDeadline(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		defer letEverythingFinish()
-		d := newDashboard(degradation.Config{OptionalBudget: budget},
+		const margin = 50 * time.Millisecond
+		d := newDashboard(degradation.Config{OptionalBudget: budget, Margin: margin},
 			[]backend.Option{backend.Latency(100 * time.Millisecond)},
 			[]backend.Option{backend.Latency(5 * time.Second)},
 			[]backend.Option{backend.Latency(50 * time.Millisecond)})
@@ -124,11 +125,14 @@ func TestAnOptionalPartNeverOutlivesTheRequestsDeadline(t *testing.T) {
 		p, waited, err := d.page(t, ctx, "42")
 
 		require.NoError(t, err, "the profile came at 100ms, before the request's deadline\n%s", draw(d.tl))
-		assert.Equal(t, 250*time.Millisecond, waited,
+		assert.Equal(t, 200*time.Millisecond, waited,
 			"the client waited %v; its request had 250ms, less than the optional budget of 300ms. The budget "+
-				"is a deadline inside the request's, never beyond it: derive it from the request's context\n%s", waited, draw(d.tl))
+				"is a deadline inside the request's, never beyond it, and it ends Margin (50ms) before the "+
+				"request's deadline: a page that leaves at the deadline reaches a client who has gone. Derive "+
+				"it from the request's context, ending at the earlier of the budget and the deadline less the "+
+				"margin\n%s", waited, draw(d.tl))
 		require.Equal(t, []string{degradation.PartRecommendations}, parts(p), "recommendations were left out\n%s", describe(p))
-		assert.ErrorIs(t, p.Degraded[0].Reason, context.DeadlineExceeded, "the request's deadline ran out\n%s", describe(p))
+		assert.ErrorIs(t, p.Degraded[0].Reason, context.DeadlineExceeded, "the optional parts' time ran out\n%s", describe(p))
 	})
 }
 
@@ -221,11 +225,13 @@ func TestNewServiceRefusesABudgetThatIsNotPositive(t *testing.T) {
 // Exercise 2: fallbacks that are cheaper than the primary.
 
 // fallbacks is the Config of exercise 2: a last good answer may be a
-// minute old, and recommendations have a static default.
+// minute old, 100 of them are kept, and recommendations have a static
+// default.
 func fallbacks() degradation.Config {
 	return degradation.Config{
 		OptionalBudget: budget,
 		MaxStale:       time.Minute,
+		MaxEntries:     100,
 		Defaults:       map[string]string{degradation.PartRecommendations: "bestsellers"},
 	}
 }
@@ -334,6 +340,45 @@ func TestAStaleAnswerKeepsItsAgeWhenServedAgain(t *testing.T) {
 			"three pages: recommendations answered for the first, then failed. The answer of 0s is 40s old at 40s "+
 				"and 80s old at 80s, past MaxStale (a minute): serving it does not make it new. Remember only "+
 				"fresh answers from the backend, never what a page fell back to")
+	})
+}
+
+func TestTheLastGoodAnswersKeptAreBoundedTheOldestForgottenFirst(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		// Room for 4 last good answers: two users' pages (two optional
+		// parts each). Recommendations answer 4 pages, then fail.
+		cfg := fallbacks()
+		cfg.MaxEntries = 4
+		d := newDashboard(cfg,
+			[]backend.Option{backend.Latency(100 * time.Millisecond)},
+			[]backend.Option{backend.Latency(50 * time.Millisecond), numbered("recommendations"),
+				backend.FailFunc(func(n int) error {
+					if n >= 5 {
+						return errRecommendationsDown
+					}
+					return nil
+				})},
+			[]backend.Option{backend.Latency(50 * time.Millisecond)})
+
+		for _, user := range []string{"1", "2", "1", "3"} { // user 1 again: now user 2's answers are the oldest
+			_, _, err := d.page(t, t.Context(), user)
+			require.NoError(t, err, "user %s's page: every part answered", user)
+		}
+		var got []string
+		for _, user := range []string{"1", "2", "3"} {
+			p, _, err := d.page(t, t.Context(), user)
+			require.NoError(t, err, "only recommendations failed")
+			got = append(got, fmt.Sprintf("user %s: %q", user, p.Recommendations))
+		}
+
+		assert.Equal(t, []string{`user 1: "recommendations #3"`, `user 2: "bestsellers"`, `user 3: "recommendations #4"`}, got,
+			"what each user was served once recommendations failed. With room for 4 answers, user 3's page "+
+				"(the fourth) made room by forgetting the oldest, user 2's; user 1 had answered again since. Keep "+
+				"the last good answers bounded (MaxEntries), forgetting the least recently answered first: a map "+
+				"of every user ever seen grows until the process runs out of memory. And keep them by part and "+
+				"user: nobody is served another user's recommendations")
 	})
 }
 
