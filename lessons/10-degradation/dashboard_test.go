@@ -206,6 +206,38 @@ func TestAFailedProfileFailsThePageAtOnceAndStopsTheOptionalParts(t *testing.T) 
 			spansOf(d.tl),
 			"once the profile has failed at 100ms, nobody will read the optional parts: stop them then, "+
 				"not at the end of their budget\n%s", draw(d.tl))
+		for _, b := range []*spy{d.recommendations, d.activity} {
+			ends := b.endings()
+			require.Len(t, ends, 1, "%s should be asked once", b.Name())
+			assert.ErrorIs(t, ends[0].cause, errProfileDown,
+				"%s was stopped with cause %v: tell the optional queries why they were stopped (cancel with the "+
+					"profile's error, context.WithCancelCause), so that their backends, and their logs, can tell "+
+					"a failed page from a client who left", b.Name(), ends[0].cause)
+		}
+	})
+}
+
+func TestAClientWhoLeavesStopsTheOptionalPartsAtOnce(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		d := newDashboard(degradation.Config{OptionalBudget: budget},
+			[]backend.Option{backend.Latency(100 * time.Millisecond)},
+			[]backend.Option{backend.Latency(5 * time.Second)},
+			[]backend.Option{backend.Latency(50 * time.Millisecond)})
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		time.AfterFunc(150*time.Millisecond, cancel) // the client leaves at 150ms
+
+		_, waited, _ := d.page(t, ctx, "42")
+		synctest.Wait()
+
+		assert.Equal(t, 150*time.Millisecond, waited,
+			"the client left at 150ms, and Handle went on waiting for recommendations until %v: the optional "+
+				"parts' context must be derived from the request's (not from context.WithoutCancel), so that a "+
+				"client who leaves stops them\n%s", waited, draw(d.tl))
+		assert.Contains(t, spansOf(d.tl), "recommendations 0s-150ms",
+			"the recommendations query should stop when the client leaves\n%s", draw(d.tl))
 	})
 }
 
@@ -312,6 +344,31 @@ func TestAnAnswerOlderThanMaxStaleIsNotServed(t *testing.T) {
 			})
 		})
 	}
+}
+
+func TestAStaleAnswersAgeCountsFromWhenItCame(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		// The profile takes 1s; recommendations answer at 100ms, long
+		// before the page is put together, then fail.
+		d := newDashboard(fallbacks(),
+			[]backend.Option{backend.Latency(time.Second)},
+			[]backend.Option{backend.Latency(100 * time.Millisecond), numbered("recommendations"), downFromCall2(errRecommendationsDown)},
+			[]backend.Option{backend.Latency(50 * time.Millisecond)})
+
+		_, _, err := d.page(t, t.Context(), "42")
+		require.NoError(t, err, "the first page: every part answered")
+		at(start, 30*time.Second)
+		p, _, err := d.page(t, t.Context(), "42")
+
+		require.NoError(t, err, "only recommendations failed")
+		require.Equal(t, []string{degradation.PartRecommendations}, parts(p), "only recommendations are degraded\n%s", describe(p))
+		assert.Equal(t, 30*time.Second+900*time.Millisecond, p.Degraded[0].Age,
+			"the answer came at 100ms and is served at 31s: it is 30.9s old. Its age counts from when the backend "+
+				"answered, not from when the page (which waited 1s for its profile) kept it\n%s", describe(p))
+	})
 }
 
 func TestAStaleAnswerKeepsItsAgeWhenServedAgain(t *testing.T) {

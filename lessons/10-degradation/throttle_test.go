@@ -438,6 +438,26 @@ func TestTheThrottleRecoversOnceCapacityReturns(t *testing.T) {
 	})
 }
 
+func TestAnAcceptCountsFromWhenTheAnswerCame(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Window: time.Minute, Rand: always(0.9999)})
+		// A request sent at 0s is accepted at 30s: a slow answer.
+		require.NoError(t, th.Do(t.Context(), func(context.Context) error { time.Sleep(30 * time.Second); return nil }),
+			"the slow request is accepted")
+		at(start, time.Minute) // the request (sent at 0s) has left the window; its accept (30s) has not
+		for range 3 {
+			_ = th.Do(t.Context(), func(context.Context) error { return errOverloaded })
+		}
+
+		assert.InDelta(t, 0.25, th.Probability(degradation.Critical), 1e-12,
+			"at 1m, the window (a minute) holds the 3 rejections of 1m and the accept of 30s: (3 − 2·1)/(3 + 1). "+
+				"Count an accept when the answer came, not when the request was sent: a slow answer counted at "+
+				"its sending leaves the window too early")
+	})
+}
+
 func TestTheThrottleKeepsProbingAndRecoversAfterAFullOutage(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {

@@ -107,7 +107,7 @@ func (t *Throttle) Do(ctx context.Context, op func(context.Context) error) error
 	// Every attempt counts, those rejected here too: as the application
 	// asks for more than the backend accepts, local rejections grow with it.
 	w.add(sent, 1, 0)
-	reject := p > 0 && t.cfg.Rand() < p
+	reject := t.cfg.Rand() < p // Rand is in [0, 1): never below a probability of 0
 	t.mu.Unlock()
 	if reject {
 		return ErrThrottled

@@ -12,7 +12,7 @@ func (t *Throttle) Do(ctx context.Context, op func(context.Context) error) error
 	w := t.window(CriticalityOf(ctx))
 	sent := time.Now()
 	p := t.probability(w, sent)
-	reject := p > 0 && t.cfg.Rand() < p
+	reject := t.cfg.Rand() < p
 	if !reject {
 		w.add(sent, 1, 0) // count what goes to the backend
 	}

@@ -10,7 +10,7 @@ func (t *Throttle) Do(ctx context.Context, op func(context.Context) error) error
 	sent := time.Now()
 	p := t.probability(w, sent)
 	w.add(sent, 1, 0)
-	reject := p > 0 && t.cfg.Rand() < p
+	reject := t.cfg.Rand() < p
 	t.mu.Unlock()
 	if reject {
 		return ErrThrottled

@@ -14,7 +14,7 @@ func (t *Throttle) Do(ctx context.Context, op func(context.Context) error) error
 	sent := time.Now()
 	p := t.probability(w, sent)
 	w.add(sent, 1, 0)
-	if p > 0 && t.cfg.Rand() < p {
+	if t.cfg.Rand() < p {
 		return ErrThrottled
 	}
 	err := op(ctx)
