@@ -107,8 +107,12 @@ func depthChart(samples []int, tick time.Duration, flips []string) string {
 	for _, d := range samples {
 		top = max(top, d)
 	}
+	step := 1 // a row per level, or per two levels for a tall chart
+	if top > 8 {
+		step = 2
+	}
 	var b strings.Builder
-	for level := top; level > 0; level -= 2 {
+	for level := top; level > 0; level -= step {
 		fmt.Fprintf(&b, "%3d |", level)
 		for _, d := range samples {
 			if d >= level {
