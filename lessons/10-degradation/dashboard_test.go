@@ -346,6 +346,31 @@ func TestAnAnswerOlderThanMaxStaleIsNotServed(t *testing.T) {
 	}
 }
 
+func TestAnAnswerExactlyMaxStaleOldIsKeptUntilItIsServed(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		// Activity answers at 50ms, then fails. The second page comes when
+		// that answer is MaxStale old less the profile's 100ms, and
+		// recommendations answer for it just before activity falls back.
+		d := newDashboard(fallbacks(),
+			[]backend.Option{backend.Latency(100 * time.Millisecond)},
+			[]backend.Option{backend.Latency(100 * time.Millisecond)},
+			[]backend.Option{backend.Latency(50 * time.Millisecond), numbered("activity"), downFromCall2(errActivityDown)})
+
+		_, _, err := d.page(t, t.Context(), "42")
+		require.NoError(t, err, "the first page: every part answered")
+		at(start, time.Minute-50*time.Millisecond)
+		p, _, err := d.page(t, t.Context(), "42")
+
+		require.NoError(t, err, "only activity failed")
+		assert.Equal(t, "activity #1", p.Activity,
+			"activity's last good answer is exactly MaxStale (a minute) old when the page falls back: it may "+
+				"still be served. Forget an answer once it is older than MaxStale, not at MaxStale\n%s", describe(p))
+	})
+}
+
 func TestAStaleAnswersAgeCountsFromWhenItCame(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {

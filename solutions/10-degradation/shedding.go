@@ -61,6 +61,8 @@ func WithCriticality(ctx context.Context, c Criticality) context.Context {
 // it asks for on a request's behalf less critical, never more, or every
 // request could make itself critical and nothing would be shed.
 func Lower(ctx context.Context, c Criticality) context.Context {
+	// (With c equal to ctx's, < would do as well: a copy that carries the
+	// same criticality.)
 	if c <= CriticalityOf(ctx) {
 		return ctx
 	}
@@ -169,6 +171,7 @@ func (a *Admission) Do(ctx context.Context, work func(context.Context) error) er
 	// In time: a context that ends MinTime before ctx's deadline, the last
 	// instant at which the work can still be started.
 	inTime := ctx
+	// (MinTime ≥ 0 would do as well: with 0, a copy with ctx's own deadline.)
 	if deadline, ok := ctx.Deadline(); ok && a.cfg.MinTime > 0 {
 		var cancel context.CancelFunc
 		inTime, cancel = context.WithDeadline(ctx, deadline.Add(-a.cfg.MinTime))
