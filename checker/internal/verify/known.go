@@ -54,9 +54,6 @@ var knownFailures = []string{
 	// 10 "Solution: ack after the work, renew while it lasts" (628px) and
 	// 11 "Solution: one owner per key" (644px).
 	"09-delivery: slides fit",
-	// README line 86: a note of 65 characters over one participant, past
-	// its box on both sides. (Line 85, 53 characters over S,R, shows
-	// whole in the wide span, but the lint holds every note to 41.)
 	// 8 "Solution: wait for an answer, not for a goroutine": a code line of
 	// 98 columns; 9, 10 and 11: 22 lines of code, 628px.
 	"10-degradation: slides fit",
