@@ -85,9 +85,17 @@ type Config struct {
 	// part may take. It must be positive, and it never extends the
 	// request's own deadline.
 	OptionalBudget time.Duration
+	// Margin is how long before the request's deadline the optional parts
+	// are given up at the latest: the time the page needs to be rendered
+	// and to reach the client, so that it gets there before the client
+	// gives up. 0: none, the optional parts may take up to the deadline.
+	Margin time.Duration
 	// MaxStale is the age of the oldest last good answer that may still be
 	// served in place of a fresh one. 0: none is.
 	MaxStale time.Duration
+	// MaxEntries is how many last good answers (one per part and user) are
+	// kept at most: past it, the oldest is forgotten. 0: none is kept.
+	MaxEntries int
 	// Defaults holds a static answer for an optional part, by part name,
 	// served when neither a fresh nor a recent enough answer is at hand.
 	Defaults map[string]string
@@ -102,8 +110,11 @@ type Service struct {
 	cfg                                 Config
 
 	// TODO(2): the last good answer of each optional part, by part and
-	// user, and when it came. Pages are built in many goroutines at once:
-	// guard it with a sync.Mutex, held only to read or write it.
+	// user, and when it came: at most cfg.MaxEntries of them, the least
+	// recently answered forgotten first (container/list and a map make an
+	// LRU), and none kept past cfg.MaxStale, when it can no longer be
+	// served. Pages are built in many goroutines at once: guard it with a
+	// sync.Mutex, held only to read or write it.
 }
 
 // NewService returns a service that asks profiles for the required part
@@ -119,16 +130,18 @@ func NewService(profiles, recommendations, activity Backend, cfg Config) *Servic
 // Handle builds userID's page. It asks the three backends at once. The
 // profile is required: if it fails, Handle fails with its error, at once,
 // and the optional queries are cancelled. An optional part has
-// cfg.OptionalBudget (inside the request's deadline) and is asked as
-// Sheddable work; if it fails or is late, the page goes out without it, or
-// with a fallback, and says so in Page.Degraded. Handle never waits for an
-// optional part past its budget, even one whose backend ignores its context.
+// cfg.OptionalBudget (ending cfg.Margin before the request's deadline at
+// the latest) and is asked as Sheddable work; if it fails or is late, the
+// page goes out without it, or with a fallback, and says so in
+// Page.Degraded. Handle never waits for an optional part past its budget,
+// even one whose backend ignores its context.
 func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	// TODO(1): this is lesson 03's Handle: all or nothing. A late
 	// recommendation holds the whole page, and a failed one fails it.
 	// Keep the profile on the request's context: it is required. Give the
 	// optional parts a context of their own that ends after
-	// cfg.OptionalBudget (derived from the request's, so it never outlives
+	// cfg.OptionalBudget, or cfg.Margin before the request's deadline if
+	// that is earlier (derived from the request's, so it never outlives
 	// it); ask each in a goroutine that hands its answer over a channel of
 	// capacity 1; after the profile, wait for each answer or the end of its
 	// budget, whichever comes first (an answer that came in time wins).
@@ -142,8 +155,8 @@ func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	// one (Degradation.Served says which). Never ask a backend for a
 	// fallback: the one that just failed is the last one to load more.
 	//
-	// TODO(3): ask for the optional parts as Sheddable work
-	// (WithCriticality), whatever the page's own criticality.
+	// TODO(3): ask for the optional parts as Sheddable work (Lower),
+	// whatever the page's own criticality.
 	//
 	// TODO(5): while cfg.Switch is off, do not ask for the optional parts
 	// at all: serve their fallbacks, with ErrSwitchedOff as the reason.

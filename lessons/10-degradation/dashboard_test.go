@@ -114,7 +114,8 @@ func TestAnOptionalPartNeverOutlivesTheRequestsDeadline(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		defer letEverythingFinish()
-		d := newDashboard(degradation.Config{OptionalBudget: budget},
+		const margin = 50 * time.Millisecond
+		d := newDashboard(degradation.Config{OptionalBudget: budget, Margin: margin},
 			[]backend.Option{backend.Latency(100 * time.Millisecond)},
 			[]backend.Option{backend.Latency(5 * time.Second)},
 			[]backend.Option{backend.Latency(50 * time.Millisecond)})
@@ -124,11 +125,14 @@ func TestAnOptionalPartNeverOutlivesTheRequestsDeadline(t *testing.T) {
 		p, waited, err := d.page(t, ctx, "42")
 
 		require.NoError(t, err, "the profile came at 100ms, before the request's deadline\n%s", draw(d.tl))
-		assert.Equal(t, 250*time.Millisecond, waited,
+		assert.Equal(t, 200*time.Millisecond, waited,
 			"the client waited %v; its request had 250ms, less than the optional budget of 300ms. The budget "+
-				"is a deadline inside the request's, never beyond it: derive it from the request's context\n%s", waited, draw(d.tl))
+				"is a deadline inside the request's, never beyond it, and it ends Margin (50ms) before the "+
+				"request's deadline: a page that leaves at the deadline reaches a client who has gone. Derive "+
+				"it from the request's context, ending at the earlier of the budget and the deadline less the "+
+				"margin\n%s", waited, draw(d.tl))
 		require.Equal(t, []string{degradation.PartRecommendations}, parts(p), "recommendations were left out\n%s", describe(p))
-		assert.ErrorIs(t, p.Degraded[0].Reason, context.DeadlineExceeded, "the request's deadline ran out\n%s", describe(p))
+		assert.ErrorIs(t, p.Degraded[0].Reason, context.DeadlineExceeded, "the optional parts' time ran out\n%s", describe(p))
 	})
 }
 
@@ -202,6 +206,38 @@ func TestAFailedProfileFailsThePageAtOnceAndStopsTheOptionalParts(t *testing.T) 
 			spansOf(d.tl),
 			"once the profile has failed at 100ms, nobody will read the optional parts: stop them then, "+
 				"not at the end of their budget\n%s", draw(d.tl))
+		for _, b := range []*spy{d.recommendations, d.activity} {
+			ends := b.endings()
+			require.Len(t, ends, 1, "%s should be asked once", b.Name())
+			assert.ErrorIs(t, ends[0].cause, errProfileDown,
+				"%s was stopped with cause %v: tell the optional queries why they were stopped (cancel with the "+
+					"profile's error, context.WithCancelCause), so that their backends, and their logs, can tell "+
+					"a failed page from a client who left", b.Name(), ends[0].cause)
+		}
+	})
+}
+
+func TestAClientWhoLeavesStopsTheOptionalPartsAtOnce(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		d := newDashboard(degradation.Config{OptionalBudget: budget},
+			[]backend.Option{backend.Latency(100 * time.Millisecond)},
+			[]backend.Option{backend.Latency(5 * time.Second)},
+			[]backend.Option{backend.Latency(50 * time.Millisecond)})
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		time.AfterFunc(150*time.Millisecond, cancel) // the client leaves at 150ms
+
+		_, waited, _ := d.page(t, ctx, "42")
+		synctest.Wait()
+
+		assert.Equal(t, 150*time.Millisecond, waited,
+			"the client left at 150ms, and Handle went on waiting for recommendations until %v: the optional "+
+				"parts' context must be derived from the request's (not from context.WithoutCancel), so that a "+
+				"client who leaves stops them\n%s", waited, draw(d.tl))
+		assert.Contains(t, spansOf(d.tl), "recommendations 0s-150ms",
+			"the recommendations query should stop when the client leaves\n%s", draw(d.tl))
 	})
 }
 
@@ -221,11 +257,13 @@ func TestNewServiceRefusesABudgetThatIsNotPositive(t *testing.T) {
 // Exercise 2: fallbacks that are cheaper than the primary.
 
 // fallbacks is the Config of exercise 2: a last good answer may be a
-// minute old, and recommendations have a static default.
+// minute old, 100 of them are kept, and recommendations have a static
+// default.
 func fallbacks() degradation.Config {
 	return degradation.Config{
 		OptionalBudget: budget,
 		MaxStale:       time.Minute,
+		MaxEntries:     100,
 		Defaults:       map[string]string{degradation.PartRecommendations: "bestsellers"},
 	}
 }
@@ -308,6 +346,56 @@ func TestAnAnswerOlderThanMaxStaleIsNotServed(t *testing.T) {
 	}
 }
 
+func TestAnAnswerExactlyMaxStaleOldIsKeptUntilItIsServed(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		// Activity answers at 50ms, then fails. The second page comes when
+		// that answer is MaxStale old less the profile's 100ms, and
+		// recommendations answer for it just before activity falls back.
+		d := newDashboard(fallbacks(),
+			[]backend.Option{backend.Latency(100 * time.Millisecond)},
+			[]backend.Option{backend.Latency(100 * time.Millisecond)},
+			[]backend.Option{backend.Latency(50 * time.Millisecond), numbered("activity"), downFromCall2(errActivityDown)})
+
+		_, _, err := d.page(t, t.Context(), "42")
+		require.NoError(t, err, "the first page: every part answered")
+		at(start, time.Minute-50*time.Millisecond)
+		p, _, err := d.page(t, t.Context(), "42")
+
+		require.NoError(t, err, "only activity failed")
+		assert.Equal(t, "activity #1", p.Activity,
+			"activity's last good answer is exactly MaxStale (a minute) old when the page falls back: it may "+
+				"still be served. Forget an answer once it is older than MaxStale, not at MaxStale\n%s", describe(p))
+	})
+}
+
+func TestAStaleAnswersAgeCountsFromWhenItCame(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		start := time.Now()
+		// The profile takes 1s; recommendations answer at 100ms, long
+		// before the page is put together, then fail.
+		d := newDashboard(fallbacks(),
+			[]backend.Option{backend.Latency(time.Second)},
+			[]backend.Option{backend.Latency(100 * time.Millisecond), numbered("recommendations"), downFromCall2(errRecommendationsDown)},
+			[]backend.Option{backend.Latency(50 * time.Millisecond)})
+
+		_, _, err := d.page(t, t.Context(), "42")
+		require.NoError(t, err, "the first page: every part answered")
+		at(start, 30*time.Second)
+		p, _, err := d.page(t, t.Context(), "42")
+
+		require.NoError(t, err, "only recommendations failed")
+		require.Equal(t, []string{degradation.PartRecommendations}, parts(p), "only recommendations are degraded\n%s", describe(p))
+		assert.Equal(t, 30*time.Second+900*time.Millisecond, p.Degraded[0].Age,
+			"the answer came at 100ms and is served at 31s: it is 30.9s old. Its age counts from when the backend "+
+				"answered, not from when the page (which waited 1s for its profile) kept it\n%s", describe(p))
+	})
+}
+
 func TestAStaleAnswerKeepsItsAgeWhenServedAgain(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
@@ -337,19 +425,60 @@ func TestAStaleAnswerKeepsItsAgeWhenServedAgain(t *testing.T) {
 	})
 }
 
+func TestTheLastGoodAnswersKeptAreBoundedTheOldestForgottenFirst(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		defer letEverythingFinish()
+		// Room for 4 last good answers: two users' pages (two optional
+		// parts each). Recommendations answer 4 pages, then fail.
+		cfg := fallbacks()
+		cfg.MaxEntries = 4
+		d := newDashboard(cfg,
+			[]backend.Option{backend.Latency(100 * time.Millisecond)},
+			[]backend.Option{backend.Latency(50 * time.Millisecond), numbered("recommendations"),
+				backend.FailFunc(func(n int) error {
+					if n >= 5 {
+						return errRecommendationsDown
+					}
+					return nil
+				})},
+			[]backend.Option{backend.Latency(50 * time.Millisecond)})
+
+		for _, user := range []string{"1", "2", "1", "3"} { // user 1 again: now user 2's answers are the oldest
+			_, _, err := d.page(t, t.Context(), user)
+			require.NoError(t, err, "user %s's page: every part answered", user)
+		}
+		var got []string
+		for _, user := range []string{"1", "2", "3"} {
+			p, _, err := d.page(t, t.Context(), user)
+			require.NoError(t, err, "only recommendations failed")
+			got = append(got, fmt.Sprintf("user %s: %q", user, p.Recommendations))
+		}
+
+		assert.Equal(t, []string{`user 1: "recommendations #3"`, `user 2: "bestsellers"`, `user 3: "recommendations #4"`}, got,
+			"what each user was served once recommendations failed. With room for 4 answers, user 3's page "+
+				"(the fourth) made room by forgetting the oldest, user 2's; user 1 had answered again since. Keep "+
+				"the last good answers bounded (MaxEntries), forgetting the least recently answered first: a map "+
+				"of every user ever seen grows until the process runs out of memory. And keep them by part and "+
+				"user: nobody is served another user's recommendations")
+	})
+}
+
 func TestWithoutARecentAnswerTheDefaultIsServedOrThePartIsLeftOut(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		defer letEverythingFinish()
+		// The profile comes first (10ms), then activity fails (30ms), then
+		// recommendations (60ms): the failures come in the other order.
 		d := newDashboard(fallbacks(),
-			[]backend.Option{backend.Latency(100 * time.Millisecond)},
+			[]backend.Option{backend.Latency(10 * time.Millisecond)},
 			[]backend.Option{backend.Latency(60 * time.Millisecond), backend.FailWith(errRecommendationsDown)},
 			[]backend.Option{backend.Latency(30 * time.Millisecond), backend.FailWith(errActivityDown)})
 
 		p, waited, err := d.page(t, t.Context(), "42")
 
 		require.NoError(t, err, "only optional parts failed")
-		assert.Equal(t, 100*time.Millisecond, waited, "every part had answered or failed by 100ms")
+		assert.Equal(t, 60*time.Millisecond, waited, "every part had answered or failed by 60ms")
 		assert.Equal(t, "bestsellers", p.Recommendations,
 			"recommendations failed and no good answer was ever seen: serve the static default, Config.Defaults\n%s", describe(p))
 		assert.Empty(t, p.Activity, "activity failed and has no default: leave it out\n%s", describe(p))

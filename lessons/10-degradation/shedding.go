@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
+	"time"
 )
 
 // Criticality says how much a request matters when there is not room for
@@ -36,11 +38,28 @@ func (c Criticality) String() string {
 
 // WithCriticality returns a copy of ctx that carries c: the request made
 // with it, and every request made on its behalf with a context derived from
-// it, has criticality c.
+// it, has criticality c. It sets c whatever ctx carried, so it belongs at
+// the edge, where a request comes in: there c is decided from what the
+// request is (a person waiting, a prefetch, a batch job), never from a
+// field the client sent. A hop further in uses Lower.
+//
+// A context value lives in one process: to cross to another, criticality
+// travels in the request's metadata (a header), and the server's
+// middleware puts it back on the context, clamped at a trust boundary, as
+// it does the deadline.
 func WithCriticality(ctx context.Context, c Criticality) context.Context {
 	// TODO(3): carry c on the context, under a key of a type of this
 	// package's own, so that no other package's value is taken for it.
 	return ctx
+}
+
+// Lower returns a copy of ctx whose criticality is c if c is less critical
+// than what ctx carries, and ctx's own otherwise: a hop may make the work
+// it asks for on a request's behalf less critical, never more, or every
+// request could make itself critical and nothing would be shed.
+func Lower(ctx context.Context, c Criticality) context.Context {
+	// TODO(3): a hop may lower the criticality, never raise it.
+	return WithCriticality(ctx, c)
 }
 
 // CriticalityOf returns the criticality ctx carries: Critical unless
@@ -52,8 +71,12 @@ func CriticalityOf(ctx context.Context) Criticality {
 
 // ErrShed is the error of a request refused for lack of room: none was
 // free when it came, or it was pushed out of the queue to make room for a
-// more critical one. Over HTTP it is a 503 Service Unavailable, with a
-// Retry-After: the server is overloaded, the client did nothing wrong.
+// more critical one, or it had too little time left to be worth starting.
+// At an edge, over HTTP, it is a 503 Service Unavailable (the server is
+// overloaded, the client did nothing wrong), which may carry a
+// Retry-After. It is not to be retried within the request: at most the
+// layer right above retries once elsewhere, within its budget. Inside the
+// dashboard, a shed optional part is a Degradation, not a retry.
 var ErrShed = errors.New("shed: the service is overloaded")
 
 // AdmissionConfig sets the size of an Admission.
@@ -62,10 +85,19 @@ type AdmissionConfig struct {
 	Slots int
 	// Queue is how many requests may wait for a slot. 0: none waits.
 	Queue int
+	// MinTime is what the work is expected to take, the calls it makes
+	// included: a request must have more than that left before its
+	// deadline for its work to be started. One with MinTime or less left
+	// is not started, on arrival or when its slot comes, and one that
+	// waits leaves the queue as soon as it has no more: its work would end
+	// at or after its deadline, for a caller who has gone. 0: only a
+	// request whose deadline has come is not started.
+	MinTime time.Duration
 	// OnQueue, if not nil, is told the queue's depth every time it
 	// changes, in order. It is called with the Admission's lock held (that
 	// is what keeps the order), so it must return quickly and must not call
-	// the Admission.
+	// the Admission. Lock order: the Admission's lock, then whatever
+	// OnQueue takes (a Switch's, say); never the other way round.
 	OnQueue func(depth int)
 }
 
@@ -122,6 +154,8 @@ func NewAdmission(cfg AdmissionConfig) *Admission {
 // Nobody works for a request nobody waits for: if ctx is done when the
 // request comes, or while it waits, or by the time its slot comes, Do
 // returns at once, without running work, with an error wrapping ctx.Err().
+// With MinTime, the same goes for a request with MinTime or less left
+// before its deadline: its error wraps context.DeadlineExceeded.
 func (a *Admission) Do(ctx context.Context, work func(context.Context) error) error {
 	// TODO(4): this waits for its turn however long it takes, and then
 	// runs work, even for a caller who left long ago; and the next hop does
@@ -130,7 +164,10 @@ func (a *Admission) Do(ctx context.Context, work func(context.Context) error) er
 	// comes, nor when its slot comes. Wait for the turn in a select with
 	// ctx.Done(); when ctx ends first, take the request out of the queue,
 	// unless its turn was sent at that same moment: then take the turn and
-	// give the slot back. Count such requests in Expired.
+	// give the slot back. Count such requests in Expired. With
+	// cfg.MinTime, a request with MinTime or less left before its deadline
+	// could not finish in time: treat it as gone (a context that ends
+	// MinTime before ctx's deadline says when).
 	class := CriticalityOf(ctx)
 	w, err := a.enter(class)
 	if err != nil {
@@ -184,8 +221,8 @@ func (a *Admission) leave() {
 		return
 	}
 	next := a.queue[0]
-	a.queue = a.queue[1:]
-	next.turn <- nil // the slot passes to next: running stays as it is
+	a.queue = slices.Delete(a.queue, 0, 1) // clears the slot it frees, so next is not kept alive
+	next.turn <- nil                       // the slot passes to next: running stays as it is
 	a.changed()
 }
 

@@ -114,12 +114,30 @@ func TestCriticalityTravelsOnTheContext(t *testing.T) {
 		assert.Equal(t, degradation.Sheddable, degradation.CriticalityOf(derived),
 			"a context derived from a sheddable one carries the criticality on, to every hop")
 		assert.Equal(t, degradation.Critical, degradation.CriticalityOf(degradation.WithCriticality(derived, degradation.Critical)),
-			"a hop may set the criticality again, for the requests it makes")
+			"WithCriticality sets the criticality whatever the context carried: it is for the edge, where a "+
+				"request comes in and what it is (a person waiting, a prefetch) decides its criticality")
 		//lint:ignore SA1029 this is the other package's careless key the assertion is about
 		careless := context.WithValue(ctx, "criticality", degradation.Sheddable)
 		assert.Equal(t, degradation.Critical, degradation.CriticalityOf(careless),
 			"only WithCriticality sets it: keep it under a key of an unexported type of your own, so that a value "+
 				"another package put under \"criticality\" is never taken for it")
+	})
+}
+
+func TestAHopCanLowerTheCriticalityButNeverRaiseIt(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		critical := t.Context()
+		assert.Equal(t, degradation.Sheddable, degradation.CriticalityOf(degradation.Lower(critical, degradation.Sheddable)),
+			"Lower(ctx, Sheddable) on a critical request: the work a hop asks for on its behalf may be less critical")
+		assert.Equal(t, degradation.Critical, degradation.CriticalityOf(degradation.Lower(critical, degradation.Critical)),
+			"Lower(ctx, Critical) on a critical request leaves it critical")
+		derived, cancel := context.WithTimeout(sheddable(critical), time.Second)
+		defer cancel()
+		assert.Equal(t, degradation.Sheddable, degradation.CriticalityOf(degradation.Lower(derived, degradation.Critical)),
+			"Lower(ctx, Critical) on a sheddable request must leave it sheddable: a hop that could raise the "+
+				"criticality of what it asks for lets any request make itself critical, and then nothing is shed. "+
+				"Only the edge sets it (WithCriticality)")
 	})
 }
 
@@ -309,9 +327,11 @@ func TestAtTwiceTheCapacityNoCriticalRequestIsShed(t *testing.T) {
 		// 5 slots, 120ms of work each: capacity 5/0.12s ≈ 41.7 a second.
 		// Critical requests come every 30ms (33.3/s, 0.8× the capacity) and
 		// sheddable ones every 20ms (50/s, 1.2×), for 3s: 2× in all. The
-		// nudges keep every arrival off the instants when work ends.
+		// nudges keep every arrival off the instants when work ends. A
+		// sheddable request's caller (a dashboard's optional part) waits
+		// 300ms at most; the admission starts no work with 120ms or less left.
 		const slots, queue, work, run = 5, 5, 120 * time.Millisecond, 3 * time.Second
-		const criticalBudget = 250 * time.Millisecond
+		const criticalBudget, sheddableBudget = 250 * time.Millisecond, 300 * time.Millisecond
 		critical := every(0, run, 30*time.Millisecond, func(k int) time.Duration { return time.Duration(2 * k) })
 		shed := every(5*time.Millisecond, run, 20*time.Millisecond, func(k int) time.Duration { return time.Duration(2*k + 1) })
 		type request struct {
@@ -331,7 +351,7 @@ func TestAtTwiceTheCapacityNoCriticalRequestIsShed(t *testing.T) {
 			times[i] = r.at
 		}
 
-		adm := degradation.NewAdmission(degradation.AdmissionConfig{Slots: slots, Queue: queue})
+		adm := degradation.NewAdmission(degradation.AdmissionConfig{Slots: slots, Queue: queue, MinTime: work})
 		m := mix{offered: map[degradation.Criticality]int{}, started: map[degradation.Criticality]int{},
 			shed: map[degradation.Criticality]int{}, expired: map[degradation.Criticality]int{},
 			latency: map[degradation.Criticality][]time.Duration{}}
@@ -340,7 +360,13 @@ func TestAtTwiceTheCapacityNoCriticalRequestIsShed(t *testing.T) {
 			r := requests[i]
 			arrived := time.Now()
 			ran := false
-			err := adm.Do(degradation.WithCriticality(t.Context(), r.class), func(context.Context) error {
+			ctx := degradation.WithCriticality(t.Context(), r.class)
+			if r.class == degradation.Sheddable {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, sheddableBudget)
+				defer cancel()
+			}
+			err := adm.Do(ctx, func(context.Context) error {
 				ran = true
 				time.Sleep(work)
 				return nil
@@ -375,11 +401,15 @@ func TestAtTwiceTheCapacityNoCriticalRequestIsShed(t *testing.T) {
 				"%v budget: they wait only for the next free slot, never behind sheddable work\n%s", criticalBudget, table)
 		assert.Equal(t, 30, m.started[degradation.Sheddable],
 			"the sheddable requests get what capacity the critical ones leave: about 0.2× of it\n%s", table)
+		assert.LessOrEqual(t, p99(m.latency[degradation.Sheddable]), sheddableBudget,
+			"the sheddable requests that started should end within their callers' %v: a request with 120ms "+
+				"(MinTime) or less left is not started, and one that waits leaves the queue then. Criticality "+
+				"decides who is shed, not who may wait past their caller\n%s", sheddableBudget, table)
 		st := adm.Stats()
 		assert.Equal(t, degradation.ClassStats{Started: m.started[degradation.Critical]}, st.Critical,
 			"Stats for the critical requests\n%s", table)
-		assert.Equal(t, degradation.ClassStats{Started: m.started[degradation.Sheddable], Shed: m.shed[degradation.Sheddable]},
-			st.Sheddable, "Stats for the sheddable requests\n%s", table)
+		assert.Equal(t, degradation.ClassStats{Started: m.started[degradation.Sheddable], Shed: m.shed[degradation.Sheddable],
+			Expired: m.expired[degradation.Sheddable]}, st.Sheddable, "Stats for the sheddable requests\n%s", table)
 		assert.Zero(t, st.Running, "every request has ended: every slot is free again")
 		assert.Zero(t, st.Queued, "every request has ended: nobody is queued")
 	})
@@ -509,17 +539,42 @@ func TestARequestThatArrivesPastItsDeadlineIsNotStarted(t *testing.T) {
 	}
 }
 
-func TestWorkNobodyWaitsForIsNotStartedAtAnyHop(t *testing.T) {
+func TestARequestWithNoMoreThanMinTimeLeftIsNotStarted(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		adm := degradation.NewAdmission(degradation.AdmissionConfig{Slots: 1, Queue: 5, MinTime: 100 * time.Millisecond})
+		var got []string
+		for _, left := range []time.Duration{99 * time.Millisecond, 100 * time.Millisecond, 100*time.Millisecond + 1} {
+			ctx, cancel := within(t, left)
+			ran := false
+			err := adm.Do(ctx, func(context.Context) error { ran = true; return nil })
+			cancel()
+			got = append(got, fmt.Sprintf("%v left: ran %v, %v", left, ran, err != nil))
+			if !ran {
+				assert.ErrorIs(t, err, context.DeadlineExceeded, "%v left: Do's error should wrap context.DeadlineExceeded", left)
+			}
+		}
+
+		assert.Equal(t, []string{"99ms left: ran false, true", "100ms left: ran false, true", "100.000001ms left: ran true, false"}, got,
+			"the work takes 100ms (MinTime). With 99ms left it would end after the deadline; with exactly 100ms, "+
+				"at it, when the caller has gone: neither is started. With 1ns more it ends in time")
+		assert.Equal(t, degradation.ClassStats{Started: 1, Expired: 2}, adm.Stats().Critical,
+			"Stats: the two that had too little time left expired, never started")
+	})
+}
+
+func TestWorkThatCannotFinishInTimeIsNotStarted(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		defer letEverythingFinish()
 		// Two hops, one slot each: the frontend renders for 100ms (without
 		// listening to ctx), then asks profiles, which queries for 100ms.
-		// Four pages are asked for at once, each with 450ms to live.
+		// So a page needs 200ms at the frontend (MinTime), and 100ms at
+		// profiles. Four pages are asked for at once, each with 450ms to live.
 		const pages = 4
 		tl := timeline.New()
-		frontend := degradation.NewAdmission(degradation.AdmissionConfig{Slots: 1, Queue: 10})
-		profiles := degradation.NewAdmission(degradation.AdmissionConfig{Slots: 1, Queue: 10})
+		frontend := degradation.NewAdmission(degradation.AdmissionConfig{Slots: 1, Queue: 10, MinTime: 200 * time.Millisecond})
+		profiles := degradation.NewAdmission(degradation.AdmissionConfig{Slots: 1, Queue: 10, MinTime: 100 * time.Millisecond})
 		hop := func(name string) func(context.Context) error {
 			return func(context.Context) error {
 				defer tl.Begin(name)()
@@ -556,15 +611,16 @@ func TestWorkNobodyWaitsForIsNotStartedAtAnyHop(t *testing.T) {
 		}
 		assert.Equal(t, 2, served, "two pages fit in 450ms: at 200ms and 400ms\n%s", picture)
 		assert.Equal(t, []string{
-			"client 0s-200ms", "client 0s-400ms", "client 0s-450ms", "client 0s-500ms",
-			"frontend 0s-100ms", "frontend 200ms-300ms", "frontend 400ms-500ms",
+			"client 0s-200ms", "client 0s-250ms", "client 0s-250ms", "client 0s-400ms",
+			"frontend 0s-100ms", "frontend 200ms-300ms",
 			"profiles 100ms-200ms", "profiles 300ms-400ms",
 		}, spansOf(tl),
-			"every span of the run. The third page started rendering at 400ms, in time, and its deadline passed at "+
-				"450ms while it rendered: profiles must not start it at 500ms. The fourth waited in the "+
-				"frontend's queue until 450ms: it must leave then, and never start at either hop\n%s", picture)
-		assert.Equal(t, degradation.ClassStats{Started: 3, Expired: 1}, frontend.Stats().Critical, "the frontend's Stats\n%s", picture)
-		assert.Equal(t, degradation.ClassStats{Started: 2, Expired: 1}, profiles.Stats().Critical, "profiles' Stats\n%s", picture)
+			"every span of the run. A page needs 200ms from the frontend's slot to its answer, and has 450ms: "+
+				"one still queued at 250ms can no longer make it, even with the slot at once. It must leave the "+
+				"queue then, and never start: rendered at 400ms, its profile would come at 600ms, to a client "+
+				"who left at 450ms. Not only a deadline passed: too little time left (MinTime) is reason enough\n%s", picture)
+		assert.Equal(t, degradation.ClassStats{Started: 2, Expired: 2}, frontend.Stats().Critical, "the frontend's Stats\n%s", picture)
+		assert.Equal(t, degradation.ClassStats{Started: 2}, profiles.Stats().Critical, "profiles' Stats\n%s", picture)
 	})
 }
 

@@ -107,8 +107,12 @@ func depthChart(samples []int, tick time.Duration, flips []string) string {
 	for _, d := range samples {
 		top = max(top, d)
 	}
+	step := 1 // a row per level, or per two levels for a tall chart
+	if top > 8 {
+		step = 2
+	}
 	var b strings.Builder
-	for level := top; level > 0; level -= 2 {
+	for level := top; level > 0; level -= step {
 		fmt.Fprintf(&b, "%3d |", level)
 		for _, d := range samples {
 			if d >= level {
@@ -134,8 +138,11 @@ func depthChart(samples []int, tick time.Duration, flips []string) string {
 func TestTheSwitchFollowsALoadStepAtExactInstants(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		// One slot, 100ms of work: 10 requests a second. Load: 5 a second,
-		// then 20 a second from 2s to 4s, then 5 a second again.
+		// One slot. A page takes 50ms for its profile, and 50ms more for its
+		// optional parts while the switch is on: 10 pages a second with the
+		// extras, 20 without. Load: 5 a second, then 20 a second from 2s
+		// to 4s, then 5 a second again. The switch watches the queue that
+		// the optional work lengthens: switching it off shortens the work.
 		start := time.Now()
 		var mu sync.Mutex
 		var flips []string
@@ -146,7 +153,7 @@ func TestTheSwitchFollowsALoadStepAtExactInstants(t *testing.T) {
 			flips = append(flips, fmt.Sprintf("%s at %v (depth %d)", map[bool]string{true: "on", false: "off"}[on],
 				time.Since(start).Round(time.Millisecond), depth))
 		}})
-		adm := degradation.NewAdmission(degradation.AdmissionConfig{Slots: 1, Queue: 50, OnQueue: func(d int) {
+		adm := degradation.NewAdmission(degradation.AdmissionConfig{Slots: 1, Queue: 10, OnQueue: func(d int) {
 			mu.Lock()
 			depth = d
 			mu.Unlock()
@@ -171,7 +178,11 @@ func TestTheSwitchFollowsALoadStepAtExactInstants(t *testing.T) {
 		}()
 		openLoop(start, times, func(int) {
 			_ = adm.Do(t.Context(), func(context.Context) error {
-				time.Sleep(100 * time.Millisecond)
+				work := 50 * time.Millisecond // the profile
+				if sw.Enabled() {
+					work += 50 * time.Millisecond // the optional parts
+				}
+				time.Sleep(work)
 				return nil
 			})
 		})
@@ -179,11 +190,11 @@ func TestTheSwitchFollowsALoadStepAtExactInstants(t *testing.T) {
 
 		picture := depthChart(samples, 200*time.Millisecond, flips)
 		timeline.Keep(t, "load-step", picture)
-		assert.Equal(t, []string{"off at 2.45s (depth 5)", "on at 7.6s (depth 1)"}, flips,
+		assert.Equal(t, []string{"off at 2.45s (depth 5)", "on at 4.2s (depth 1)"}, flips,
 			"the switch's changes under the load step. From 2s the queue grows by one every 100ms and reaches 5 "+
-				"at 2.45s; from 4s it drains by one every 200ms and is down to 1 at 7.6s. Off once on the way up, "+
-				"on once on the way down, and never in between, although the depth goes up and down by one with "+
-				"every arrival and every departure\n%s", picture)
+				"at 2.45s. Switched off, a page takes 50ms, as fast as pages come: the queue stops growing. From "+
+				"4s it drains and is down to 1 at 4.2s. Off once on the way up, on once on the way down, and never "+
+				"in between, although the depth goes up and down by one with every arrival and every departure\n%s", picture)
 	})
 }
 

@@ -19,8 +19,10 @@ import (
 	degradation "github.com/wherewaiting/workshop/lessons/10-degradation"
 )
 
-// errOverloaded is what a backend answers to a request it rejects.
-var errOverloaded = errors.New("503 overloaded")
+// errOverloaded is what a backend answers to a request it rejects because
+// it is overloaded: a 503, which wraps ErrShed, the overload signal the
+// Throttle listens for by default.
+var errOverloaded = fmt.Errorf("503 overloaded: %w", degradation.ErrShed)
 
 // always is a Rand that always returns x.
 func always(x float64) func() float64 { return func() float64 { return x } }
@@ -137,6 +139,10 @@ func table(phases ...phase) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-34s %9s %6s %9s %6s\n", "", "attempted", "sent", "accepted", "ratio")
 	for _, p := range phases {
+		if p.accepted == 0 {
+			fmt.Fprintf(&b, "%-34s %9d %6d %9d %6s\n", p.name, p.attempted, p.sent, p.accepted, "-")
+			continue
+		}
 		fmt.Fprintf(&b, "%-34s %9d %6d %9d %5.2f×\n", p.name, p.attempted, p.sent, p.accepted, p.ratio())
 	}
 	return b.String()
@@ -153,7 +159,7 @@ func TestTheThrottleSendsEverythingWhileTheBackendAccepts(t *testing.T) {
 		p := drive(t, th, q, 10*time.Minute, 0, "healthy")
 
 		assert.Equal(t, p.attempted, p.sent, "the backend accepted every request: the client should send every one")
-		assert.Zero(t, th.Probability(), "with requests = accepts, (requests − 2·accepts) is negative: the probability is 0")
+		assert.Zero(t, th.Probability(degradation.Critical), "with requests = accepts, (requests − 2·accepts) is negative: the probability is 0")
 	})
 }
 
@@ -177,7 +183,7 @@ func TestTheRejectionProbabilityFollowsTheSREBooksFormula(t *testing.T) {
 				for n := 1; n <= 5; n++ {
 					err := th.Do(t.Context(), reject)
 					require.ErrorIs(t, err, errOverloaded, "Do returns op's error as it is")
-					got = append(got, fmt.Sprintf("%d rejected: %.4f", n, th.Probability()))
+					got = append(got, fmt.Sprintf("%d rejected: %.4f", n, th.Probability(degradation.Critical)))
 					want = append(want, fmt.Sprintf("%d rejected: %.4f", n, float64(n)/float64(n+1)))
 				}
 				assert.Equal(t, want, got,
@@ -186,7 +192,7 @@ func TestTheRejectionProbabilityFollowsTheSREBooksFormula(t *testing.T) {
 				for range 5 {
 					require.NoError(t, th.Do(t.Context(), accept), "Do returns op's error, here none")
 				}
-				assert.InDelta(t, tc.want, th.Probability(), 1e-12,
+				assert.InDelta(t, tc.want, th.Probability(degradation.Critical), 1e-12,
 					"after 10 requests, 5 of them accepted, with K=%v: max(0, (10 − K·5) / 11)", tc.k)
 			})
 		})
@@ -213,7 +219,7 @@ func TestLocalRejectionsCountAsRequests(t *testing.T) {
 		assert.Equal(t, []string{errOverloaded.Error(), degradation.ErrThrottled.Error(), degradation.ErrThrottled.Error(),
 			degradation.ErrThrottled.Error(), degradation.ErrThrottled.Error()}, errs,
 			"what each request got: the backend's rejection, then ErrThrottled at once")
-		assert.InDelta(t, 5.0/6, th.Probability(), 1e-12,
+		assert.InDelta(t, 5.0/6, th.Probability(degradation.Critical), 1e-12,
 			"5 requests attempted (1 sent, 4 rejected locally), 0 accepted: (5 − 0)/(5 + 1). `requests` counts every "+
 				"request the application attempted, those the throttle rejected locally too, so that the more the "+
 				"application asks of a backend that accepts little, the more is rejected locally (SRE book)")
@@ -228,7 +234,7 @@ func TestTheThrottleRejectsOnlyWhenRandFallsBelowTheProbability(t *testing.T) {
 
 		var got []string
 		for range 3 {
-			p := th.Probability()
+			p := th.Probability(degradation.Critical)
 			err := th.Do(t.Context(), q.call)
 			got = append(got, fmt.Sprintf("p=%.3f: %v", p, err))
 		}
@@ -247,17 +253,131 @@ func TestAnErrorThatIsNotARejectionCountsAsAccepted(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		errNotFound := errors.New("404 not found")
-		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: always(0),
-			Rejected: func(err error) bool { return errors.Is(err, errOverloaded) }})
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: always(0)}) // Rejected: the default
 
 		for range 10 {
 			err := th.Do(t.Context(), func(context.Context) error { return errNotFound })
 			require.ErrorIs(t, err, errNotFound, "every request should reach the backend and get its answer")
 		}
 
-		assert.Zero(t, th.Probability(),
-			"a 404 is an answer: the backend accepted the request and served it. Only what Rejected calls a "+
-				"rejection counts against accepts")
+		assert.Zero(t, th.Probability(degradation.Critical),
+			"a 404 is an answer: the backend accepted the request and served it. By default only an explicit "+
+				"overload signal (an error wrapping ErrShed: a 503, a 429, RESOURCE_EXHAUSTED) is a rejection; "+
+				"counting every error as one throttles a healthy backend for the client's own mistakes")
+	})
+}
+
+func TestACallerWhoLeftCountsNeitherWay(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// Rand never goes below 0.9999: nothing is rejected locally here.
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: always(0.9999)})
+		time.Sleep(time.Minute) // half a Window in: the counts are not in the window's first bucket
+		for range 5 {
+			require.ErrorIs(t, th.Do(t.Context(), func(context.Context) error { return errOverloaded }), errOverloaded,
+				"Do returns op's error as it is")
+		}
+		// Then 20 callers give up after 10ms on a healthy backend that
+		// answers in 50ms: they leave before it answers.
+		healthy := func(ctx context.Context) error {
+			select {
+			case <-time.After(50 * time.Millisecond):
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Go(func() {
+				ctx, cancel := context.WithTimeout(t.Context(), 10*time.Millisecond)
+				defer cancel()
+				_ = th.Do(ctx, healthy)
+			})
+		}
+		wg.Wait()
+
+		assert.InDelta(t, 5.0/6, th.Probability(degradation.Critical), 1e-12,
+			"5 requests rejected by the backend, then 20 whose callers left before the answer came. A caller "+
+				"who left (its ctx is done when op returns) says nothing about the backend: no news, neither a "+
+				"rejection nor an accept. Take the request back out of the counts, as lesson 05's breaker "+
+				"ignores what ends after its caller's context: the probability stays (5 − 0)/(5 + 1)")
+	})
+}
+
+func TestARequestWhoseCallerHasLeftIsNeitherSentNorCounted(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: always(0.9999)})
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel() // the caller has gone before the request is made
+
+		sent := false
+		err := th.Do(ctx, func(context.Context) error { sent = true; return nil })
+
+		assert.ErrorIs(t, err, context.Canceled, "Do should return at once, with the caller's ctx.Err()")
+		assert.False(t, sent, "the request was sent for a caller who had already left: check ctx before sending")
+		_ = th.Do(t.Context(), func(context.Context) error { return errOverloaded })
+		assert.InDelta(t, 0.5, th.Probability(degradation.Critical), 1e-12,
+			"after the request nobody waited for, one rejected request: (1 − 0)/(1 + 1). The first should not "+
+				"have been counted at all")
+	})
+}
+
+func TestCriticalRequestsAreNotThrottledForTheSheddableOnesShed(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// 10 attempts a second through one Throttle: 2 critical, 8
+		// sheddable. The backend serves every critical request, and sheds
+		// all but 1 sheddable request a second (exercise 3). Measured over
+		// the third minute.
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: evenly()})
+		shedder := newQuota(1)
+		serve := func(ctx context.Context) error {
+			if degradation.CriticalityOf(ctx) == degradation.Critical {
+				return nil
+			}
+			return shedder.call(ctx)
+		}
+		type tally struct{ attempted, throttled, sent, accepted int }
+		var critical, sheddableOnes tally
+		for i := range int(3 * time.Minute / tick) {
+			ctx, class := t.Context(), &critical
+			if i%5 != 0 {
+				ctx, class = sheddable(ctx), &sheddableOnes
+			}
+			err := th.Do(ctx, serve)
+			if time.Duration(i)*tick >= 2*time.Minute {
+				class.attempted++
+				switch {
+				case errors.Is(err, degradation.ErrThrottled):
+					class.throttled++
+				case err == nil:
+					class.sent++
+					class.accepted++
+				default:
+					class.sent++
+				}
+			}
+			time.Sleep(tick)
+		}
+
+		figures := fmt.Sprintf("%-10s %9s %9s %6s %9s\n", "", "attempted", "throttled", "sent", "accepted")
+		for _, c := range []struct {
+			name string
+			t    tally
+		}{{"critical", critical}, {"sheddable", sheddableOnes}} {
+			figures += fmt.Sprintf("%-10s %9d %9d %6d %9d\n", c.name, c.t.attempted, c.t.throttled, c.t.sent, c.t.accepted)
+		}
+		timeline.Keep(t, "throttle-by-criticality", figures)
+		assert.Zero(t, critical.throttled,
+			"the client rejected %d critical requests locally, although the backend serves every critical one: "+
+				"it sheds only sheddable work. Keep requests and accepts for each criticality apart "+
+				"(CriticalityOf(ctx)), as the SRE book does, or the shed sheddable requests throttle the "+
+				"critical ones\n%s", critical.throttled, figures)
+		assert.Equal(t, 120, critical.accepted, "every critical request should be sent and served\n%s", figures)
+		assert.InDelta(t, 2.0, float64(sheddableOnes.sent)/float64(sheddableOnes.accepted), 0.15,
+			"the sheddable requests, which the backend sheds, are throttled to about K = 2 times what it accepts\n%s", figures)
 	})
 }
 
@@ -319,7 +439,54 @@ func TestTheThrottleRecoversOnceCapacityReturns(t *testing.T) {
 	})
 }
 
-func TestTheThrottleForgetsExactlyAWindowAgo(t *testing.T) {
+func TestAnAcceptCountsFromWhenTheAnswerCame(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Window: time.Minute, Rand: always(0.9999)})
+		// A request sent at 0s is accepted at 30s: a slow answer.
+		require.NoError(t, th.Do(t.Context(), func(context.Context) error { time.Sleep(30 * time.Second); return nil }),
+			"the slow request is accepted")
+		at(start, time.Minute) // the request (sent at 0s) has left the window; its accept (30s) has not
+		for range 3 {
+			_ = th.Do(t.Context(), func(context.Context) error { return errOverloaded })
+		}
+
+		assert.InDelta(t, 0.25, th.Probability(degradation.Critical), 1e-12,
+			"at 1m, the window (a minute) holds the 3 rejections of 1m and the accept of 30s: (3 − 2·1)/(3 + 1). "+
+				"Count an accept when the answer came, not when the request was sent: a slow answer counted at "+
+				"its sending leaves the window too early")
+	})
+}
+
+func TestTheThrottleKeepsProbingAndRecoversAfterAFullOutage(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: evenly()})
+		q := newQuota(-1)
+		healthy := drive(t, th, q, 5*time.Minute, 0, "5 minutes healthy")
+		q.set(0)
+		outage := drive(t, th, q, 5*time.Minute, degradation.DefaultWindow, "then 5 down, after their first 2")
+		q.set(-1)
+		back := drive(t, th, q, 5*time.Minute, 0, "then capacity back")
+
+		figures := table(healthy, outage, back) +
+			fmt.Sprintf("every request sent again from %v after capacity came back\n", back.allSentFrom)
+		timeline.Keep(t, "throttle-full-outage", figures)
+		assert.InDelta(t, 0.1, float64(outage.sent)/float64(outage.attempted), 0.01,
+			"while the backend accepted nothing, the client sent %d of %d requests. Uncapped, the probability "+
+				"climbs to n/(n+1), 0.999, and the client stops asking; capped at MaxReject (0.9), it keeps "+
+				"sending 1 in 10, enough to see the backend come back\n%s", outage.sent, outage.attempted, figures)
+		assert.LessOrEqual(t, back.allSentFrom, 2*degradation.DefaultWindow,
+			"the backend accepts everything again, yet the client still rejected requests locally %v later. "+
+				"Uncapped, the few requests it sends must outweigh a Window of local rejections, one accept at a "+
+				"time: it takes some 9 minutes. Capped, the 1 in 10 it keeps sending are accepted from the "+
+				"first second, and it sends everything again within two Windows\n%s",
+			back.allSentFrom, figures)
+	})
+}
+
+func TestTheThrottleForgetsWithinAWindow(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
@@ -329,12 +496,14 @@ func TestTheThrottleForgetsExactlyAWindowAgo(t *testing.T) {
 		}
 
 		at(start, time.Minute-time.Nanosecond)
-		before := th.Probability()
+		before := th.Probability(degradation.Critical)
 		at(start, time.Minute)
-		after := th.Probability()
+		after := th.Probability(degradation.Critical)
 
 		assert.InDelta(t, 0.9, before, 1e-12, "1ns before the minute is over, the 9 rejections still count: 9/10")
-		assert.Zero(t, after, "a Window (here a minute) after they happened, the rejections no longer count")
+		assert.Zero(t, after, "a Window (here a minute) after they happened, the rejections no longer count. "+
+			"(The window moves a bucket, Window/20, at a time: counts leave it between Window − Window/20 and "+
+			"Window after they happened; these sit at the start of a bucket)")
 	})
 }
 
@@ -371,7 +540,8 @@ func TestConcurrentCallersShareTheThrottleSafely(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
 		const callers, rounds = 8, 50
-		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: evenly()})
+		// MaxReject 1: no cap, so that the probability shows every count.
+		th := degradation.NewThrottle(degradation.ThrottleConfig{Rand: evenly(), MaxReject: 1})
 		q := newQuota(0) // rejects everything, so the throttle has work to do
 
 		var wg sync.WaitGroup
@@ -381,7 +551,7 @@ func TestConcurrentCallersShareTheThrottleSafely(t *testing.T) {
 			wg.Go(func() {
 				for range rounds {
 					err := th.Do(t.Context(), q.call)
-					_ = th.Probability()
+					_ = th.Probability(degradation.Critical)
 					if errors.Is(err, degradation.ErrThrottled) {
 						mu.Lock()
 						throttled++
@@ -395,7 +565,7 @@ func TestConcurrentCallersShareTheThrottleSafely(t *testing.T) {
 		sent, _ := q.counts()
 		assert.Equal(t, callers*rounds, sent+throttled, "every request was sent or rejected locally")
 		n := float64(callers * rounds)
-		assert.InDelta(t, n/(n+1), th.Probability(), 1e-12,
+		assert.InDelta(t, n/(n+1), th.Probability(degradation.Critical), 1e-12,
 			"%d requests attempted by %d callers at once, none accepted: the probability is n/(n+1). Every count "+
 				"is read and written under the lock (go test -race reports the rest)", callers*rounds, callers)
 	})

@@ -8,6 +8,7 @@
 package degradation
 
 import (
+	"container/list"
 	"context"
 	"errors"
 	"fmt"
@@ -84,9 +85,17 @@ type Config struct {
 	// part may take. It must be positive, and it never extends the
 	// request's own deadline.
 	OptionalBudget time.Duration
+	// Margin is how long before the request's deadline the optional parts
+	// are given up at the latest: the time the page needs to be rendered
+	// and to reach the client, so that it gets there before the client
+	// gives up. 0: none, the optional parts may take up to the deadline.
+	Margin time.Duration
 	// MaxStale is the age of the oldest last good answer that may still be
 	// served in place of a fresh one. 0: none is.
 	MaxStale time.Duration
+	// MaxEntries is how many last good answers (one per part and user) are
+	// kept at most: past it, the oldest is forgotten. 0: none is kept.
+	MaxEntries int
 	// Defaults holds a static answer for an optional part, by part name,
 	// served when neither a fresh nor a recent enough answer is at hand.
 	Defaults map[string]string
@@ -100,11 +109,19 @@ type Service struct {
 	profiles, recommendations, activity Backend
 	cfg                                 Config
 
-	mu sync.Mutex // guards last; held only to read or write it
-	// last holds the last good answer, by part and user. It grows with
-	// every user seen: a real service bounds it (an LRU, say) and drops
-	// what is older than MaxStale, which can never be served.
-	last map[string]answer
+	mu sync.Mutex // guards last and order; held only to read or write them
+	// last holds the last good answers, by part and user, at most
+	// cfg.MaxEntries of them; order lists them newest first, so that the
+	// oldest, the first to forget, is at the back. An answer older than
+	// MaxStale can never be served: it is forgotten too.
+	last  map[string]*list.Element // of an entry
+	order *list.List
+}
+
+// entry is a last good answer, and whose it is.
+type entry struct {
+	key string
+	answer
 }
 
 // answer is what an optional query came back with, and when.
@@ -126,24 +143,30 @@ func NewService(profiles, recommendations, activity Backend, cfg Config) *Servic
 		recommendations: recommendations,
 		activity:        activity,
 		cfg:             cfg,
-		last:            map[string]answer{},
+		last:            map[string]*list.Element{},
+		order:           list.New(),
 	}
 }
 
 // Handle builds userID's page. It asks the three backends at once. The
 // profile is required: if it fails, Handle fails with its error, at once,
 // and the optional queries are cancelled. An optional part has
-// cfg.OptionalBudget (inside the request's deadline) and is asked as
-// Sheddable work; if it fails or is late, the page goes out without it, or
-// with a fallback, and says so in Page.Degraded. Handle never waits for an
-// optional part past its budget, even one whose backend ignores its context.
+// cfg.OptionalBudget (ending cfg.Margin before the request's deadline at
+// the latest) and is asked as Sheddable work; if it fails or is late, the
+// page goes out without it, or with a fallback, and says so in
+// Page.Degraded. Handle never waits for an optional part past its budget,
+// even one whose backend ignores its context.
 func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil) // nothing Handle started outlives it
 
 	// The optional parts: less critical than the request, and with a
-	// deadline of their own, inside the request's.
-	optional, stop := context.WithTimeout(WithCriticality(ctx, Sheddable), s.cfg.OptionalBudget)
+	// deadline of their own, inside the request's, Margin before it.
+	end := time.Now().Add(s.cfg.OptionalBudget)
+	if deadline, ok := ctx.Deadline(); ok && deadline.Add(-s.cfg.Margin).Before(end) {
+		end = deadline.Add(-s.cfg.Margin)
+	}
+	optional, stop := context.WithDeadline(Lower(ctx, Sheddable), end)
 	defer stop()
 	on := s.cfg.Switch == nil || s.cfg.Switch.Enabled()
 	recommendations := s.start(optional, on, s.recommendations, PartRecommendations, userID)
@@ -205,11 +228,25 @@ func (s *Service) settle(ctx context.Context, page *Page, part, userID string, a
 	return value
 }
 
-// remember keeps a fresh answer as the part's last good one.
+// remember keeps a fresh answer as the part's last good one, and forgets
+// what no longer fits: past MaxEntries, or older than MaxStale.
 func (s *Service) remember(part, userID string, a answer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.last[part+":"+userID] = a
+	key := part + ":" + userID
+	if e, ok := s.last[key]; ok {
+		s.order.Remove(e)
+	}
+	s.last[key] = s.order.PushFront(entry{key: key, answer: a})
+	for s.order.Len() > s.cfg.MaxEntries || s.order.Len() > 0 && time.Since(s.oldest().at) > s.cfg.MaxStale {
+		delete(s.last, s.order.Remove(s.order.Back()).(entry).key)
+	}
+}
+
+// oldest returns the oldest answer kept. Call it with mu held, with at
+// least one answer kept.
+func (s *Service) oldest() entry {
+	return s.order.Back().Value.(entry)
 }
 
 // fallback returns what to serve instead of a part whose backend did not
@@ -220,7 +257,11 @@ func (s *Service) remember(part, userID string, a answer) {
 func (s *Service) fallback(part, userID string, reason error) (string, Degradation) {
 	d := Degradation{Part: part, Served: Omitted, Reason: reason}
 	s.mu.Lock()
-	last, ok := s.last[part+":"+userID]
+	var last answer
+	e, ok := s.last[part+":"+userID]
+	if ok {
+		last = e.Value.(entry).answer
+	}
 	s.mu.Unlock()
 	if age := time.Since(last.at); ok && age <= s.cfg.MaxStale {
 		d.Served, d.Age = Stale, age

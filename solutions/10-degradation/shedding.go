@@ -43,9 +43,30 @@ type criticalityKey struct{}
 
 // WithCriticality returns a copy of ctx that carries c: the request made
 // with it, and every request made on its behalf with a context derived from
-// it, has criticality c.
+// it, has criticality c. It sets c whatever ctx carried, so it belongs at
+// the edge, where a request comes in: there c is decided from what the
+// request is (a person waiting, a prefetch, a batch job), never from a
+// field the client sent. A hop further in uses Lower.
+//
+// A context value lives in one process: to cross to another, criticality
+// travels in the request's metadata (a header), and the server's
+// middleware puts it back on the context, clamped at a trust boundary, as
+// it does the deadline.
 func WithCriticality(ctx context.Context, c Criticality) context.Context {
 	return context.WithValue(ctx, criticalityKey{}, c)
+}
+
+// Lower returns a copy of ctx whose criticality is c if c is less critical
+// than what ctx carries, and ctx's own otherwise: a hop may make the work
+// it asks for on a request's behalf less critical, never more, or every
+// request could make itself critical and nothing would be shed.
+func Lower(ctx context.Context, c Criticality) context.Context {
+	// (With c equal to ctx's, < would do as well: a copy that carries the
+	// same criticality.)
+	if c <= CriticalityOf(ctx) {
+		return ctx
+	}
+	return WithCriticality(ctx, c)
 }
 
 // CriticalityOf returns the criticality ctx carries: Critical unless
@@ -60,8 +81,12 @@ func CriticalityOf(ctx context.Context) Criticality {
 
 // ErrShed is the error of a request refused for lack of room: none was
 // free when it came, or it was pushed out of the queue to make room for a
-// more critical one. Over HTTP it is a 503 Service Unavailable, with a
-// Retry-After: the server is overloaded, the client did nothing wrong.
+// more critical one, or it had too little time left to be worth starting.
+// At an edge, over HTTP, it is a 503 Service Unavailable (the server is
+// overloaded, the client did nothing wrong), which may carry a
+// Retry-After. It is not to be retried within the request: at most the
+// layer right above retries once elsewhere, within its budget. Inside the
+// dashboard, a shed optional part is a Degradation, not a retry.
 var ErrShed = errors.New("shed: the service is overloaded")
 
 // AdmissionConfig sets the size of an Admission.
@@ -70,10 +95,19 @@ type AdmissionConfig struct {
 	Slots int
 	// Queue is how many requests may wait for a slot. 0: none waits.
 	Queue int
+	// MinTime is what the work is expected to take, the calls it makes
+	// included: a request must have more than that left before its
+	// deadline for its work to be started. One with MinTime or less left
+	// is not started, on arrival or when its slot comes, and one that
+	// waits leaves the queue as soon as it has no more: its work would end
+	// at or after its deadline, for a caller who has gone. 0: only a
+	// request whose deadline has come is not started.
+	MinTime time.Duration
 	// OnQueue, if not nil, is told the queue's depth every time it
 	// changes, in order. It is called with the Admission's lock held (that
 	// is what keeps the order), so it must return quickly and must not call
-	// the Admission.
+	// the Admission. Lock order: the Admission's lock, then whatever
+	// OnQueue takes (a Switch's, say); never the other way round.
 	OnQueue func(depth int)
 }
 
@@ -130,9 +164,20 @@ func NewAdmission(cfg AdmissionConfig) *Admission {
 // Nobody works for a request nobody waits for: if ctx is done when the
 // request comes, or while it waits, or by the time its slot comes, Do
 // returns at once, without running work, with an error wrapping ctx.Err().
+// With MinTime, the same goes for a request with MinTime or less left
+// before its deadline: its error wraps context.DeadlineExceeded.
 func (a *Admission) Do(ctx context.Context, work func(context.Context) error) error {
 	class := CriticalityOf(ctx)
-	if err := gone(ctx); err != nil {
+	// In time: a context that ends MinTime before ctx's deadline, the last
+	// instant at which the work can still be started.
+	inTime := ctx
+	// (MinTime ≥ 0 would do as well: with 0, a copy with ctx's own deadline.)
+	if deadline, ok := ctx.Deadline(); ok && a.cfg.MinTime > 0 {
+		var cancel context.CancelFunc
+		inTime, cancel = context.WithDeadline(ctx, deadline.Add(-a.cfg.MinTime))
+		defer cancel()
+	}
+	if err := gone(inTime); err != nil {
 		a.expire(class)
 		return notStarted(err)
 	}
@@ -141,14 +186,14 @@ func (a *Admission) Do(ctx context.Context, work func(context.Context) error) er
 		return err
 	}
 	if w != nil {
-		if err := a.wait(ctx, w); err != nil {
+		if err := a.wait(inTime, w); err != nil {
 			return err
 		}
 	}
 	// The slot is ours. Whatever work does, even panic, it goes back.
 	defer a.leave()
-	if err := gone(ctx); err != nil {
-		a.expire(class) // the slot came, but nobody waits any more
+	if err := gone(inTime); err != nil {
+		a.expire(class) // the slot came, but too late for the work to finish in time
 		return notStarted(err)
 	}
 	a.mu.Lock()
@@ -248,8 +293,8 @@ func (a *Admission) leave() {
 		return
 	}
 	next := a.queue[0]
-	a.queue = a.queue[1:]
-	next.turn <- nil // the slot passes to next: running stays as it is
+	a.queue = slices.Delete(a.queue, 0, 1) // clears the slot it frees, so next is not kept alive
+	next.turn <- nil                       // the slot passes to next: running stays as it is
 	a.changed()
 }
 

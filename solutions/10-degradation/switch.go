@@ -15,16 +15,21 @@ type SwitchConfig struct {
 	On int
 	// OnChange, if not nil, is called once for every change, with the new
 	// position (true: on), in order. It is called with the Switch's lock
-	// held, so it must return quickly and must not call the Switch.
+	// held, so it must return quickly and must not call the Switch, nor
+	// anything that calls Observe (an Admission, whose lock is taken
+	// before the Switch's when its OnQueue observes).
 	OnChange func(on bool)
 }
 
 // A Switch turns optional work off while a queue is long, and back on once
 // it is short again: a two-position cousin of the brownout controller of
 // Klein et al. (ICSE 2014), which serves optional content to a share of
-// requests that it adjusts continuously. Feed it the depth of a queue with
-// Observe (an Admission's OnQueue does that), and ask Enabled. It starts
-// on, and is safe for concurrent use.
+// requests that it adjusts continuously. Feed it, with Observe, the depth
+// of the queue that the optional work lengthens: the frontend's if the
+// optional parts are computed there, the dependency's (or its rejections,
+// or its latency) if they are remote. An Admission's OnQueue does that.
+// Ask Enabled. It starts on, and is safe for concurrent use. A production
+// switch also has a manual override, and an alert while it is off.
 type Switch struct {
 	cfg SwitchConfig
 

@@ -1,5 +1,5 @@
 // Mistake: a request whose context ends while it waits returns, but stays in the queue: it keeps a place live requests are refused for, and when its turn comes the slot is handed to nobody and never given back.
-// Caught by: TestAQueuedRequestGivesUpAtItsDeadlineWithoutRunning, TestWorkNobodyWaitsForIsNotStartedAtAnyHop, TestAGivenUpRequestLeavesItsPlaceToTheNext, TestASlotHandedOverAsItsCallerGivesUpIsNotLost
+// Caught by: TestAQueuedRequestGivesUpAtItsDeadlineWithoutRunning, TestWorkThatCannotFinishInTimeIsNotStarted, TestAGivenUpRequestLeavesItsPlaceToTheNext, TestASlotHandedOverAsItsCallerGivesUpIsNotLost
 
 package degradation
 

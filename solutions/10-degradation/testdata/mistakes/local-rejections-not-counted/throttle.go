@@ -5,12 +5,16 @@ package degradation
 
 // Do counts a request and, with the probability above, rejects it.
 func (t *Throttle) Do(ctx context.Context, op func(context.Context) error) error {
+	if err := gone(ctx); err != nil {
+		return err
+	}
 	t.mu.Lock()
-	now := time.Now()
-	p := t.probability(now)
-	reject := p > 0 && t.cfg.Rand() < p
+	w := t.window(CriticalityOf(ctx))
+	sent := time.Now()
+	p := t.probability(w, sent)
+	reject := t.cfg.Rand() < p
 	if !reject {
-		t.counts.add(now, 1, 0) // count what goes to the backend
+		w.add(sent, 1, 0) // count what goes to the backend
 	}
 	t.mu.Unlock()
 	if reject {
@@ -18,10 +22,13 @@ func (t *Throttle) Do(ctx context.Context, op func(context.Context) error) error
 	}
 
 	err := op(ctx)
-	if !t.cfg.Rejected(err) {
-		t.mu.Lock()
-		t.counts.add(time.Now(), 0, 1)
-		t.mu.Unlock()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch {
+	case ctx.Err() != nil:
+		w.remove(sent)
+	case !t.cfg.Rejected(err):
+		w.add(time.Now(), 0, 1)
 	}
 	return err
 }

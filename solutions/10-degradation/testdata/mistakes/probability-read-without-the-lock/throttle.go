@@ -3,8 +3,8 @@
 
 package degradation
 
-// Probability returns the probability that a request made now is
-// rejected locally.
-func (t *Throttle) Probability() float64 {
-	return t.probability(time.Now())
+// Probability returns the probability that a request of criticality c
+// made now is rejected locally.
+func (t *Throttle) Probability(c Criticality) float64 {
+	return t.probability(t.window(c), time.Now())
 }

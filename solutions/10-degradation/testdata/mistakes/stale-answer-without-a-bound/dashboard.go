@@ -1,4 +1,4 @@
-// Mistake: the last good answer is served however old it is, so a backend that has been down for a day shows a day-old recommendation as if it were today's, and nobody notices that it is down.
+// Mistake: the last good answer is served however old it is, so a backend that has been down for a day leaves the page showing a day-old recommendation as if it were current.
 // Caught by: TestAnAnswerOlderThanMaxStaleIsNotServed, TestAStaleAnswerKeepsItsAgeWhenServedAgain
 
 package degradation
@@ -8,9 +8,10 @@ package degradation
 func (s *Service) fallback(part, userID string, reason error) (string, Degradation) {
 	d := Degradation{Part: part, Served: Omitted, Reason: reason}
 	s.mu.Lock()
-	last, ok := s.last[part+":"+userID]
+	e, ok := s.last[part+":"+userID]
 	s.mu.Unlock()
 	if ok { // something is better than nothing
+		last := e.Value.(entry)
 		d.Served, d.Age = Stale, time.Since(last.at)
 		return last.value, d
 	}

@@ -5,17 +5,24 @@ package degradation
 
 // Do counts a request and, with the probability above, rejects it.
 func (t *Throttle) Do(ctx context.Context, op func(context.Context) error) error {
+	if err := gone(ctx); err != nil {
+		return err
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	now := time.Now()
-	p := t.probability(now)
-	t.counts.add(now, 1, 0)
-	if p > 0 && t.cfg.Rand() < p {
+	w := t.window(CriticalityOf(ctx))
+	sent := time.Now()
+	p := t.probability(w, sent)
+	w.add(sent, 1, 0)
+	if t.cfg.Rand() < p {
 		return ErrThrottled
 	}
 	err := op(ctx)
-	if !t.cfg.Rejected(err) {
-		t.counts.add(time.Now(), 0, 1)
+	switch {
+	case ctx.Err() != nil:
+		w.remove(sent)
+	case !t.cfg.Rejected(err):
+		w.add(time.Now(), 0, 1)
 	}
 	return err
 }

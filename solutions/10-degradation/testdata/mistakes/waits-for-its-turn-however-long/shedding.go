@@ -1,5 +1,5 @@
 // Mistake: a queued request waits for its turn without watching its context, so a caller whose deadline has passed is held until a slot comes, long after it stopped waiting, and its place in the queue is taken from live requests all that time.
-// Caught by: TestAQueuedRequestGivesUpAtItsDeadlineWithoutRunning, TestWorkNobodyWaitsForIsNotStartedAtAnyHop, TestAGivenUpRequestLeavesItsPlaceToTheNext
+// Caught by: TestAQueuedRequestGivesUpAtItsDeadlineWithoutRunning, TestWorkThatCannotFinishInTimeIsNotStarted, TestAGivenUpRequestLeavesItsPlaceToTheNext
 
 package degradation
 
