@@ -169,7 +169,7 @@ func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	optional, stop := context.WithDeadline(Lower(ctx, Sheddable), end)
 	defer stop()
 	on := s.cfg.Switch == nil || s.cfg.Switch.Enabled()
-	recommendations := s.start(optional, on, s.recommendations, PartRecommendations, userID)
+	recs := s.start(optional, on, s.recommendations, PartRecommendations, userID)
 	activity := s.start(optional, on, s.activity, PartActivity, userID)
 
 	profile, err := ask(ctx, s.profiles, PartProfile, userID)
@@ -178,7 +178,7 @@ func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 		return Page{}, err
 	}
 	page := Page{Profile: profile}
-	page.Recommendations = s.settle(optional, &page, PartRecommendations, userID, recommendations)
+	page.Recommendations = s.settle(optional, &page, PartRecommendations, userID, recs)
 	page.Activity = s.settle(optional, &page, PartActivity, userID, activity)
 	return page, nil
 }
@@ -210,8 +210,7 @@ func (s *Service) settle(ctx context.Context, page *Page, part, userID string, a
 		select {
 		case a = <-answers:
 		case <-ctx.Done():
-			// An answer that came in time wins, even when the profile took
-			// longer than the budget and both are ready by now.
+			// An answer that came in time wins, even if both are ready by now.
 			select {
 			case a = <-answers:
 			default:

@@ -211,8 +211,8 @@ func (a *Admission) enter(class Criticality) (*waiter, error) {
 		a.running++
 		return nil, nil
 	}
+	// Full: shed the newcomer, unless it is critical and can push one out.
 	if len(a.queue) >= a.cfg.Queue {
-		// Full: shed the newcomer, unless it is critical and can push one out.
 		last := a.lastSheddable()
 		if class == Sheddable || last < 0 {
 			a.class(class).Shed++
