@@ -100,19 +100,7 @@ func runGrade(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 func gradeAll(ctx context.Context, out output, ws workshop, opt report.Options) int {
 	lessons := ws.published()
-	g, err := learner(ctx, ws)
-	if err != nil {
-		return out.errorf("%v", err)
-	}
-	// Lessons still exactly as shipped are not built: they are not started.
-	toRun := len(g.Touched(lessons))
-	what := fmt.Sprintf("testing %d lessons", toRun)
-	if toRun == 1 {
-		what = "testing 1 lesson"
-	}
-	bar := startProgress(out, toRun, what)
-	res, err := g.Overview(ctx, lessons, grading.Progress{OnEvent: bar.Event, Note: bar.Note})
-	bar.Stop()
+	res, err := gradeLessons(ctx, out, ws, lessons)
 	if err != nil {
 		return out.errorf("%v", err)
 	}
@@ -389,9 +377,9 @@ func usageHere() string {
 	return strings.Join(lines, "\n")
 }
 
-// gradeLessons grades some lessons the way the overview does (a lesson
-// still as shipped is not started, without a build), with progress on
-// stderr: for hint and watch, which need the verdicts, not a report.
+// gradeLessons grades lessons the way the overview does, with progress on
+// stderr: the overview itself, and hint and watch, which need the verdicts.
+// Lessons still exactly as shipped are not built: they are not started.
 func gradeLessons(ctx context.Context, out output, ws workshop, lessons []*lesson.Lesson) (grading.Result, error) {
 	if len(lessons) == 0 {
 		return grading.Result{RaceChecked: true}, nil
@@ -400,11 +388,15 @@ func gradeLessons(ctx context.Context, out output, ws workshop, lessons []*lesso
 	if err != nil {
 		return grading.Result{}, err
 	}
-	what := fmt.Sprintf("testing %d lessons", len(lessons))
-	if len(lessons) == 1 {
+	toRun := len(g.Touched(lessons))
+	what := fmt.Sprintf("testing %d lessons", toRun)
+	switch {
+	case len(lessons) == 1:
 		what = "testing " + lessons[0].Name()
+	case toRun == 1:
+		what = "testing 1 lesson"
 	}
-	bar := startProgress(out, len(g.Touched(lessons)), what)
+	bar := startProgress(out, toRun, what)
 	defer bar.Stop()
 	return g.Overview(ctx, lessons, grading.Progress{OnEvent: bar.Event, Note: bar.Note})
 }
