@@ -102,12 +102,13 @@ func TestTheStatusIs200WhilePendingAnd303WhenDone(t *testing.T) {
 		id := r.accepted("k1", tea)
 		at(r.origin, time.Second)
 		p := r.get("/orders/" + id)
-		require.Equal(t, http.StatusOK, p.status, "at 1s the warehouse is still working on the order: its status is 200, pending; got %v", p)
-		assert.Contains(t, p.body, `"state":"pending"`, "a pending order's status says so")
-		assert.Equal(t, "1", p.header.Get("Retry-After"), "a pending status says when to ask again")
+		require.Equal(t, http.StatusOK, p.status, "at 1s the warehouse is still working on the order: its status is 200, not finished; got %v", p)
+		assert.Contains(t, p.body, `"state":"sending"`, "an order at the warehouse is sending: it may be reserved already")
+		assert.Equal(t, "1", p.header.Get("Retry-After"), "an unfinished order's status says when to ask again")
 
-		// sent at 10ms, answered at 2.01s, written down at 2.02s
-		at(r.origin, 2020*time.Millisecond)
+		// written down at 10ms, written down as sending and sent at 20ms,
+		// answered at 2.02s, written down as done at 2.03s
+		at(r.origin, 2030*time.Millisecond)
 		state, receipt, _ := r.result(id)
 		assert.Equal(t, "done", state, "the warehouse reserved the order")
 		assert.Equal(t, "reservation #1 for "+id, receipt, "the result carries the warehouse's receipt")
@@ -125,8 +126,8 @@ func TestAnUnknownOrExpiredOrderIs404(t *testing.T) {
 		problemOf(t, p)
 
 		id := r.accepted("k1", tea)
-		// sent at 10ms, finished at 1.01s, written down at 1.02s
-		finished := 1010 * time.Millisecond
+		// sent at 20ms, finished at 1.02s, written down at 1.03s
+		finished := 1020 * time.Millisecond
 		at(r.origin, finished+time.Hour)
 		r.result(id) // exactly Retention after: still kept
 		at(r.origin, finished+time.Hour+time.Nanosecond)
@@ -135,6 +136,23 @@ func TestAnUnknownOrExpiredOrderIs404(t *testing.T) {
 			"a result is kept for Retention (1h) after the order finished, then it is gone: 404; got %v", p)
 		p = r.get("/orders/" + id + "/result")
 		assert.Equal(t, http.StatusNotFound, p.status, "the result itself is gone too; got %v", p)
+	})
+}
+
+func TestAnOrderIsVisibleOnlyToItsClient(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{}, time.Second)
+		defer r.stop()
+
+		id := r.accepted("k1", tea) // alice's
+		p := r.do(http.MethodGet, "/orders/"+id, "", capstone.ClientHeader, "mallory")
+		assert.Equal(t, http.StatusNotFound, p.status,
+			"another client asked for alice's order: answer 404, as for an unknown ID, and tell nothing of it; got %v", p)
+		at(r.origin, 2*time.Second)
+		p = r.do(http.MethodGet, "/orders/"+id+"/result", "", capstone.ClientHeader, "mallory")
+		assert.Equal(t, http.StatusNotFound, p.status, "nor its result; got %v", p)
+		r.result(id) // alice herself sees it
 	})
 }
 
@@ -191,6 +209,17 @@ func TestAnOrderWithoutAnIdempotencyKeyGets400(t *testing.T) {
 			"an order without an Idempotency-Key cannot be retried safely: refuse it with 400; got %v", p)
 		_, _, detail := problemOf(t, p)
 		assert.Contains(t, detail, "Idempotency-Key", "the detail names the missing header")
+
+		p = r.post("k1", tea, capstone.ClientHeader, "")
+		assert.Equal(t, http.StatusBadRequest, p.status,
+			"an order without a %s belongs to nobody: its key, its quota and who may read it are a client's; refuse it with 400; got %v",
+			capstone.ClientHeader, p)
+		for _, long := range [][]string{{"Idempotency-Key", strings.Repeat("k", 256)}, {capstone.ClientHeader, strings.Repeat("c", 256)}} {
+			p = r.do(http.MethodPost, "/orders", tea, append([]string{"Idempotency-Key", "k2"}, long...)...)
+			assert.Equal(t, http.StatusBadRequest, p.status,
+				"a %s of 256 bytes is refused with 400: both are kept, in memory and on disk, so their length is bounded (MaxKeyLength, %d); got %v",
+				long[0], capstone.MaxKeyLength, p)
+		}
 		at(r.origin, time.Minute)
 		assert.Empty(t, r.wh.callList(), "an order refused with 400 is never sent to the warehouse")
 	})

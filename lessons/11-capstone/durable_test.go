@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	bolt "go.etcd.io/bbolt"
 	"go.uber.org/goleak"
 
 	"github.com/wherewaiting/workshop/internal/timeline"
@@ -132,4 +133,58 @@ func TestAFinishedOrderIsNotSentAgainAfterARestart(t *testing.T) {
 			"a finished order was sent again after the restart: write its end down (Store.Put) before you count it finished")
 		assert.False(t, strings.Contains(r.get("/orders/"+id).body, "pending"), "a finished order is not pending again")
 	})
+}
+
+func TestAKeyIsHonouredAcrossARestart(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{}, time.Second)
+		defer r.stop()
+
+		first := r.post("k1", tea)
+		require.Equal(t, http.StatusAccepted, first.status, "the first order is accepted; got %v", first)
+		r.restart() // the client did not get the 202 (say the connection broke), and the process restarted
+		again := r.post("k1", tea)
+		assert.Equal(t, http.StatusAccepted, again.status, "the retry gets the first answer again; got %v", again)
+		assert.Equal(t, first.header.Get("Location"), again.header.Get("Location"),
+			"after a restart, the retry with the same key made a second order: write the key down with its order, "+
+				"in one transaction (Store.Accept), and look it up (Store.Key) when memory does not know it")
+		other := r.post("k1", `{"item":"coffee","quantity":1}`)
+		assert.Equal(t, http.StatusUnprocessableEntity, other.status, "the key was used for tea, before the restart too; got %v", other)
+		at(r.origin, time.Minute)
+		assert.Equal(t, 1, r.wh.effects.Total(), "one key, one order, one reservation, restart or not")
+	})
+}
+
+func TestFinishedOrdersAndTheirKeysAreDeletedAfterRetention(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Retention: time.Hour, SweepEvery: time.Minute}, time.Second)
+		defer r.stop()
+
+		first := r.accepted("k1", tea) // done at 1.03s
+		at(r.origin, time.Hour+2*time.Minute)
+		orders, keys := countStored(t, r.db)
+		assert.Zero(t, orders, "an order finished more than Retention (1h) ago is deleted from the store, not only hidden: "+
+			"otherwise the file grows with every order ever taken")
+		assert.Zero(t, keys, "its key goes with it")
+		second := r.accepted("k1", tea)
+		assert.NotEqual(t, first, second, "once its order is gone, the key may be used again: a new order")
+	})
+}
+
+// countStored counts the orders and the keys in the store's file.
+func countStored(t *testing.T, db *bolt.DB) (orders, keys int) {
+	t.Helper()
+	err := db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket([]byte("orders")); b != nil {
+			orders = b.Stats().KeyN
+		}
+		if b := tx.Bucket([]byte("keys")); b != nil {
+			keys = b.Stats().KeyN
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	return orders, keys
 }

@@ -41,8 +41,12 @@ type warehouse struct {
 
 	mu         sync.Mutex
 	latency    time.Duration
+	latencyOf  func(n int) time.Duration              // the latency of call n (from 1); nil: latency
 	status     func(n int) int                        // the status of call n (from 1); nil: 200
 	loseAnswer func(orderID string, attempt int) bool // this attempt reserves the stock, then its answer is lost
+	detached   bool                                   // it finishes a reservation whose caller left, and answers 409 to a repeat meanwhile
+	reserving  map[string]bool                        // Idempotency-Keys being reserved
+	reserved   map[string]bool                        // Idempotency-Keys reserved: a repeat is answered at once
 	calls      []whCall
 	inFlight   int
 	peak       int
@@ -81,20 +85,49 @@ func (w *warehouse) serve(rw http.ResponseWriter, r *http.Request) {
 			attempt++
 		}
 	}
-	latency, status, lose := w.latency, w.status, w.loseAnswer
+	latency, status, lose, detached := w.latency, w.status, w.loseAnswer, w.detached
+	if w.latencyOf != nil {
+		latency = w.latencyOf(n)
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if detached && key != "" && w.reserving[key] {
+		w.calls[n-1].ended = time.Since(w.origin)
+		w.mu.Unlock()
+		rw.WriteHeader(http.StatusConflict) // the first request with this key is still being served
+		return
+	}
+	if detached && key != "" {
+		if w.reserving == nil {
+			w.reserving, w.reserved = map[string]bool{}, map[string]bool{}
+		}
+		w.reserving[key] = true
+		if w.reserved[key] {
+			latency = 0
+		}
+	}
 	w.inFlight++
 	w.peak = max(w.peak, w.inFlight)
 	w.mu.Unlock()
 	defer func() {
 		w.mu.Lock()
 		w.inFlight--
-		w.calls[n-1].ended = time.Since(w.origin)
+		if w.calls[n-1].ended == 0 {
+			w.calls[n-1].ended = time.Since(w.origin)
+		}
+		if w.reserving[key] {
+			delete(w.reserving, key)
+			w.reserved[key] = true
+		}
 		w.mu.Unlock()
 	}()
-	select {
-	case <-time.After(latency):
-	case <-r.Context().Done():
-		return // the caller left before anything happened
+	if detached {
+		time.Sleep(latency) // whether the caller waits or not
+	} else {
+		select {
+		case <-time.After(latency):
+		case <-r.Context().Done():
+			return // the caller left before anything happened
+		}
 	}
 	if status != nil {
 		if code := status(n); code != http.StatusOK {
@@ -332,8 +365,11 @@ func (p reply) String() string {
 		p.status, p.at, p.header.Get("Location"), p.header.Get("Retry-After"), p.header.Get("Content-Type"), strings.TrimSpace(p.body))
 }
 
-// do sends a request as a client would, with headers given as name, value
-// pairs.
+// alice is the client every request comes from, unless it says otherwise.
+const alice = "alice"
+
+// do sends a request as a client would, as alice, with headers given as
+// name, value pairs (an empty value leaves the header out).
 func (r *rig) do(method, path, body string, headers ...string) reply {
 	r.t.Helper()
 	var rd io.Reader
@@ -344,7 +380,12 @@ func (r *rig) do(method, path, body string, headers ...string) reply {
 	if err != nil {
 		r.t.Fatal(err)
 	}
+	req.Header.Set(capstone.ClientHeader, alice) // unless the headers say otherwise
 	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i+1] == "" {
+			req.Header.Del(headers[i])
+			continue
+		}
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	start := time.Now()

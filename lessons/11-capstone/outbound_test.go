@@ -25,14 +25,14 @@ func TestTheWarehouseIsToldTheTimeLeftNotAClock(t *testing.T) {
 		r := newRig(t, capstone.Config{}, time.Second)
 		defer r.stop()
 
-		id := r.accepted("k1", tea, capstone.TimeoutHeader, "30000") // at 0: fulfil within 30s
+		id := r.accepted("k1", tea, capstone.TimeoutHeader, "3000") // at 0: fulfil within 3s
 		at(r.origin, 2*time.Second)
 		calls := r.wh.callList()
 		require.Len(t, calls, 1, "the order should have reached the warehouse")
 		c := calls[0]
-		assert.Equal(t, 10*time.Millisecond, c.at, "the order is sent as soon as it is written down")
-		assert.Equal(t, "29990", c.header.Get(capstone.TimeoutHeader),
-			"sent at 10ms, an order that must be done within 30s has 29,990ms left: say so, relative, in %s; "+
+		assert.Equal(t, 20*time.Millisecond, c.at, "the order is sent as soon as it is written down, then written down as sending (10ms each)")
+		assert.Equal(t, "2980", c.header.Get(capstone.TimeoutHeader),
+			"sent at 20ms, an order that must be done within 3s has 2,980ms left: say so, relative, in %s; "+
 				"an absolute time means something else to a clock that is off by a second", capstone.TimeoutHeader)
 		for name, values := range c.header {
 			for _, v := range values {
@@ -89,15 +89,16 @@ func TestTheWarehouseGetsAtMostBulkheadCallsAtOnce(t *testing.T) {
 		}
 		assert.Equal(t, 2, r.wh.peakInFlight(),
 			"4 workers, a bulkhead of 2: at most 2 calls at the warehouse at once, the others wait for a slot")
-		assert.Equal(t, []time.Duration{10 * time.Millisecond, 10 * time.Millisecond, 1010 * time.Millisecond, 1010 * time.Millisecond}, starts,
-			"two calls at 10ms, two more as soon as the first two answer, at 1.01s")
+		assert.Equal(t, []time.Duration{20 * time.Millisecond, 20 * time.Millisecond, 1030 * time.Millisecond, 1030 * time.Millisecond}, starts,
+			"two calls at 20ms, two more as soon as the first two answer at 1.02s, each written down as sending before it goes (10ms): at 1.03s")
 	})
 }
 
 func TestRetriesToTheWarehouseSpendABudget(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, capstone.Config{Workers: 1, Quota: 100, Attempts: 3, RetryEvery: 10, BreakerAfter: 1000}, 10*time.Millisecond)
+		// Requeue of an hour: each order has one turn in this test.
+		r := newRig(t, capstone.Config{Workers: 1, Quota: 100, Attempts: 3, RetryEvery: 10, BreakerAfter: 1000, Requeue: time.Hour}, 10*time.Millisecond)
 		defer r.stop()
 		r.wh.set(func(w *warehouse) { w.status = func(int) int { return http.StatusServiceUnavailable } })
 
@@ -112,26 +113,106 @@ func TestRetriesToTheWarehouseSpendABudget(t *testing.T) {
 	})
 }
 
-func TestAnOpenBreakerFailsOrdersWithoutCallingTheWarehouse(t *testing.T) {
+func TestEachAttemptHasItsOwnTimeout(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, capstone.Config{Workers: 1, Attempts: 1, BreakerAfter: 3, BreakerFor: time.Minute}, 100*time.Millisecond)
+		r := newRig(t, capstone.Config{Attempts: 2, RetryEvery: 1, AttemptTimeout: time.Second}, 100*time.Millisecond)
 		defer r.stop()
-		r.wh.set(func(w *warehouse) { w.status = func(int) int { return http.StatusInternalServerError } })
+		r.wh.set(func(w *warehouse) {
+			w.latencyOf = func(n int) time.Duration { return map[bool]time.Duration{true: time.Hour, false: w.latency}[n == 1] }
+		})
+
+		id := r.accepted("k1", tea, capstone.TimeoutHeader, "30000") // 30s to fulfil it
+		at(r.origin, time.Minute)
+		calls := r.wh.callList()
+		require.Len(t, calls, 2, "the first call hangs: it should be cut at AttemptTimeout (1s), and tried again within the order's 30s")
+		assert.Equal(t, "990", calls[0].header.Get(capstone.TimeoutHeader),
+			"an attempt has AttemptTimeout (1s) of the order's 30s, from 10ms (it writes the order down as sending first): at 20ms, 990ms are left")
+		assert.Equal(t, 1010*time.Millisecond, calls[0].ended,
+			"the first call, sent at 20ms, hung, and should be cut at 1.01s: give each attempt its own timeout (context.WithTimeout inside the retry), "+
+				"or one stuck call eats the whole deadline and every retry with it")
+		assert.Equal(t, 1060*time.Millisecond, calls[1].at, "the retry comes at 1.06s, after a backoff of 50ms (half of BackoffBase, with Rand 0.5)")
+		state, _, _ := r.result(id)
+		assert.Equal(t, "done", state, "the second attempt reserved the order")
+	})
+}
+
+func TestAnOpenBreakerMakesOrdersWaitNotFail(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Workers: 1, Attempts: 1, BreakerAfter: 3, BreakerFor: 10 * time.Second, Requeue: time.Second},
+			100*time.Millisecond)
+		defer r.stop()
+		r.wh.set(func(w *warehouse) { // down for its first 3 calls, then back
+			w.status = func(n int) int {
+				return map[bool]int{true: http.StatusInternalServerError, false: http.StatusOK}[n <= 3]
+			}
+		})
 
 		var ids []string
 		for _, key := range []string{"a", "b", "c", "d", "e", "f"} {
 			ids = append(ids, r.accepted(key, tea))
 		}
-		at(r.origin, 10*time.Second)
-		assert.Len(t, r.wh.callList(), 3,
-			"after 3 failures in a row the breaker opens: the next orders fail at once, without a call")
+		short := r.accepted("short", tea, capstone.TimeoutHeader, "5000") // nobody waits for it after 5.07s
+		at(r.origin, time.Minute)
+
+		calls := r.wh.callList()
+		require.GreaterOrEqual(t, len(calls), 4, "the warehouse is back after 3 failed calls: the orders should reach it again")
+		opened := calls[2].ended
+		assert.GreaterOrEqual(t, calls[3].at, opened+10*time.Second,
+			"after 3 failures in a row (the third ended at %v) the breaker opens for 10s, and the orders wait: "+
+				"no call may reach the warehouse before %v; the next came at %v", opened, opened+10*time.Second, calls[3].at)
 		for i, id := range ids {
 			state, _, reason := r.result(id)
-			assert.Equal(t, "failed", state, "order %d failed", i)
-			if i >= 3 {
-				assert.Contains(t, reason, capstone.ErrOpen.Error(), "order %d failed because the breaker was open", i)
-			}
+			assert.Equal(t, "done", state,
+				"order %d was accepted: a failing warehouse or an open breaker is a reason to wait and try again (Requeue), not to fail it (%s)", i, reason)
+			assert.Equal(t, 1, r.wh.effects.Count(id), "order %d is reserved once", i)
 		}
+		state, _, reason := r.result(short)
+		assert.Equal(t, "expired", state, "the short order was never sent while the breaker was open, and its deadline passed: expired (%s)", reason)
+		assert.Zero(t, r.wh.callsFor(short), "an expired order was never sent")
+	})
+}
+
+func TestAnOrderTheWarehouseIsStillReservingIsAskedAgainNotFailed(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Attempts: 3, RetryEvery: 1, AttemptTimeout: time.Second}, 1500*time.Millisecond)
+		defer r.stop()
+		r.wh.set(func(w *warehouse) { w.detached = true }) // it finishes a reservation whose caller left
+
+		id := r.accepted("k1", tea)
+		at(r.origin, time.Minute)
+		var got []string
+		for _, c := range r.wh.callList() {
+			got = append(got, c.at.String())
+		}
+		state, receipt, reason := r.result(id)
+		assert.Equal(t, "done", state,
+			"the first attempt timed out at 1.02s while the warehouse went on and reserved the order at 1.52s; the retry at 1.07s "+
+				"was answered 409 Conflict (that key is being served): ask again later, it is not a refusal (%s); calls at %v", reason, got)
+		assert.Equal(t, "reservation #1 for "+id, receipt, "the order's receipt is the warehouse's first and only reservation")
+		assert.Equal(t, 1, r.wh.effects.Count(id), "reserved once")
+	})
+}
+
+func TestAnOrderThatMayHaveBeenSentIsNeverCalledExpired(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Workers: 1, AttemptTimeout: time.Minute}, time.Second)
+		defer r.stop()
+		r.wh.set(func(w *warehouse) { w.loseAnswer = func(_ string, attempt int) bool { return attempt == 1 } })
+
+		id := r.accepted("k1", tea, capstone.TimeoutHeader, "1500") // sent at 20ms, reserved at 1.02s, the answer lost
+		at(r.origin, 1200*time.Millisecond)
+		r.restart() // still waiting for the answer: the process dies
+		at(r.origin, time.Minute)
+
+		state, receipt, reason := r.result(id)
+		assert.Equal(t, "done", state,
+			"the order was sent before the kill, and reserved: it may not be called expired or failed (%s). "+
+				"An order sent once is asked again with the same key until the warehouse answers, whatever its deadline", reason)
+		assert.Equal(t, "reservation #1 for "+id, receipt, "the receipt is the reservation made before the kill")
+		assert.Equal(t, 1, r.wh.effects.Count(id), "reserved once")
 	})
 }

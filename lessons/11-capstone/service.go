@@ -33,25 +33,33 @@ type Config struct {
 	DefaultTimeout time.Duration // how long an order may take when the client does not say [1m]
 	PollAfter      time.Duration // Retry-After on 202 and on a pending status [1s]
 	RetryAfter     time.Duration // Retry-After on 503 and 429 [5s]
-	Retention      time.Duration // how long a finished order's result is kept [24h]
+	Retention      time.Duration // how long a finished order and its key are kept [24h]
+	SweepEvery     time.Duration // how often orders past Retention are deleted [1m]
+	DrainDelay     time.Duration // how long a shutdown keeps taking orders after readiness flips [5s]
 
-	Bulkhead      int           // calls to the warehouse at once [2]
-	BreakerAfter  int           // failures in a row that open the breaker [5]
-	BreakerFor    time.Duration // how long it stays open [10s]
-	Attempts      int           // attempts per order, the first included [3]
-	RetryEvery    int           // one retry allowed per this many orders [10]
-	BackoffBase   time.Duration // [100ms]
-	BackoffCap    time.Duration // [1s]
-	Rand          func() float64
-	IdempotentFor time.Duration // how long an Idempotency-Key's answer is kept [24h]
+	Bulkhead       int           // calls to the warehouse at once [2]
+	AttemptTimeout time.Duration // how long one call to the warehouse may take [10s]
+	BreakerAfter   int           // failed calls in a row that open the breaker [5]
+	BreakerFor     time.Duration // how long it stays open [10s]
+	Attempts       int           // attempts per turn of an order, the first included [3]
+	RetryEvery     int           // one retry allowed per this many first attempts [10]
+	BackoffBase    time.Duration // [100ms]
+	BackoffCap     time.Duration // [1s]
+	Rand           func() float64
+	Requeue        time.Duration // how long an order whose turn failed waits before its next turn [1s]
+	KeyCache       time.Duration // how long an Idempotency-Key's answer is kept in memory; the store keeps it as long as its order [1m]
 }
 
 // Headers the service reads.
 const (
 	IdempotencyKeyHeader = "Idempotency-Key"
-	ClientHeader         = "Client-Id"   // who is asking; quotas are per client
+	ClientHeader         = "Client-Id"   // who is asking (required): quotas, keys and orders are per client
 	CriticalityHeader    = "Criticality" // "sheddable" marks an order that may be shed first
 )
+
+// MaxKeyLength bounds an Idempotency-Key or a Client-Id, in bytes: both
+// are kept, in memory and on disk, and a client must not choose how much.
+const MaxKeyLength = 255
 
 // A Service takes orders over HTTP and fulfils them in the background.
 type Service struct {
@@ -63,15 +71,19 @@ type Service struct {
 	breaker  *Breaker
 	budget   *Budget
 
-	mu       sync.Mutex
-	pending  map[string]int // unfinished orders per client
-	intake   bool           // new orders are taken
-	ready    bool           // what /readyz says
-	inFlight map[string]bool
+	mu        sync.Mutex
+	pending   map[string]int // unfinished orders per client
+	intake    bool           // new orders are taken
+	ready     bool           // what /readyz says
+	inFlight  map[string]bool
+	waiting   map[string]*time.Timer // orders waiting for their next turn (requeue)
+	admitting sync.WaitGroup         // orders admitted and not yet queued or given back
 
-	stop    context.CancelFunc // ends the workers' context
+	lastID atomic.Int64
+
+	stop    context.CancelFunc // ends the workers' and the sweeper's context
 	workers sync.WaitGroup
-	lastID  atomic.Int64
+	sweeper sync.WaitGroup
 }
 
 // New opens the service on cfg.DB: it finds the orders accepted before
@@ -90,12 +102,13 @@ func New(cfg Config) (*Service, error) {
 		cfg:      cfg,
 		store:    store,
 		queue:    NewQueue(),
-		keys:     NewKeys(cfg.IdempotentFor),
+		keys:     NewKeys(cfg.KeyCache),
 		bulkhead: NewBulkhead(cfg.Bulkhead),
 		breaker:  NewBreaker(cfg.BreakerAfter, cfg.BreakerFor),
 		budget:   NewBudget(cfg.RetryEvery, 10*cfg.RetryEvery),
 		pending:  map[string]int{},
 		inFlight: map[string]bool{},
+		waiting:  map[string]*time.Timer{},
 		intake:   true,
 		ready:    true,
 	}
@@ -107,6 +120,7 @@ func New(cfg Config) (*Service, error) {
 	for range cfg.Workers {
 		s.workers.Go(func() { s.work(ctx) })
 	}
+	s.sweeper.Go(func() { s.sweep(ctx) })
 	return s, nil
 }
 
@@ -135,14 +149,18 @@ func setDefaults(cfg *Config) {
 	orD(&cfg.PollAfter, time.Second)
 	orD(&cfg.RetryAfter, 5*time.Second)
 	orD(&cfg.Retention, 24*time.Hour)
+	orD(&cfg.SweepEvery, time.Minute)
+	orD(&cfg.DrainDelay, 5*time.Second)
 	or(&cfg.Bulkhead, 2)
+	orD(&cfg.AttemptTimeout, 10*time.Second)
 	or(&cfg.BreakerAfter, 5)
 	orD(&cfg.BreakerFor, 10*time.Second)
 	or(&cfg.Attempts, 3)
 	or(&cfg.RetryEvery, 10)
 	orD(&cfg.BackoffBase, 100*time.Millisecond)
 	orD(&cfg.BackoffCap, time.Second)
-	orD(&cfg.IdempotentFor, 24*time.Hour)
+	orD(&cfg.Requeue, time.Second)
+	orD(&cfg.KeyCache, time.Minute)
 	if cfg.Rand == nil {
 		cfg.Rand = mathrand.Float64
 	}
@@ -186,8 +204,33 @@ func seconds(d time.Duration) string {
 type status struct {
 	ID      string `json:"id"`
 	State   State  `json:"state"`
+	Href    string `json:"href,omitempty"` // where to ask next, for clients that do not read Location
 	Receipt string `json:"receipt,omitempty"`
 	Reason  string `json:"reason,omitempty"`
+}
+
+// acceptedAnswer is the 202 for order id: where to ask for its status, and
+// when. RFC 9110 does not say what a 202 carries; a Location to a status
+// resource and a Retry-After are the common convention (the asynchronous
+// request-reply pattern), and the body says the same for clients that read
+// only bodies.
+func (s *Service) acceptedAnswer(id string) Answer {
+	a := Answer{Status: http.StatusAccepted, Header: http.Header{}}
+	a.Header.Set("Location", "/orders/"+id)
+	a.Header.Set("Retry-After", seconds(s.cfg.PollAfter))
+	a.Header.Set("Content-Type", "application/json")
+	a.Body, _ = json.Marshal(status{ID: id, State: Pending, Href: "/orders/" + id})
+	a.Body = append(a.Body, '\n')
+	return a
+}
+
+// writeAnswer sends a kept answer.
+func writeAnswer(w http.ResponseWriter, a Answer) {
+	for name, values := range a.Header {
+		w.Header()[name] = values
+	}
+	w.WriteHeader(a.Status)
+	w.Write(a.Body)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -230,19 +273,24 @@ func (s *Service) readOrder(w http.ResponseWriter, r *http.Request) (Order, []by
 // nobody can ask about again.
 //
 // TODO(1): asynchronous behind the check: give the order an ID, write it
-// down (s.store.Put), queue it (s.queue.Fill, after s.admit), and answer
-// 202 Accepted at once with a Location (/orders/ID), a Retry-After
-// (PollAfter, in seconds) and {"id":…,"state":"pending"}. The workers do
-// the rest. A Request-Timeout header (ParseTimeout) says how long the
-// order may take; DefaultTimeout otherwise.
+// down, queue it (s.enqueue, after s.admit), and answer 202 Accepted at
+// once: s.acceptedAnswer says what (a Location /orders/ID, a Retry-After,
+// and {"id":…,"state":"pending"}), writeAnswer sends it. The workers do the
+// rest. A Request-Timeout header (ParseTimeout) says how long the order
+// may take; DefaultTimeout otherwise.
 //
-// TODO(2): require an Idempotency-Key (400 without one), scoped to the
-// client, and claim it with s.keys.Begin before anything is queued or
-// written: a replay of the kept answer, 409 while the first is in flight,
-// 422 for another payload. Keep the 202 with Complete; give the key back
-// (Abandon) when the order is refused.
+// TODO(2): require a Client-Id and an Idempotency-Key, each at most
+// MaxKeyLength bytes (400 otherwise). Scope the key to the client, and
+// claim it with s.keys.Begin before anything is queued or written: a
+// replay of the kept answer, 409 while the first is in flight, 422 for
+// another payload (the fingerprint: a SHA-256 of the body, in hex). Keep
+// the 202 with Complete; give the key back (Abandon) when the order is
+// refused.
 //
-// TODO(4): the 202 is a promise: it goes out only after Put returned.
+// TODO(4): the 202 is a promise: it goes out only once the order and its
+// key are on disk, together (s.store.Accept). A key memory does not know
+// may be on disk from before a restart: when Begin says it is new, ask
+// s.keptAnswer before you make a new order.
 func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	order, _, ok := s.readOrder(w, r)
 	if !ok {
@@ -260,12 +308,31 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, status, detail, s.cfg.RetryAfter)
 		return
 	}
-	receipt, err := s.send(r.Context(), rec)
+	defer s.unadmit(rec.Client)
+	receipt, err := s.send(r.Context(), &rec, rec.Deadline)
 	if err != nil {
 		writeProblem(w, http.StatusBadGateway, err.Error(), 0)
 		return
 	}
 	writeJSON(w, http.StatusOK, status{ID: rec.ID, State: Done, Receipt: receipt})
+}
+
+// keptAnswer looks for a key in the store: a key memory has forgotten (a
+// restart, or an answer older than KeyCache) may have made an order
+// already. It returns the 202 of that order, ErrKeyReused for another
+// payload, or (nil, nil) for a key the store does not hold either.
+func (s *Service) keptAnswer(scoped, fingerprint string) (*Answer, error) {
+	k, err := s.store.Key(scoped)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case k.Fingerprint != fingerprint:
+		return nil, ErrKeyReused
+	}
+	a := s.acceptedAnswer(k.OrderID)
+	return &a, nil
 }
 
 // admit decides whether an order may wait for a worker. It returns 0, and
@@ -278,9 +345,27 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 // SheddableQueue places are taken, so that room is kept for critical ones.
 // (postOrder adds Retry-After to both.)
 //
-// TODO(6): once a shutdown has begun, intake is stopped: 503.
+// TODO(6): once intake is stopped (s.intake), 503.
 func (s *Service) admit(client string, sheddable bool) (int, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.queue.Reserve(math.MaxInt) // as it stands, the queue has no bound
+	s.pending[client]++
+	s.admitting.Add(1) // under mu, while intake is on: Shutdown waits for it
 	return 0, ""
+}
+
+// enqueue puts an admitted, written down order into the place admit took.
+func (s *Service) enqueue(id string) {
+	s.queue.Fill(id)
+	s.admitting.Done()
+}
+
+// unadmit gives back what admit took, for an order that was not accepted.
+func (s *Service) unadmit(client string) {
+	s.queue.Unreserve()
+	s.finished(client)
+	s.admitting.Done()
 }
 
 // finished counts an order of client out of its quota.
@@ -292,11 +377,14 @@ func (s *Service) finished(client string) {
 	}
 }
 
-// lookup reads an order for GET: unknown, or finished longer than
-// Retention ago, is not found.
-func (s *Service) lookup(w http.ResponseWriter, id string) (Record, bool) {
+// lookup reads an order for GET.
+//
+// TODO(1): an order is its client's: another client's is not found (the
+// same 404 as an unknown ID, so nothing is told about it). A finished
+// order is kept for Retention: after that, 404.
+func (s *Service) lookup(w http.ResponseWriter, r *http.Request) (Record, bool) {
+	id := r.PathValue("id")
 	rec, err := s.store.Get(id)
-	// TODO(1): a finished order is kept for Retention: after that, 404.
 	switch {
 	case errors.Is(err, ErrNotFound):
 		writeProblem(w, http.StatusNotFound, "no order "+id+": unknown, or finished too long ago", 0)
@@ -310,11 +398,10 @@ func (s *Service) lookup(w http.ResponseWriter, id string) (Record, bool) {
 
 // getStatus answers an order's status.
 //
-// TODO(1): 200 with {"id":…,"state":"pending"} and a Retry-After while the
-// order is pending; 303 See Other to /orders/ID/result once it is
-// finished.
+// TODO(1): 200 with {"id":…,"state":…} and a Retry-After while the order
+// is not finished; 303 See Other to /orders/ID/result once it is.
 func (s *Service) getStatus(w http.ResponseWriter, r *http.Request) {
-	rec, ok := s.lookup(w, r.PathValue("id"))
+	rec, ok := s.lookup(w, r)
 	if !ok {
 		return
 	}
@@ -323,7 +410,7 @@ func (s *Service) getStatus(w http.ResponseWriter, r *http.Request) {
 
 // getResult answers a finished order's result.
 func (s *Service) getResult(w http.ResponseWriter, r *http.Request) {
-	rec, ok := s.lookup(w, r.PathValue("id"))
+	rec, ok := s.lookup(w, r)
 	if !ok {
 		return
 	}

@@ -21,32 +21,39 @@ func NewServer(h http.Handler) *http.Server {
 
 // A Report says how a shutdown went.
 type Report struct {
-	// Unfinished lists the orders still pending when the grace ended,
+	// Unfinished lists the orders not finished when the grace ended,
 	// sorted: they stay on disk, and the next start sends them.
 	Unfinished []string
 }
 
 // Shutdown stops the service. As it stands it stops at once: nothing is
-// lost (unfinished orders stay pending on disk), but nothing is drained
-// either, and nobody is told.
+// lost (unfinished orders stay on disk), but nothing is drained either,
+// and nobody is told.
 //
-// TODO(6): stop in order: readiness flips to unready first (s.ready),
-// intake stops (s.intake: admit refuses with 503), the queue is closed and
-// the workers drain it until ctx ends; then stop them (s.stop), and report
-// the orders left: those in flight (s.inFlight) and those still queued
+// TODO(6): stop in order, within ctx: readiness flips to unready first
+// (s.ready), and orders are still taken for DrainDelay (a load balancer
+// notices the flip only at its next probes); then intake stops (s.intake:
+// admit refuses with 503), the orders admitted before are waited for
+// (s.admitting), the queue is closed and the workers drain it until ctx
+// ends; then stop them (s.stop), wait for the sweeper, and report the
+// orders left: those in flight (s.inFlight), those waiting for their next
+// turn (s.waiting: stop each timer), and those still queued
 // (s.queue.Left), sorted.
 func (s *Service) Shutdown(ctx context.Context) Report {
 	s.stop()
 	s.workers.Wait()
+	s.sweeper.Wait()
 	return Report{}
 }
 
 // Serve serves svc on l until ctx ends (main makes ctx with
 // signal.NotifyContext for SIGINT and SIGTERM), then shuts down.
 //
-// TODO(6): shut down within grace, in order: the service first (while the
-// server still answers status requests and refuses new orders), then the
-// server (srv.Shutdown, and srv.Close if the grace is over).
+// TODO(6): shut down within grace, in order: the service first, for nine
+// tenths of the grace (the server still answers status requests and
+// refuses new orders meanwhile), then the server until the grace is over
+// (srv.Shutdown, and srv.Close if it is), so that it has at least a
+// tenth. If the listener fails first, shut the service down the same way.
 func Serve(ctx context.Context, l net.Listener, svc *Service, grace time.Duration) (Report, error) {
 	srv := NewServer(svc.Handler())
 	served := make(chan error, 1)

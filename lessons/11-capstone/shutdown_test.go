@@ -49,12 +49,12 @@ func TestTheServerHasATimeoutForEveryPhase(t *testing.T) {
 func TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, capstone.Config{Workers: 1}, 2*time.Second)
+		r := newRig(t, capstone.Config{Workers: 1, DrainDelay: time.Second}, 2*time.Second)
 		r.kill() // the rig's own process; this test starts its own with Serve
 		signal := r.serve(time.Hour)
 		defer r.stop()
 
-		r.accepted("a", tea) // sent at 10ms, done at 2.02s
+		r.accepted("a", tea) // at 10ms; sent at 20ms, done at 2.03s
 		b := r.accepted("b", tea)
 		at(r.origin, 100*time.Millisecond)
 		require.Equal(t, http.StatusOK, r.get("/readyz").status, "a running service is ready")
@@ -64,34 +64,68 @@ func TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains(t *testing.T) {
 		ready := r.get("/readyz")
 		assert.Equal(t, http.StatusServiceUnavailable, ready.status,
 			"from the signal on, /readyz answers 503 so that load balancers stop sending; got %v", ready)
+		soon := r.post("soon", tea)
+		assert.Equal(t, http.StatusAccepted, soon.status,
+			"at the signal, load balancers still send here until their next probes see the 503: keep taking orders for DrainDelay (1s), "+
+				"or they are refused by a service that could have taken them; got %v", soon)
+
+		at(r.origin, 1100*time.Millisecond) // the signal and DrainDelay later
 		late := r.post("late", tea)
 		assert.Equal(t, http.StatusServiceUnavailable, late.status,
-			"intake stops when the shutdown starts, before the drain: an order accepted now would be promised by a process that is leaving; got %v", late)
+			"DrainDelay after the signal, intake stops, before the drain: an order accepted now would be promised by a process that is leaving; got %v", late)
 		assert.NotEmpty(t, late.header.Get("Retry-After"), "a refused order is told when to come back")
 		status := r.get("/orders/" + b)
 		assert.Equal(t, http.StatusOK, status.status, "while it drains, the service still answers the status of its orders; got %v", status)
 
 		<-r.served
-		assert.Equal(t, 4030*time.Millisecond, r.ended,
-			"a was done at 2.02s, b at 4.03s: Serve returns once the queue is drained, and not before")
+		assert.Equal(t, 6070*time.Millisecond, r.ended,
+			"a was done at 2.03s, b at 4.05s, the order taken during the DrainDelay at 6.07s: Serve returns once the queue is drained, and not before")
 		assert.Empty(t, r.report.Unfinished, "everything finished within the grace")
+	})
+}
+
+func TestAnOrderAcceptedAsIntakeStopsIsDrainedNotDropped(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Workers: 1, DrainDelay: time.Second}, 100*time.Millisecond)
+		r.kill()
+		signal := r.serve(time.Hour)
+		defer r.stop()
+
+		at(r.origin, 500*time.Millisecond)
+		signal() // intake stops at 1.5s
+		at(r.origin, 1495*time.Millisecond)
+		id := r.accepted("edge", tea) // admitted at 1.495s, on disk and answered 202 at 1.505s
+		<-r.served
+		if !slices.Contains(r.report.Unfinished, id) {
+			r.db.Close()
+			r.start() // look at what was written down
+			state, _, _ := r.result(id)
+			assert.Equal(t, "done", state,
+				"the order was admitted at 1.495s, before intake stopped at 1.5s, and answered 202 at 1.505s, when it was on disk: "+
+					"it must be drained, or at least reported; Serve ended at %v and did neither. "+
+					"Wait for the orders admitted before intake stopped (s.admitting) before you close the queue", r.ended)
+		}
+		assert.Empty(t, r.report.Unfinished, "the grace is an hour: everything is drained")
 	})
 }
 
 func TestWhatDoesNotFinishWithinTheGraceIsReportedAndKept(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, capstone.Config{Workers: 1}, 10*time.Second)
+		r := newRig(t, capstone.Config{Workers: 1, DrainDelay: 500 * time.Millisecond, AttemptTimeout: time.Minute}, 10*time.Second)
 		r.kill()
 		signal := r.serve(3 * time.Second)
 		defer r.stop()
 
-		a := r.accepted("a", tea) // at the warehouse from 10ms to 10.01s
+		a := r.accepted("a", tea) // at the warehouse from 20ms to 10.02s
 		b := r.accepted("b", tea) // waits
 		at(r.origin, time.Second)
 		signal()
 		<-r.served
-		assert.Equal(t, 4*time.Second, r.ended, "the grace is 3s from the signal at 1s: Serve returns at 4s, not later")
+		assert.Equal(t, 3700*time.Millisecond, r.ended,
+			"the grace is 3s from the signal at 1s: the service has nine tenths of it (until 3.7s: DrainDelay, then the drain), "+
+				"the server what is left; with nothing under way, Serve returns at 3.7s")
 		want := []string{a, b}
 		slices.Sort(want)
 		assert.Equal(t, want, r.report.Unfinished, "the report names what did not finish: a at the warehouse, b in the queue")

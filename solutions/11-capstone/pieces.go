@@ -41,15 +41,23 @@ func ParseTimeout(s string) (time.Duration, error) {
 
 // A Bulkhead bounds how many calls are made to one dependency at once (a
 // semaphore per dependency, lesson 03's limit): a slow dependency then
-// holds at most that many workers' calls, and the rest wait here, where
-// their deadline still counts, rather than piling up inside it.
+// holds at most that many calls, and the rest wait here, where their
+// deadline still counts, rather than piling up inside it. With one
+// dependency it is a concurrency limit; with several, one per dependency
+// keeps a slow one from taking every worker (the name comes from a ship's
+// watertight compartments). A slot is held for one attempt, never through
+// a backoff.
 type Bulkhead struct{ slots chan struct{} }
 
 // NewBulkhead returns a bulkhead of n slots (n ≥ 1).
 func NewBulkhead(n int) *Bulkhead { return &Bulkhead{slots: make(chan struct{}, max(n, 1))} }
 
-// Acquire waits for a slot until ctx ends.
+// Acquire waits for a slot until ctx ends. A caller whose ctx has ended
+// gets no slot, even a free one.
 func (b *Bulkhead) Acquire(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	select {
 	case b.slots <- struct{}{}:
 		return nil
@@ -177,8 +185,9 @@ type RetryPolicy struct {
 }
 
 // Retry runs op until it succeeds, fails with an error wrapping
-// ErrRejected, runs out of attempts or budget, or cannot start another
-// attempt before ctx's deadline. Between attempts it sleeps a jittered
+// ErrRejected or ErrOpen (the breaker says the dependency is down: asking
+// again now only adds load), runs out of attempts or budget, or cannot
+// start another attempt before ctx's deadline. Between attempts it sleeps a jittered
 // backoff. It returns the last error.
 func Retry(ctx context.Context, p RetryPolicy, op func(context.Context) error) error {
 	if p.Budget != nil {
@@ -186,7 +195,7 @@ func Retry(ctx context.Context, p RetryPolicy, op func(context.Context) error) e
 	}
 	var err error
 	for n := 1; ; n++ {
-		if err = op(ctx); err == nil || errors.Is(err, ErrRejected) || ctx.Err() != nil {
+		if err = op(ctx); err == nil || errors.Is(err, ErrRejected) || errors.Is(err, ErrOpen) || ctx.Err() != nil {
 			return err
 		}
 		if n >= p.Attempts {
@@ -222,21 +231,24 @@ type Answer struct {
 	Body   []byte
 }
 
-// Keys remembers idempotency keys and the answer given to each (lesson
-// 09; the IETF Idempotency-Key draft): a repeat of a request that was
-// answered gets the same answer again; a repeat while the first is in
-// flight is refused; a key reused for another payload is refused. Keys
-// are forgotten Hold after their answer. It keeps them in memory: a
-// service that must honour keys across a restart writes them in the same
-// transaction as the order. It is safe for concurrent use.
+// Keys remembers idempotency keys in memory, and the answer given to each
+// (lesson 09; the IETF Idempotency-Key draft): a repeat of a request that
+// was answered gets the same answer again; a repeat while the first is in
+// flight is refused; a key reused for another payload is refused. Answers
+// are forgotten Hold after they were given, oldest first, so memory holds
+// only the recent ones. It is the fast front of the keys the store keeps
+// on disk with their orders (Store.Accept), which outlive a restart. It is
+// safe for concurrent use.
 type Keys struct {
 	hold time.Duration
 
-	mu   sync.Mutex
-	keys map[string]*keyEntry
+	mu       sync.Mutex
+	keys     map[string]*keyEntry
+	answered []*keyEntry // oldest answer first: forgotten from the front
 }
 
 type keyEntry struct {
+	key         string
 	fingerprint string
 	answer      *Answer // nil while in flight
 	expires     time.Time
@@ -253,14 +265,11 @@ func NewKeys(hold time.Duration) *Keys { return &Keys{hold: hold, keys: map[stri
 func (k *Keys) Begin(key, fingerprint string) (*Answer, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	k.forgetOld()
 	e, ok := k.keys[key]
-	if ok && e.answer != nil && !time.Now().Before(e.expires) {
-		delete(k.keys, key)
-		ok = false
-	}
 	switch {
 	case !ok:
-		k.keys[key] = &keyEntry{fingerprint: fingerprint}
+		k.keys[key] = &keyEntry{key: key, fingerprint: fingerprint}
 		return nil, nil
 	case e.fingerprint != fingerprint:
 		return nil, ErrKeyReused
@@ -271,12 +280,34 @@ func (k *Keys) Begin(key, fingerprint string) (*Answer, error) {
 	}
 }
 
+// forgetOld drops the answers older than hold. Answers expire in the order
+// they were given, so only the front of the list is looked at.
+func (k *Keys) forgetOld() {
+	now := time.Now()
+	for len(k.answered) > 0 && !now.Before(k.answered[0].expires) {
+		e := k.answered[0]
+		k.answered[0] = nil
+		k.answered = k.answered[1:]
+		if k.keys[e.key] == e {
+			delete(k.keys, e.key)
+		}
+	}
+}
+
+// Len is how many keys are kept in memory, in flight or answered.
+func (k *Keys) Len() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return len(k.keys)
+}
+
 // Complete keeps a as the answer to key's request.
 func (k *Keys) Complete(key string, a Answer) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if e, ok := k.keys[key]; ok {
+	if e, ok := k.keys[key]; ok && e.answer == nil {
 		e.answer, e.expires = &a, time.Now().Add(k.hold)
+		k.answered = append(k.answered, e)
 	}
 }
 
@@ -352,9 +383,13 @@ func (q *Queue) Len() int {
 }
 
 // Pop waits for the next ID, first in first out. It returns false when ctx
-// ends, or when the queue is closed and empty.
+// ends (an ID left in the queue stays there), or when the queue is closed
+// and empty.
 func (q *Queue) Pop(ctx context.Context) (string, bool) {
 	for {
+		if ctx.Err() != nil {
+			return "", false
+		}
 		q.mu.Lock()
 		if len(q.ids) > 0 {
 			id := q.ids[0]

@@ -36,25 +36,33 @@ type Config struct {
 	DefaultTimeout time.Duration // how long an order may take when the client does not say [1m]
 	PollAfter      time.Duration // Retry-After on 202 and on a pending status [1s]
 	RetryAfter     time.Duration // Retry-After on 503 and 429 [5s]
-	Retention      time.Duration // how long a finished order's result is kept [24h]
+	Retention      time.Duration // how long a finished order and its key are kept [24h]
+	SweepEvery     time.Duration // how often orders past Retention are deleted [1m]
+	DrainDelay     time.Duration // how long a shutdown keeps taking orders after readiness flips [5s]
 
-	Bulkhead      int           // calls to the warehouse at once [2]
-	BreakerAfter  int           // failures in a row that open the breaker [5]
-	BreakerFor    time.Duration // how long it stays open [10s]
-	Attempts      int           // attempts per order, the first included [3]
-	RetryEvery    int           // one retry allowed per this many orders [10]
-	BackoffBase   time.Duration // [100ms]
-	BackoffCap    time.Duration // [1s]
-	Rand          func() float64
-	IdempotentFor time.Duration // how long an Idempotency-Key's answer is kept [24h]
+	Bulkhead       int           // calls to the warehouse at once [2]
+	AttemptTimeout time.Duration // how long one call to the warehouse may take [10s]
+	BreakerAfter   int           // failed calls in a row that open the breaker [5]
+	BreakerFor     time.Duration // how long it stays open [10s]
+	Attempts       int           // attempts per turn of an order, the first included [3]
+	RetryEvery     int           // one retry allowed per this many first attempts [10]
+	BackoffBase    time.Duration // [100ms]
+	BackoffCap     time.Duration // [1s]
+	Rand           func() float64
+	Requeue        time.Duration // how long an order whose turn failed waits before its next turn [1s]
+	KeyCache       time.Duration // how long an Idempotency-Key's answer is kept in memory; the store keeps it as long as its order [1m]
 }
 
 // Headers the service reads.
 const (
 	IdempotencyKeyHeader = "Idempotency-Key"
-	ClientHeader         = "Client-Id"   // who is asking; quotas are per client
+	ClientHeader         = "Client-Id"   // who is asking (required): quotas, keys and orders are per client
 	CriticalityHeader    = "Criticality" // "sheddable" marks an order that may be shed first
 )
+
+// MaxKeyLength bounds an Idempotency-Key or a Client-Id, in bytes: both
+// are kept, in memory and on disk, and a client must not choose how much.
+const MaxKeyLength = 255
 
 // A Service takes orders over HTTP and fulfils them in the background.
 type Service struct {
@@ -66,14 +74,17 @@ type Service struct {
 	breaker  *Breaker
 	budget   *Budget
 
-	mu       sync.Mutex
-	pending  map[string]int // unfinished orders per client
-	intake   bool           // new orders are taken
-	ready    bool           // what /readyz says
-	inFlight map[string]bool
+	mu        sync.Mutex
+	pending   map[string]int // unfinished orders per client
+	intake    bool           // new orders are taken
+	ready     bool           // what /readyz says
+	inFlight  map[string]bool
+	waiting   map[string]*time.Timer // orders waiting for their next turn (requeue)
+	admitting sync.WaitGroup         // orders admitted and not yet queued or given back
 
-	stop    context.CancelFunc // ends the workers' context
+	stop    context.CancelFunc // ends the workers' and the sweeper's context
 	workers sync.WaitGroup
+	sweeper sync.WaitGroup
 }
 
 // New opens the service on cfg.DB: it finds the orders accepted before
@@ -92,12 +103,13 @@ func New(cfg Config) (*Service, error) {
 		cfg:      cfg,
 		store:    store,
 		queue:    NewQueue(),
-		keys:     NewKeys(cfg.IdempotentFor),
+		keys:     NewKeys(cfg.KeyCache),
 		bulkhead: NewBulkhead(cfg.Bulkhead),
 		breaker:  NewBreaker(cfg.BreakerAfter, cfg.BreakerFor),
 		budget:   NewBudget(cfg.RetryEvery, 10*cfg.RetryEvery),
 		pending:  map[string]int{},
 		inFlight: map[string]bool{},
+		waiting:  map[string]*time.Timer{},
 		intake:   true,
 		ready:    true,
 	}
@@ -109,6 +121,7 @@ func New(cfg Config) (*Service, error) {
 	for range cfg.Workers {
 		s.workers.Go(func() { s.work(ctx) })
 	}
+	s.sweeper.Go(func() { s.sweep(ctx) })
 	return s, nil
 }
 
@@ -137,14 +150,18 @@ func setDefaults(cfg *Config) {
 	orD(&cfg.PollAfter, time.Second)
 	orD(&cfg.RetryAfter, 5*time.Second)
 	orD(&cfg.Retention, 24*time.Hour)
+	orD(&cfg.SweepEvery, time.Minute)
+	orD(&cfg.DrainDelay, 5*time.Second)
 	or(&cfg.Bulkhead, 2)
+	orD(&cfg.AttemptTimeout, 10*time.Second)
 	or(&cfg.BreakerAfter, 5)
 	orD(&cfg.BreakerFor, 10*time.Second)
 	or(&cfg.Attempts, 3)
 	or(&cfg.RetryEvery, 10)
 	orD(&cfg.BackoffBase, 100*time.Millisecond)
 	orD(&cfg.BackoffCap, time.Second)
-	orD(&cfg.IdempotentFor, 24*time.Hour)
+	orD(&cfg.Requeue, time.Second)
+	orD(&cfg.KeyCache, time.Minute)
 	if cfg.Rand == nil {
 		cfg.Rand = mathrand.Float64
 	}
@@ -188,8 +205,33 @@ func seconds(d time.Duration) string {
 type status struct {
 	ID      string `json:"id"`
 	State   State  `json:"state"`
+	Href    string `json:"href,omitempty"` // where to ask next, for clients that do not read Location
 	Receipt string `json:"receipt,omitempty"`
 	Reason  string `json:"reason,omitempty"`
+}
+
+// acceptedAnswer is the 202 for order id: where to ask for its status, and
+// when. RFC 9110 does not say what a 202 carries; a Location to a status
+// resource and a Retry-After are the common convention (the asynchronous
+// request-reply pattern), and the body says the same for clients that read
+// only bodies.
+func (s *Service) acceptedAnswer(id string) Answer {
+	a := Answer{Status: http.StatusAccepted, Header: http.Header{}}
+	a.Header.Set("Location", "/orders/"+id)
+	a.Header.Set("Retry-After", seconds(s.cfg.PollAfter))
+	a.Header.Set("Content-Type", "application/json")
+	a.Body, _ = json.Marshal(status{ID: id, State: Pending, Href: "/orders/" + id})
+	a.Body = append(a.Body, '\n')
+	return a
+}
+
+// writeAnswer sends a kept answer.
+func writeAnswer(w http.ResponseWriter, a Answer) {
+	for name, values := range a.Header {
+		w.Header()[name] = values
+	}
+	w.WriteHeader(a.Status)
+	w.Write(a.Body)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -239,9 +281,13 @@ func (s *Service) readOrder(w http.ResponseWriter, r *http.Request) (Order, []by
 // postOrder takes an order: checked while the client waits, written down,
 // then answered 202 and fulfilled later.
 func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
-	key := r.Header.Get(IdempotencyKeyHeader)
-	if key == "" {
-		writeProblem(w, http.StatusBadRequest, IdempotencyKeyHeader+" is required: a retry without one may order twice", 0)
+	client, key := r.Header.Get(ClientHeader), r.Header.Get(IdempotencyKeyHeader)
+	switch {
+	case client == "" || len(client) > MaxKeyLength:
+		writeProblem(w, http.StatusBadRequest, fmt.Sprintf("%s is required, at most %d bytes: orders, keys and quotas are per client", ClientHeader, MaxKeyLength), 0)
+		return
+	case key == "" || len(key) > MaxKeyLength:
+		writeProblem(w, http.StatusBadRequest, fmt.Sprintf("%s is required, at most %d bytes: a retry without one may order twice", IdempotencyKeyHeader, MaxKeyLength), 0)
 		return
 	}
 	timeout := s.cfg.DefaultTimeout
@@ -256,13 +302,24 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	client := r.Header.Get(ClientHeader)
 
 	// The key is claimed before anything is queued: a repeat must never
-	// become a second order.
-	sum := sha256.Sum256(append([]byte(client+"\n"), body...))
+	// become a second order. Memory knows the keys in flight and the
+	// recent ones; the store knows every key whose order it keeps, across
+	// restarts.
+	sum := sha256.Sum256(body)
+	fingerprint := hex.EncodeToString(sum[:])
 	scoped := client + "\n" + key
-	replay, err := s.keys.Begin(scoped, hex.EncodeToString(sum[:]))
+	replay, err := s.keys.Begin(scoped, fingerprint)
+	if err == nil && replay == nil {
+		replay, err = s.keptAnswer(scoped, fingerprint)
+		switch {
+		case replay != nil:
+			s.keys.Complete(scoped, *replay)
+		case err != nil:
+			s.keys.Abandon(scoped)
+		}
+	}
 	switch {
 	case errors.Is(err, ErrKeyReused):
 		writeProblem(w, http.StatusUnprocessableEntity, "key used for another order", 0)
@@ -270,18 +327,18 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, ErrInFlight):
 		writeProblem(w, http.StatusConflict, "the first order with this key is in flight", 0)
 		return
+	case err != nil:
+		writeProblem(w, http.StatusServiceUnavailable, "the key could not be checked", s.cfg.RetryAfter)
+		return
 	case replay != nil:
-		for name, values := range replay.Header {
-			w.Header()[name] = values
-		}
-		w.WriteHeader(replay.Status)
-		w.Write(replay.Body)
+		writeAnswer(w, *replay)
 		return
 	}
 
 	rec := Record{
 		ID:       newID(),
 		Client:   client,
+		Key:      scoped,
 		Order:    order,
 		State:    Pending,
 		Accepted: time.Now(),
@@ -293,28 +350,37 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, status, detail, s.cfg.RetryAfter)
 		return
 	}
-	// Accepted means written down: the 202 goes out only once the order is
-	// on disk.
-	if err := s.store.Put(rec); err != nil {
+	// Accepted means written down, the order and its key together: the
+	// 202 goes out only once both are on disk.
+	if err := s.store.Accept(rec, KeyRecord{Fingerprint: fingerprint, OrderID: rec.ID}); err != nil {
 		s.unadmit(rec.Client)
 		s.keys.Abandon(scoped)
 		writeProblem(w, http.StatusServiceUnavailable, "not stored", s.cfg.RetryAfter)
 		return
 	}
-	s.queue.Fill(rec.ID)
+	s.enqueue(rec.ID)
 
-	answer := Answer{Status: http.StatusAccepted, Header: http.Header{}}
-	answer.Header.Set("Location", "/orders/"+rec.ID)
-	answer.Header.Set("Retry-After", seconds(s.cfg.PollAfter))
-	answer.Header.Set("Content-Type", "application/json")
-	answer.Body, _ = json.Marshal(status{ID: rec.ID, State: Pending})
-	answer.Body = append(answer.Body, '\n')
+	answer := s.acceptedAnswer(rec.ID)
 	s.keys.Complete(scoped, answer)
-	for name, values := range answer.Header {
-		w.Header()[name] = values
+	writeAnswer(w, answer)
+}
+
+// keptAnswer looks for a key in the store: a key memory has forgotten (a
+// restart, or an answer older than KeyCache) may have made an order
+// already. It returns the 202 of that order, ErrKeyReused for another
+// payload, or (nil, nil) for a key the store does not hold either.
+func (s *Service) keptAnswer(scoped, fingerprint string) (*Answer, error) {
+	k, err := s.store.Key(scoped)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case k.Fingerprint != fingerprint:
+		return nil, ErrKeyReused
 	}
-	w.WriteHeader(answer.Status)
-	w.Write(answer.Body)
+	a := s.acceptedAnswer(k.OrderID)
+	return &a, nil
 }
 
 // admit decides whether an order may wait for a worker. It returns 0, and
@@ -338,13 +404,21 @@ func (s *Service) admit(client string, sheddable bool) (int, string) {
 		return http.StatusServiceUnavailable, "too many orders are waiting"
 	}
 	s.pending[client]++
+	s.admitting.Add(1) // under mu, while intake is on: Shutdown waits for it
 	return 0, ""
+}
+
+// enqueue puts an admitted, written down order into the place admit took.
+func (s *Service) enqueue(id string) {
+	s.queue.Fill(id)
+	s.admitting.Done()
 }
 
 // unadmit gives back what admit took, for an order that was not accepted.
 func (s *Service) unadmit(client string) {
 	s.queue.Unreserve()
 	s.finished(client)
+	s.admitting.Done()
 }
 
 // finished counts an order of client out of its quota.
@@ -356,11 +430,16 @@ func (s *Service) finished(client string) {
 	}
 }
 
-// lookup reads an order for GET: unknown, or finished longer than
-// Retention ago, is not found.
-func (s *Service) lookup(w http.ResponseWriter, id string) (Record, bool) {
+// lookup reads an order for GET: unknown, another client's, or finished
+// longer than Retention ago, is not found.
+func (s *Service) lookup(w http.ResponseWriter, r *http.Request) (Record, bool) {
+	id := r.PathValue("id")
 	rec, err := s.store.Get(id)
-	if err == nil && rec.State.Final() && time.Since(rec.Finished) > s.cfg.Retention {
+	switch {
+	case err != nil:
+	case rec.Client != r.Header.Get(ClientHeader):
+		err = ErrNotFound // the same answer as for an unknown ID: nothing is told about others' orders
+	case rec.State.Final() && time.Since(rec.Finished) > s.cfg.Retention:
 		err = ErrNotFound
 	}
 	switch {
@@ -377,7 +456,7 @@ func (s *Service) lookup(w http.ResponseWriter, id string) (Record, bool) {
 // getStatus answers 200 while the order is pending, and 303 to its result
 // once it is finished.
 func (s *Service) getStatus(w http.ResponseWriter, r *http.Request) {
-	rec, ok := s.lookup(w, r.PathValue("id"))
+	rec, ok := s.lookup(w, r)
 	if !ok {
 		return
 	}
@@ -387,12 +466,12 @@ func (s *Service) getStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Retry-After", seconds(s.cfg.PollAfter))
-	writeJSON(w, http.StatusOK, status{ID: rec.ID, State: rec.State})
+	writeJSON(w, http.StatusOK, status{ID: rec.ID, State: rec.State, Href: "/orders/" + rec.ID})
 }
 
 // getResult answers a finished order's result.
 func (s *Service) getResult(w http.ResponseWriter, r *http.Request) {
-	rec, ok := s.lookup(w, r.PathValue("id"))
+	rec, ok := s.lookup(w, r)
 	if !ok {
 		return
 	}

@@ -26,20 +26,36 @@ func NewServer(h http.Handler) *http.Server {
 
 // A Report says how a shutdown went.
 type Report struct {
-	// Unfinished lists the orders still pending when the grace ended,
+	// Unfinished lists the orders not finished when the grace ended,
 	// sorted: they stay on disk, and the next start sends them.
 	Unfinished []string
 }
 
-// Shutdown stops the service in order: readiness flips to unready first,
-// intake stops (new orders get 503), then the workers drain the queue
-// until ctx ends. Orders left then are reported, and kept for the next
-// start.
+// Shutdown stops the service in order, within ctx:
+//
+//  1. readiness flips to unready, and orders are still taken for
+//     DrainDelay: a load balancer notices the flip only at its next
+//     probes, and sends new orders here until then;
+//  2. intake stops (new orders get 503), and the orders admitted before
+//     are queued;
+//  3. the workers drain the queue until it is empty or ctx ends.
+//
+// Orders left then are reported, and kept for the next start.
 func (s *Service) Shutdown(ctx context.Context) Report {
 	s.mu.Lock()
 	s.ready = false
+	s.mu.Unlock()
+	delay := time.NewTimer(s.cfg.DrainDelay)
+	select {
+	case <-delay.C:
+	case <-ctx.Done():
+		delay.Stop()
+	}
+
+	s.mu.Lock()
 	s.intake = false
 	s.mu.Unlock()
+	s.admitting.Wait() // an order admitted a moment ago is queued before the queue closes
 	s.queue.Close()
 
 	drained := make(chan struct{})
@@ -54,11 +70,17 @@ func (s *Service) Shutdown(ctx context.Context) Report {
 		<-drained
 	}
 	s.stop()
+	s.sweeper.Wait()
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var report Report
 	for id := range s.inFlight {
+		report.Unfinished = append(report.Unfinished, id)
+	}
+	for id, turn := range s.waiting {
+		turn.Stop()
+		delete(s.waiting, id)
 		report.Unfinished = append(report.Unfinished, id)
 	}
 	report.Unfinished = append(report.Unfinished, s.queue.Left()...)
@@ -69,22 +91,28 @@ func (s *Service) Shutdown(ctx context.Context) Report {
 // Serve serves svc on l until ctx ends (main makes ctx with
 // signal.NotifyContext for SIGINT and SIGTERM), then shuts down within
 // grace: the service first, while the server still answers status
-// requests and refuses new orders, then the server.
+// requests, for nine tenths of the grace; then the server, which has what
+// is left, at least a tenth, to let the requests under way end.
 func Serve(ctx context.Context, l net.Listener, svc *Service, grace time.Duration) (Report, error) {
 	srv := NewServer(svc.Handler())
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
 
+	var serveErr error
 	select {
-	case err := <-served:
-		svc.Shutdown(context.Background())
-		return Report{}, err
+	case serveErr = <-served: // the listener failed: nobody can reach us, drain what we have
 	case <-ctx.Done():
 	}
-	graceCtx, cancel := context.WithTimeout(context.Background(), grace)
+	end := time.Now().Add(grace)
+	svcCtx, cancel := context.WithDeadline(context.Background(), time.Now().Add(grace*9/10))
 	defer cancel()
-	report := svc.Shutdown(graceCtx)
-	err := srv.Shutdown(graceCtx)
+	report := svc.Shutdown(svcCtx)
+	if serveErr != nil {
+		return report, serveErr
+	}
+	srvCtx, cancel := context.WithDeadline(context.Background(), end)
+	defer cancel()
+	err := srv.Shutdown(srvCtx)
 	if err != nil {
 		srv.Close() // past the grace: cut the connections still open
 	}

@@ -46,59 +46,121 @@ func (s *Service) work(ctx context.Context) {
 	}
 }
 
-// fulfil sends one order to the warehouse and writes down how it ended,
-// and reports whether it did. When ctx ends first (a shutdown past its
-// grace), nothing is written: the order stays pending on disk, and the
-// next start sends it again.
+// fulfil gives one order a turn: it sends it to the warehouse and writes
+// down how it ended, or, when this turn could not end it (the warehouse
+// down or busy, the breaker open, the budget spent, the store failing),
+// gives it another turn Requeue later. It reports whether the order is off
+// the worker's hands. When ctx ends first (a shutdown past its grace),
+// nothing is written: the order stays on disk, and the next start sends
+// it again.
+//
+// Only two things end an order other than the warehouse's receipt: a
+// refusal (a 4xx: asking again gets the same answer), and a deadline that
+// passed before the order was ever sent. An order sent once may have been
+// reserved, even if no answer came: it is never called expired, and it is
+// asked again, with the same Idempotency-Key, until the warehouse answers.
 func (s *Service) fulfil(ctx context.Context, id string) bool {
 	rec, err := s.store.Get(id)
-	if err != nil || rec.State != Pending {
+	switch {
+	case err != nil:
+		s.later(id)
+		return true
+	case rec.State.Final():
 		return true
 	}
-	receipt, err := s.send(ctx, rec)
+	deadline := rec.Deadline
+	if rec.State == Sending && stale(rec) {
+		// Past its deadline, a sent order is asked about, not sent: one
+		// attempt's time to hear the warehouse's answer.
+		deadline = time.Now().Add(s.cfg.AttemptTimeout)
+	}
+	receipt, err := s.send(ctx, &rec, deadline)
 	if ctx.Err() != nil {
 		return false
 	}
-	rec.Finished = time.Now()
 	switch {
 	case err == nil:
 		rec.State, rec.Receipt = Done, receipt
-	case errors.Is(err, errStale):
+	case errors.Is(err, ErrRejected):
+		rec.State, rec.Reason = Failed, err.Error()
+	case errors.Is(err, errStale) && rec.State == Pending:
 		rec.State, rec.Reason = Expired, err.Error()
 	default:
-		rec.State, rec.Reason = Failed, err.Error()
+		s.later(id)
+		return true
 	}
+	rec.Finished = time.Now()
 	if s.store.Put(rec) != nil {
-		return false
+		s.later(id)
+		return true
 	}
 	s.finished(rec.Client)
 	return true
 }
 
+// later gives an order another turn Requeue from now. Its place in its
+// client's quota stays taken: it is not finished.
+func (s *Service) later(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.waiting[id] = time.AfterFunc(s.cfg.Requeue, func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if _, ok := s.waiting[id]; ok {
+			delete(s.waiting, id)
+			s.queue.Push(id)
+		}
+	})
+}
+
+// sweep deletes the orders finished more than Retention ago, and their
+// keys, every SweepEvery, until ctx ends: what the service keeps is
+// bounded by what it takes in a Retention.
+func (s *Service) sweep(ctx context.Context) {
+	tick := time.NewTicker(s.cfg.SweepEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		for {
+			n, err := s.store.Sweep(time.Now().Add(-s.cfg.Retention), 1000)
+			if err != nil || n < 1000 || ctx.Err() != nil {
+				break
+			}
+		}
+	}
+}
+
 // errStale says an order's deadline passed before it was sent.
 var errStale = errors.New("nobody waits for this order any more")
 
-// send makes the outbound call, composed from the outside in: the order's
-// deadline, the bulkhead, the breaker, then retries within a budget. Work
+// send gives an order its turn at the warehouse, composed from the outside
+// in: a context that ends at deadline; retries within the budget; for each
+// attempt, the bulkhead, the breaker, and the attempt's own timeout. Work
 // nobody waits for is dropped at every hop.
-func (s *Service) send(ctx context.Context, rec Record) (string, error) {
-	ctx, cancel := context.WithDeadline(ctx, rec.Deadline)
+func (s *Service) send(ctx context.Context, rec *Record, deadline time.Time) (string, error) {
+	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	if stale(rec) {
+	if !time.Now().Before(deadline) {
 		return "", fmt.Errorf("%w: it expired in the queue", errStale)
 	}
-	if err := s.bulkhead.Acquire(ctx); err != nil {
-		return "", fmt.Errorf("%w: it expired at the bulkhead", errStale)
-	}
-	defer s.bulkhead.Release()
-	if stale(rec) {
-		return "", fmt.Errorf("%w: it expired at the bulkhead", errStale)
-	}
 	var receipt string
-	err := s.breaker.Call(ctx, func(ctx context.Context) error {
-		return Retry(ctx, s.policy(), func(ctx context.Context) error {
+	err := Retry(ctx, s.policy(), func(ctx context.Context) error {
+		if err := s.bulkhead.Acquire(ctx); err != nil {
+			return fmt.Errorf("%w: it expired at the bulkhead", errStale)
+		}
+		defer s.bulkhead.Release()
+		if time.Until(deadline) < time.Millisecond { // the warehouse is told the time left in whole ms
+			return fmt.Errorf("%w: it expired at the bulkhead", errStale)
+		}
+		return s.breaker.Call(ctx, func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(ctx, s.cfg.AttemptTimeout)
+			defer cancel()
 			var err error
-			receipt, err = s.call(ctx, rec)
+			receipt, err = s.attempt(ctx, rec)
 			return err
 		})
 	})
@@ -119,6 +181,21 @@ func (s *Service) policy() RetryPolicy {
 // stale reports whether rec's deadline has come. At the very instant of
 // the deadline a context may not be done yet; the clock says it is over.
 func stale(rec Record) bool { return !time.Now().Before(rec.Deadline) }
+
+// attempt makes one call to the warehouse. Before the first, it writes
+// down that the order is being sent: from then on the warehouse may have
+// reserved it, whatever happens to this process.
+func (s *Service) attempt(ctx context.Context, rec *Record) (string, error) {
+	if rec.State == Pending {
+		sending := *rec
+		sending.State = Sending
+		if err := s.store.Put(sending); err != nil {
+			return "", fmt.Errorf("not sent: %w", err)
+		}
+		rec.State = Sending
+	}
+	return s.call(ctx, *rec)
+}
 
 // warehouseOrder is what the warehouse is sent.
 type warehouseOrder struct {
@@ -150,8 +227,12 @@ func (s *Service) call(ctx context.Context, rec Record) (string, error) {
 	switch {
 	case err != nil:
 		return "", err
-	case resp.StatusCode == http.StatusOK:
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return string(answer), nil
+	case resp.StatusCode == http.StatusConflict:
+		// The warehouse is still working on this key (an earlier attempt
+		// whose answer we did not wait for): ask again later.
+		return "", fmt.Errorf("the warehouse answered %d: still reserving", resp.StatusCode)
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		return "", fmt.Errorf("the warehouse answered %d", resp.StatusCode)
 	default:

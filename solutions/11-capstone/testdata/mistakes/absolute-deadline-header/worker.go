@@ -1,5 +1,5 @@
 // Mistake: the warehouse is told the deadline as a point in time, which its clock, a second off, reads as a second more or less than the order has.
-// Caught by: TestTheWarehouseIsToldTheTimeLeftNotAClock
+// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
 
 package capstone
 
@@ -15,7 +15,7 @@ func (s *Service) call(ctx context.Context, rec Record) (string, error) {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(IdempotencyKeyHeader, rec.ID)
 	if deadline, ok := ctx.Deadline(); ok {
-		req.Header.Set("Request-Deadline", deadline.UTC().Format(time.RFC3339Nano)) // the warehouse knows what time it is
+		req.Header.Set("Request-Deadline", deadline.UTC().Format(time.RFC3339Nano))
 	}
 	resp, err := s.cfg.Client.Do(req)
 	if err != nil {
@@ -26,8 +26,12 @@ func (s *Service) call(ctx context.Context, rec Record) (string, error) {
 	switch {
 	case err != nil:
 		return "", err
-	case resp.StatusCode == http.StatusOK:
+	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return string(answer), nil
+	case resp.StatusCode == http.StatusConflict:
+		// The warehouse is still working on this key (an earlier attempt
+		// whose answer we did not wait for): ask again later.
+		return "", fmt.Errorf("the warehouse answered %d: still reserving", resp.StatusCode)
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		return "", fmt.Errorf("the warehouse answered %d", resp.StatusCode)
 	default:

@@ -1,14 +1,18 @@
 // Mistake: the order is written down in the background and the 202 goes out at once, so a crash right after the 202 loses an order the client was told is accepted.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter, TestARepeatWhileTheFirstIsInFlightGets409, TestAnAcceptedOrderSurvivesAKillAndCompletesAfterTheRestart, TestAFullQueueAnswers503WithRetryAfter, TestSheddableOrdersAreShedFirst
+// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
 
 package capstone
 
 // postOrder takes an order: checked while the client waits, written down,
 // then answered 202 and fulfilled later.
 func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
-	key := r.Header.Get(IdempotencyKeyHeader)
-	if key == "" {
-		writeProblem(w, http.StatusBadRequest, IdempotencyKeyHeader+" is required: a retry without one may order twice", 0)
+	client, key := r.Header.Get(ClientHeader), r.Header.Get(IdempotencyKeyHeader)
+	switch {
+	case client == "" || len(client) > MaxKeyLength:
+		writeProblem(w, http.StatusBadRequest, fmt.Sprintf("%s is required, at most %d bytes: orders, keys and quotas are per client", ClientHeader, MaxKeyLength), 0)
+		return
+	case key == "" || len(key) > MaxKeyLength:
+		writeProblem(w, http.StatusBadRequest, fmt.Sprintf("%s is required, at most %d bytes: a retry without one may order twice", IdempotencyKeyHeader, MaxKeyLength), 0)
 		return
 	}
 	timeout := s.cfg.DefaultTimeout
@@ -23,61 +27,65 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	client := r.Header.Get(ClientHeader)
 
 	// The key is claimed before anything is queued: a repeat must never
-	// become a second order.
-	sum := sha256.Sum256(append([]byte(client+"\n"), body...))
+	// become a second order. Memory knows the keys in flight and the
+	// recent ones; the store knows every key whose order it keeps, across
+	// restarts.
+	sum := sha256.Sum256(body)
+	fingerprint := hex.EncodeToString(sum[:])
 	scoped := client + "\n" + key
-	replay, err := s.keys.Begin(scoped, hex.EncodeToString(sum[:]))
+	replay, err := s.keys.Begin(scoped, fingerprint)
+	if err == nil && replay == nil {
+		replay, err = s.keptAnswer(scoped, fingerprint)
+		switch {
+		case replay != nil:
+			s.keys.Complete(scoped, *replay)
+		case err != nil:
+			s.keys.Abandon(scoped)
+		}
+	}
 	switch {
 	case errors.Is(err, ErrKeyReused):
-		writeProblem(w, http.StatusUnprocessableEntity, "this "+IdempotencyKeyHeader+" was used for another order", 0)
+		writeProblem(w, http.StatusUnprocessableEntity, "key used for another order", 0)
 		return
 	case errors.Is(err, ErrInFlight):
-		writeProblem(w, http.StatusConflict, "an order with this "+IdempotencyKeyHeader+" is still being taken: ask again in a moment", 0)
+		writeProblem(w, http.StatusConflict, "the first order with this key is in flight", 0)
+		return
+	case err != nil:
+		writeProblem(w, http.StatusServiceUnavailable, "the key could not be checked", s.cfg.RetryAfter)
 		return
 	case replay != nil:
-		for name, values := range replay.Header {
-			w.Header()[name] = values
-		}
-		w.WriteHeader(replay.Status)
-		w.Write(replay.Body)
+		writeAnswer(w, *replay)
 		return
 	}
 
 	rec := Record{
 		ID:       newID(),
 		Client:   client,
+		Key:      scoped,
 		Order:    order,
 		State:    Pending,
 		Accepted: time.Now(),
 		Deadline: time.Now().Add(timeout),
 	}
-	if status, detail := s.admit(rec.Client, r.Header.Get(CriticalityHeader) == "sheddable"); status != 0 {
+	sheddable := r.Header.Get(CriticalityHeader) == "sheddable"
+	if status, detail := s.admit(rec.Client, sheddable); status != 0 {
 		s.keys.Abandon(scoped)
 		writeProblem(w, status, detail, s.cfg.RetryAfter)
 		return
 	}
-	// The disk is slow: write the order down in the background and answer now.
-	go func() {
-		if err := s.store.Put(rec); err != nil {
+	// Accepted means written down, the order and its key together: the
+	// 202 goes out only once both are on disk.
+	go func() { // the client need not wait for the disk
+		if err := s.store.Accept(rec, KeyRecord{Fingerprint: fingerprint, OrderID: rec.ID}); err != nil {
 			s.unadmit(rec.Client)
 			return
 		}
-		s.queue.Fill(rec.ID)
+		s.enqueue(rec.ID)
 	}()
 
-	answer := Answer{Status: http.StatusAccepted, Header: http.Header{}}
-	answer.Header.Set("Location", "/orders/"+rec.ID)
-	answer.Header.Set("Retry-After", seconds(s.cfg.PollAfter))
-	answer.Header.Set("Content-Type", "application/json")
-	answer.Body, _ = json.Marshal(status{ID: rec.ID, State: Pending})
-	answer.Body = append(answer.Body, '\n')
+	answer := s.acceptedAnswer(rec.ID)
 	s.keys.Complete(scoped, answer)
-	for name, values := range answer.Header {
-		w.Header()[name] = values
-	}
-	w.WriteHeader(answer.Status)
-	w.Write(answer.Body)
+	writeAnswer(w, answer)
 }

@@ -1,20 +1,33 @@
 // Mistake: intake stops only after the drain, so orders accepted during the drain go into a closed queue and are promised by a process that is leaving.
-// Caught by: TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains
+// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
 
 package capstone
 
-// Shutdown stops the service in order: readiness flips to unready first,
-// intake stops (new orders get 503), then the workers drain the queue
-// until ctx ends. Orders left then are reported, and kept for the next
-// start.
+// Shutdown stops the service in order, within ctx:
+//
+//  1. readiness flips to unready, and orders are still taken for
+//     DrainDelay: a load balancer notices the flip only at its next
+//     probes, and sends new orders here until then;
+//  2. intake stops (new orders get 503), and the orders admitted before
+//     are queued;
+//  3. the workers drain the queue until it is empty or ctx ends.
+//
+// Orders left then are reported, and kept for the next start.
 func (s *Service) Shutdown(ctx context.Context) Report {
 	s.mu.Lock()
 	s.ready = false
 	s.mu.Unlock()
+	delay := time.NewTimer(s.cfg.DrainDelay)
+	select {
+	case <-delay.C:
+	case <-ctx.Done():
+		delay.Stop()
+	}
+
 	s.queue.Close()
 	defer func() {
 		s.mu.Lock()
-		s.intake = false // once the queue is drained, nothing more comes in
+		s.intake = false // drained: take no more
 		s.mu.Unlock()
 	}()
 
@@ -30,11 +43,17 @@ func (s *Service) Shutdown(ctx context.Context) Report {
 		<-drained
 	}
 	s.stop()
+	s.sweeper.Wait()
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var report Report
 	for id := range s.inFlight {
+		report.Unfinished = append(report.Unfinished, id)
+	}
+	for id, turn := range s.waiting {
+		turn.Stop()
+		delete(s.waiting, id)
 		report.Unfinished = append(report.Unfinished, id)
 	}
 	report.Unfinished = append(report.Unfinished, s.queue.Left()...)

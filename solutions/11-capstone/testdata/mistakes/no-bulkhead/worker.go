@@ -1,22 +1,28 @@
 // Mistake: every worker calls the warehouse at once, so a slow warehouse holds all of them and gets all their calls.
-// Caught by: TestTheWarehouseGetsAtMostBulkheadCallsAtOnce
+// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
 
 package capstone
 
-// send makes the outbound call, composed from the outside in: the order's
-// deadline, the bulkhead, the breaker, then retries within a budget. Work
+// send gives an order its turn at the warehouse, composed from the outside
+// in: a context that ends at deadline; retries within the budget; for each
+// attempt, the bulkhead, the breaker, and the attempt's own timeout. Work
 // nobody waits for is dropped at every hop.
-func (s *Service) send(ctx context.Context, rec Record) (string, error) {
-	ctx, cancel := context.WithDeadline(ctx, rec.Deadline)
+func (s *Service) send(ctx context.Context, rec *Record, deadline time.Time) (string, error) {
+	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
-	if stale(rec) {
+	if !time.Now().Before(deadline) {
 		return "", fmt.Errorf("%w: it expired in the queue", errStale)
 	}
 	var receipt string
-	err := s.breaker.Call(ctx, func(ctx context.Context) error {
-		return Retry(ctx, s.policy(), func(ctx context.Context) error {
+	err := Retry(ctx, s.policy(), func(ctx context.Context) error {
+		if time.Until(deadline) < time.Millisecond { // the warehouse is told the time left in whole ms
+			return fmt.Errorf("%w: it expired at the bulkhead", errStale)
+		}
+		return s.breaker.Call(ctx, func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(ctx, s.cfg.AttemptTimeout)
+			defer cancel()
 			var err error
-			receipt, err = s.call(ctx, rec)
+			receipt, err = s.attempt(ctx, rec)
 			return err
 		})
 	})

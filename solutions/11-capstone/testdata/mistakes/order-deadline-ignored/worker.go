@@ -1,20 +1,24 @@
 // Mistake: the order's deadline does not travel with its call, so an order nobody waits for any more is still sent, and the warehouse is never told how long it has.
-// Caught by: TestTheWarehouseIsToldTheTimeLeftNotAClock, TestAnOrderWhoseDeadlinePassedWhileQueuedIsNotSent
+// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
 
 package capstone
 
-// send makes the outbound call: the bulkhead, the breaker, then retries
-// within a budget. The worker's context has no deadline of the order's.
-func (s *Service) send(ctx context.Context, rec Record) (string, error) {
-	if err := s.bulkhead.Acquire(ctx); err != nil {
-		return "", err
-	}
-	defer s.bulkhead.Release()
+// send gives an order its turn at the warehouse, composed from the outside
+// in: a context that ends at deadline; retries within the budget; for each
+// attempt, the bulkhead, the breaker, and the attempt's own timeout. Work
+// nobody waits for is dropped at every hop.
+func (s *Service) send(ctx context.Context, rec *Record, deadline time.Time) (string, error) {
 	var receipt string
-	err := s.breaker.Call(ctx, func(ctx context.Context) error {
-		return Retry(ctx, s.policy(), func(ctx context.Context) error {
+	err := Retry(ctx, s.policy(), func(ctx context.Context) error {
+		if err := s.bulkhead.Acquire(ctx); err != nil {
+			return fmt.Errorf("%w: it expired at the bulkhead", errStale)
+		}
+		defer s.bulkhead.Release()
+		return s.breaker.Call(ctx, func(ctx context.Context) error {
+			ctx, cancel := context.WithTimeout(ctx, s.cfg.AttemptTimeout)
+			defer cancel()
 			var err error
-			receipt, err = s.call(ctx, rec)
+			receipt, err = s.attempt(ctx, rec)
 			return err
 		})
 	})

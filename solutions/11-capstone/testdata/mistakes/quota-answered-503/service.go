@@ -1,5 +1,5 @@
 // Mistake: a client over its own quota is told the service is unavailable, so it cannot tell its own excess from an overloaded service, and the service looks down to its monitoring.
-// Caught by: TestAClientOverItsQuotaGets429WhileOthersAreServed
+// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
 
 package capstone
 
@@ -14,7 +14,7 @@ func (s *Service) admit(client string, sheddable bool) (int, string) {
 		return http.StatusServiceUnavailable, "the service is shutting down"
 	}
 	if s.pending[client] >= s.cfg.Quota {
-		return http.StatusServiceUnavailable, fmt.Sprintf("a client may have %d unfinished orders", s.cfg.Quota)
+		return http.StatusServiceUnavailable, fmt.Sprintf("quota: %d orders", s.cfg.Quota)
 	}
 	limit := s.cfg.Queue
 	if sheddable {
@@ -24,5 +24,6 @@ func (s *Service) admit(client string, sheddable bool) (int, string) {
 		return http.StatusServiceUnavailable, "too many orders are waiting"
 	}
 	s.pending[client]++
+	s.admitting.Add(1) // under mu, while intake is on: Shutdown waits for it
 	return 0, ""
 }

@@ -1,22 +1,36 @@
 // Mistake: readiness flips only after the drain, so the load balancer keeps sending orders that are refused with 503 for the whole drain.
-// Caught by: TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains
+// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
 
 package capstone
 
-// Shutdown stops the service in order: readiness flips to unready first,
-// intake stops (new orders get 503), then the workers drain the queue
-// until ctx ends. Orders left then are reported, and kept for the next
-// start.
+// Shutdown stops the service in order, within ctx:
+//
+//  1. readiness flips to unready, and orders are still taken for
+//     DrainDelay: a load balancer notices the flip only at its next
+//     probes, and sends new orders here until then;
+//  2. intake stops (new orders get 503), and the orders admitted before
+//     are queued;
+//  3. the workers drain the queue until it is empty or ctx ends.
+//
+// Orders left then are reported, and kept for the next start.
 func (s *Service) Shutdown(ctx context.Context) Report {
-	s.mu.Lock()
-	s.intake = false
-	s.mu.Unlock()
-	s.queue.Close()
 	defer func() {
 		s.mu.Lock()
 		s.ready = false // we are done: tell the load balancer
 		s.mu.Unlock()
 	}()
+	delay := time.NewTimer(s.cfg.DrainDelay)
+	select {
+	case <-delay.C:
+	case <-ctx.Done():
+		delay.Stop()
+	}
+
+	s.mu.Lock()
+	s.intake = false
+	s.mu.Unlock()
+	s.admitting.Wait() // an order admitted a moment ago is queued before the queue closes
+	s.queue.Close()
 
 	drained := make(chan struct{})
 	go func() {
@@ -30,11 +44,17 @@ func (s *Service) Shutdown(ctx context.Context) Report {
 		<-drained
 	}
 	s.stop()
+	s.sweeper.Wait()
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var report Report
 	for id := range s.inFlight {
+		report.Unfinished = append(report.Unfinished, id)
+	}
+	for id, turn := range s.waiting {
+		turn.Stop()
+		delete(s.waiting, id)
 		report.Unfinished = append(report.Unfinished, id)
 	}
 	report.Unfinished = append(report.Unfinished, s.queue.Left()...)

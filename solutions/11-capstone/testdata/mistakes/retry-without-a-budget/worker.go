@@ -1,5 +1,5 @@
 // Mistake: retries to the warehouse have no budget, so when it is down every order triples the load on it.
-// Caught by: TestRetriesToTheWarehouseSpendABudget
+// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
 
 package capstone
 
@@ -9,6 +9,6 @@ func (s *Service) policy() RetryPolicy {
 		Attempts: s.cfg.Attempts,
 		Base:     s.cfg.BackoffBase,
 		Cap:      s.cfg.BackoffCap,
-		Rand:     s.cfg.Rand, // and no Budget: retry whenever an attempt fails
+		Rand:     s.cfg.Rand,
 	}
 }

@@ -1,5 +1,5 @@
 // Mistake: sheddable orders may fill the queue like critical ones, so under load the critical ones find it full.
-// Caught by: TestSheddableOrdersAreShedFirst
+// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
 
 package capstone
 
@@ -14,11 +14,13 @@ func (s *Service) admit(client string, sheddable bool) (int, string) {
 		return http.StatusServiceUnavailable, "the service is shutting down"
 	}
 	if s.pending[client] >= s.cfg.Quota {
-		return http.StatusTooManyRequests, fmt.Sprintf("a client may have %d unfinished orders", s.cfg.Quota)
+		return http.StatusTooManyRequests, fmt.Sprintf("quota: %d orders", s.cfg.Quota)
 	}
-	if !s.queue.Reserve(s.cfg.Queue) {
+	limit := s.cfg.Queue
+	if !s.queue.Reserve(limit) {
 		return http.StatusServiceUnavailable, "too many orders are waiting"
 	}
 	s.pending[client]++
+	s.admitting.Add(1) // under mu, while intake is on: Shutdown waits for it
 	return 0, ""
 }

@@ -1,0 +1,34 @@
+// Mistake: the attempt timeout is put around all the retries, so one call that hangs eats it whole and no retry is ever made.
+// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+
+package capstone
+
+// send gives an order its turn at the warehouse, composed from the outside
+// in: a context that ends at deadline; retries within the budget; for each
+// attempt, the bulkhead, the breaker, and the attempt's own timeout. Work
+// nobody waits for is dropped at every hop.
+func (s *Service) send(ctx context.Context, rec *Record, deadline time.Time) (string, error) {
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	ctx, cancelAttempts := context.WithTimeout(ctx, s.cfg.AttemptTimeout)
+	defer cancelAttempts()
+	if !time.Now().Before(deadline) {
+		return "", fmt.Errorf("%w: it expired in the queue", errStale)
+	}
+	var receipt string
+	err := Retry(ctx, s.policy(), func(ctx context.Context) error {
+		if err := s.bulkhead.Acquire(ctx); err != nil {
+			return fmt.Errorf("%w: it expired at the bulkhead", errStale)
+		}
+		defer s.bulkhead.Release()
+		if time.Until(deadline) < time.Millisecond { // the warehouse is told the time left in whole ms
+			return fmt.Errorf("%w: it expired at the bulkhead", errStale)
+		}
+		return s.breaker.Call(ctx, func(ctx context.Context) error {
+			var err error
+			receipt, err = s.attempt(ctx, rec)
+			return err
+		})
+	})
+	return receipt, err
+}
