@@ -106,9 +106,9 @@ func TestTheStatusIs200WhilePendingAnd303WhenDone(t *testing.T) {
 		assert.Contains(t, p.body, `"state":"sending"`, "an order at the warehouse is sending: it may be reserved already")
 		assert.Equal(t, "1", p.header.Get("Retry-After"), "an unfinished order's status says when to ask again")
 
-		// written down at 10ms, written down as sending and sent at 20ms,
-		// answered at 2.02s, written down as done at 2.03s
-		at(r.origin, 2030*time.Millisecond)
+		// written down at 10ms, then as sending, and sent at once;
+		// answered at 2.01s, written down as done at 2.02s
+		at(r.origin, 2020*time.Millisecond)
 		state, receipt, _ := r.result(id)
 		assert.Equal(t, "done", state, "the warehouse reserved the order")
 		assert.Equal(t, "reservation #1 for "+id, receipt, "the result carries the warehouse's receipt")
@@ -126,8 +126,8 @@ func TestAnUnknownOrExpiredOrderIs404(t *testing.T) {
 		problemOf(t, p)
 
 		id := r.accepted("k1", tea)
-		// sent at 20ms, finished at 1.02s, written down at 1.03s
-		finished := 1020 * time.Millisecond
+		// sent at 10ms, finished at 1.01s, written down at 1.02s
+		finished := 1010 * time.Millisecond
 		at(r.origin, finished+time.Hour)
 		r.result(id) // exactly Retention after: still kept
 		at(r.origin, finished+time.Hour+time.Nanosecond)

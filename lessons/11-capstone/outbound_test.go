@@ -30,9 +30,9 @@ func TestTheWarehouseIsToldTheTimeLeftNotAClock(t *testing.T) {
 		calls := r.wh.callList()
 		require.Len(t, calls, 1, "the order should have reached the warehouse")
 		c := calls[0]
-		assert.Equal(t, 20*time.Millisecond, c.at, "the order is sent as soon as it is written down, then written down as sending (10ms each)")
-		assert.Equal(t, "2980", c.header.Get(capstone.TimeoutHeader),
-			"sent at 20ms, an order that must be done within 3s has 2,980ms left: say so, relative, in %s; "+
+		assert.Equal(t, 10*time.Millisecond, c.at, "the order is sent as soon as it is written down")
+		assert.Equal(t, "2990", c.header.Get(capstone.TimeoutHeader),
+			"sent at 10ms, an order that must be done within 3s has 2,990ms left: say so, relative, in %s; "+
 				"an absolute time means something else to a clock that is off by a second", capstone.TimeoutHeader)
 		for name, values := range c.header {
 			for _, v := range values {
@@ -89,16 +89,17 @@ func TestTheWarehouseGetsAtMostBulkheadCallsAtOnce(t *testing.T) {
 		}
 		assert.Equal(t, 2, r.wh.peakInFlight(),
 			"4 workers, a bulkhead of 2: at most 2 calls at the warehouse at once, the others wait for a slot")
-		assert.Equal(t, []time.Duration{20 * time.Millisecond, 20 * time.Millisecond, 1030 * time.Millisecond, 1030 * time.Millisecond}, starts,
-			"two calls at 20ms, two more as soon as the first two answer at 1.02s, each written down as sending before it goes (10ms): at 1.03s")
+		assert.Equal(t, []time.Duration{10 * time.Millisecond, 10 * time.Millisecond, 1010 * time.Millisecond, 1010 * time.Millisecond}, starts,
+			"two calls at 10ms, two more as soon as the first two answer, at 1.01s")
 	})
 }
 
 func TestRetriesToTheWarehouseSpendABudget(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		// Requeue of an hour: each order has one turn in this test.
-		r := newRig(t, capstone.Config{Workers: 1, Quota: 100, Attempts: 3, RetryEvery: 10, BreakerAfter: 1000, Requeue: time.Hour}, 10*time.Millisecond)
+		// Requeue and RequeueCap of an hour: each order has one turn in this test.
+		r := newRig(t, capstone.Config{Workers: 1, Quota: 100, Attempts: 3, RetryEvery: 10, BreakerAfter: 1000,
+			Requeue: time.Hour, RequeueCap: time.Hour}, 10*time.Millisecond)
 		defer r.stop()
 		r.wh.set(func(w *warehouse) { w.status = func(int) int { return http.StatusServiceUnavailable } })
 
@@ -126,10 +127,10 @@ func TestEachAttemptHasItsOwnTimeout(t *testing.T) {
 		at(r.origin, time.Minute)
 		calls := r.wh.callList()
 		require.Len(t, calls, 2, "the first call hangs: it should be cut at AttemptTimeout (1s), and tried again within the order's 30s")
-		assert.Equal(t, "990", calls[0].header.Get(capstone.TimeoutHeader),
-			"an attempt has AttemptTimeout (1s) of the order's 30s, from 10ms (it writes the order down as sending first): at 20ms, 990ms are left")
+		assert.Equal(t, "1000", calls[0].header.Get(capstone.TimeoutHeader),
+			"an attempt has AttemptTimeout (1s) of the order's 30s: tell the warehouse the attempt's time left")
 		assert.Equal(t, 1010*time.Millisecond, calls[0].ended,
-			"the first call, sent at 20ms, hung, and should be cut at 1.01s: give each attempt its own timeout (context.WithTimeout inside the retry), "+
+			"the first call, sent at 10ms, hung, and should be cut at 1.01s: give each attempt its own timeout (context.WithTimeout inside the retry), "+
 				"or one stuck call eats the whole deadline and every retry with it")
 		assert.Equal(t, 1060*time.Millisecond, calls[1].at, "the retry comes at 1.06s, after a backoff of 50ms (half of BackoffBase, with Rand 0.5)")
 		state, _, _ := r.result(id)
@@ -214,5 +215,52 @@ func TestAnOrderThatMayHaveBeenSentIsNeverCalledExpired(t *testing.T) {
 				"An order sent once is asked again with the same key until the warehouse answers, whatever its deadline", reason)
 		assert.Equal(t, "reservation #1 for "+id, receipt, "the receipt is the reservation made before the kill")
 		assert.Equal(t, 1, r.wh.effects.Count(id), "reserved once")
+	})
+}
+
+func TestAWarehouse202IsNotAReceipt(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{}, 100*time.Millisecond)
+		defer r.stop()
+		r.wh.set(func(w *warehouse) { // the first call is accepted for later; the next one reserves
+			w.status = func(n int) int { return map[bool]int{true: http.StatusAccepted, false: http.StatusOK}[n == 1] }
+		})
+
+		id := r.accepted("k1", tea)
+		at(r.origin, time.Minute)
+		state, receipt, _ := r.result(id)
+		assert.Equal(t, "done", state, "the second call reserved the order")
+		assert.Equal(t, "reservation #1 for "+id, receipt,
+			"the warehouse's first answer was 202 Accepted: taken, not done (RFC 9110 §15.3.3), so it is no receipt; ask again with the same key")
+		assert.Equal(t, 2, r.wh.callsFor(id), "asked twice: 202, then 200")
+	})
+}
+
+func TestASentOrderWithNoAnswerEndsUnknownAndFreesItsClient(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Quota: 1, BreakerAfter: 1000, GiveUpAfter: 10 * time.Minute}, 100*time.Millisecond)
+		defer r.stop()
+		r.wh.set(func(w *warehouse) { w.status = func(int) int { return http.StatusInternalServerError } })
+
+		id := r.accepted("k1", tea, capstone.TimeoutHeader, "1000") // sent at 10ms; nobody waits after 1.01s
+		at(r.origin, 5*time.Minute)
+		p := r.get("/orders/" + id)
+		assert.Contains(t, p.body, `"state":"sending"`,
+			"5 minutes on, the order was sent and never answered: it may be reserved, so it is neither expired nor failed; got %v", p)
+		at(r.origin, time.Hour)
+		state, _, reason := r.result(id)
+		assert.Equal(t, "unknown", state,
+			"sent, and no answer for GiveUpAfter (10m) past its deadline: the order ends unknown, for someone to reconcile with the warehouse (%s)", reason)
+		calls := r.wh.callsFor(id)
+		// Turns at 10ms, then after waits of 0.75s, 1.5s, 3s, 6s, 12s, 24s
+		// and 45s from then on (Requeue doubled, capped at RequeueCap, times
+		// 0.75 for the jitter with Rand 0.5): 19 turns before 10m1.01s.
+		assert.Equal(t, 19, calls,
+			"the warehouse heard the order %d times in 10 minutes: one attempt a turn (a later turn earns the retry budget no credit), "+
+				"and a wait between turns that doubles from Requeue (1s) to RequeueCap (1m)", calls)
+		other := r.post("k2", tea)
+		assert.Equal(t, http.StatusAccepted, other.status, "an order that ended unknown no longer counts in its client's quota (1); got %v", other)
 	})
 }

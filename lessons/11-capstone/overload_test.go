@@ -23,7 +23,7 @@ func TestAFullQueueAnswers503WithRetryAfter(t *testing.T) {
 		r := newRig(t, capstone.Config{Workers: 1, Queue: 2, Quota: 100, AttemptTimeout: time.Minute}, 10*time.Second)
 		defer r.stop()
 
-		r.accepted("k1", tea) // taken by the worker at 10ms, sent at 20ms
+		r.accepted("k1", tea) // taken by the worker at 10ms
 		r.accepted("k2", tea) // waits
 		r.accepted("k3", tea) // waits: the queue of 2 is full
 		p := r.post("k4", tea)
@@ -33,7 +33,7 @@ func TestAFullQueueAnswers503WithRetryAfter(t *testing.T) {
 		problemOf(t, p)
 		assert.Zero(t, p.took, "a refusal is immediate: the client waited %v", p.took)
 
-		at(r.origin, 10*time.Second+30*time.Millisecond) // k1 answered at 10.02s, done at 10.03s: k2 taken, a place is free
+		at(r.origin, 10*time.Second+20*time.Millisecond) // k1 answered at 10.01s, done at 10.02s: k2 taken, a place is free
 		p = r.post("k4", tea)
 		assert.Equal(t, http.StatusAccepted, p.status,
 			"once a place is free the retry is accepted, and its key was not spent on the refusal; got %v", p)

@@ -76,13 +76,20 @@ func (b *Bulkhead) InUse() int { return len(b.slots) }
 // was not made.
 var ErrOpen = errors.New("circuit breaker is open")
 
+// ErrNotCalled is wrapped by an error that came before the call was made
+// (writing down that it is about to be made, say): it says nothing about
+// the dependency, and the breaker does not count it.
+var ErrNotCalled = errors.New("the call was not made")
+
 // A Breaker stops calls to a dependency that keeps failing (lesson 05,
 // reduced): after Threshold failures in a row it opens and fails every
 // call at once for Cooldown; then it lets one trial call through
-// (half-open), and closes again if that succeeds. A call whose own caller
-// gave up, or that the dependency refused as invalid (ErrRejected), says
-// nothing about the dependency's health and is not counted. It is safe for
-// concurrent use.
+// (half-open), and closes again if that succeeds. It counts calls, so a
+// trial is one call. A call whose own caller gave up (ctx ended: an
+// attempt's own timeout is a failure, the order's deadline is not), that
+// the dependency refused as invalid (ErrRejected), or that was never made
+// (ErrNotCalled) says nothing about the dependency's health and is not
+// counted. It is safe for concurrent use.
 type Breaker struct {
 	threshold int
 	cooldown  time.Duration
@@ -120,8 +127,8 @@ func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) erro
 	switch {
 	case err == nil || errors.Is(err, ErrRejected):
 		b.failures = 0
-	case ctx.Err() != nil:
-		// The caller left: not the dependency's fault.
+	case ctx.Err() != nil || errors.Is(err, ErrNotCalled):
+		// The caller left, or nothing was called: not the dependency's fault.
 	default:
 		b.failures++
 		if b.failures >= b.threshold {
@@ -132,10 +139,12 @@ func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) erro
 }
 
 // A Budget caps retries at a share of requests (lesson 04): every first
-// attempt adds one credit, every retry spends Every credits, and at most
-// Max credits are kept. Under a full outage the dependency then sees at
-// most 1 + 1/Every times the traffic, instead of Attempts times. It is safe
-// for concurrent use.
+// attempt of new work adds one credit, every retry spends Every credits,
+// and at most Max credits are kept. Under a full outage the dependency then
+// sees at most 1 + 1/Every times the traffic, instead of Attempts times. A
+// later turn of the same work (an order requeued) earns no credit: it is a
+// retry too. It starts empty, in every process. It is safe for concurrent
+// use.
 type Budget struct {
 	every, max int
 
@@ -182,6 +191,7 @@ type RetryPolicy struct {
 	Cap      time.Duration
 	Rand     func() float64 // in [0, 1): full jitter; tests give a fixed one
 	Budget   *Budget        // nil: no budget, every failure is retried (do not do this)
+	Resumed  bool           // a later turn of work tried before: its first attempt earns the budget no credit
 }
 
 // Retry runs op until it succeeds, fails with an error wrapping
@@ -190,7 +200,7 @@ type RetryPolicy struct {
 // start another attempt before ctx's deadline. Between attempts it sleeps a jittered
 // backoff. It returns the last error.
 func Retry(ctx context.Context, p RetryPolicy, op func(context.Context) error) error {
-	if p.Budget != nil {
+	if p.Budget != nil && !p.Resumed {
 		p.Budget.Request()
 	}
 	var err error
@@ -271,10 +281,12 @@ func (k *Keys) Begin(key, fingerprint string) (*Answer, error) {
 	case !ok:
 		k.keys[key] = &keyEntry{key: key, fingerprint: fingerprint}
 		return nil, nil
+	case e.answer == nil:
+		// In flight: 409 whatever the payload, since the first request may
+		// still be refused, and a 422 would tell a rightful retry to stop.
+		return nil, ErrInFlight
 	case e.fingerprint != fingerprint:
 		return nil, ErrKeyReused
-	case e.answer == nil:
-		return nil, ErrInFlight
 	default:
 		return e.answer, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"math"
 	mathrand "math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -46,14 +47,16 @@ type Config struct {
 	BackoffBase    time.Duration // [100ms]
 	BackoffCap     time.Duration // [1s]
 	Rand           func() float64
-	Requeue        time.Duration // how long an order whose turn failed waits before its next turn [1s]
+	Requeue        time.Duration // how long an order whose turn failed waits before its next; doubled each turn [1s]
+	RequeueCap     time.Duration // the longest wait between turns [1m]
+	GiveUpAfter    time.Duration // how long past its deadline a sent order is asked again before it is left unknown [1h]
 	KeyCache       time.Duration // how long an Idempotency-Key's answer is kept in memory; the store keeps it as long as its order [1m]
 }
 
 // Headers the service reads.
 const (
 	IdempotencyKeyHeader = "Idempotency-Key"
-	ClientHeader         = "Client-Id"   // who is asking (required): quotas, keys and orders are per client
+	ClientHeader         = "Client-Id"   // who is asking (required): quotas, keys and orders are per client. Anyone can set a header: in production the client comes from authentication (a token, a certificate).
 	CriticalityHeader    = "Criticality" // "sheddable" marks an order that may be shed first
 )
 
@@ -77,6 +80,7 @@ type Service struct {
 	ready     bool           // what /readyz says
 	inFlight  map[string]bool
 	waiting   map[string]*time.Timer // orders waiting for their next turn (requeue)
+	turns     map[string]int         // turns each unfinished order has had in this process
 	admitting sync.WaitGroup         // orders admitted and not yet queued or given back
 
 	lastID atomic.Int64
@@ -92,6 +96,9 @@ type Service struct {
 func New(cfg Config) (*Service, error) {
 	if cfg.DB == nil || cfg.Warehouse == "" {
 		return nil, errors.New("capstone: Config needs a DB and a Warehouse")
+	}
+	if u, err := url.Parse(cfg.Warehouse); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("capstone: the Warehouse %q is not an http(s) URL", cfg.Warehouse)
 	}
 	setDefaults(&cfg)
 	store, err := NewStore(cfg.DB)
@@ -109,6 +116,7 @@ func New(cfg Config) (*Service, error) {
 		pending:  map[string]int{},
 		inFlight: map[string]bool{},
 		waiting:  map[string]*time.Timer{},
+		turns:    map[string]int{},
 		intake:   true,
 		ready:    true,
 	}
@@ -160,6 +168,8 @@ func setDefaults(cfg *Config) {
 	orD(&cfg.BackoffBase, 100*time.Millisecond)
 	orD(&cfg.BackoffCap, time.Second)
 	orD(&cfg.Requeue, time.Second)
+	orD(&cfg.RequeueCap, time.Minute)
+	orD(&cfg.GiveUpAfter, time.Hour)
 	orD(&cfg.KeyCache, time.Minute)
 	if cfg.Rand == nil {
 		cfg.Rand = mathrand.Float64

@@ -54,7 +54,7 @@ func TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains(t *testing.T) {
 		signal := r.serve(time.Hour)
 		defer r.stop()
 
-		r.accepted("a", tea) // at 10ms; sent at 20ms, done at 2.03s
+		r.accepted("a", tea) // at 10ms; sent at once, done at 2.02s
 		b := r.accepted("b", tea)
 		at(r.origin, 100*time.Millisecond)
 		require.Equal(t, http.StatusOK, r.get("/readyz").status, "a running service is ready")
@@ -78,8 +78,8 @@ func TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains(t *testing.T) {
 		assert.Equal(t, http.StatusOK, status.status, "while it drains, the service still answers the status of its orders; got %v", status)
 
 		<-r.served
-		assert.Equal(t, 6070*time.Millisecond, r.ended,
-			"a was done at 2.03s, b at 4.05s, the order taken during the DrainDelay at 6.07s: Serve returns once the queue is drained, and not before")
+		assert.Equal(t, 6040*time.Millisecond, r.ended,
+			"a was done at 2.02s, b at 4.03s, the order taken during the DrainDelay at 6.04s: Serve returns once the queue is drained, and not before")
 		assert.Empty(t, r.report.Unfinished, "everything finished within the grace")
 	})
 }
@@ -118,7 +118,7 @@ func TestWhatDoesNotFinishWithinTheGraceIsReportedAndKept(t *testing.T) {
 		signal := r.serve(3 * time.Second)
 		defer r.stop()
 
-		a := r.accepted("a", tea) // at the warehouse from 20ms to 10.02s
+		a := r.accepted("a", tea) // at the warehouse from 10ms to 10.01s
 		b := r.accepted("b", tea) // waits
 		at(r.origin, time.Second)
 		signal()

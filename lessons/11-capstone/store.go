@@ -26,10 +26,11 @@ const (
 	Done    State = "done"    // the warehouse reserved it: Receipt says how
 	Failed  State = "failed"  // the warehouse refused it (a 4xx): asking again gets the same answer
 	Expired State = "expired" // its deadline passed before it was ever sent: nothing was reserved
+	Unknown State = "unknown" // sent, and no answer came for GiveUpAfter past its deadline: to reconcile with the warehouse
 )
 
 // Final reports whether s is an end state.
-func (s State) Final() bool { return s == Done || s == Failed || s == Expired }
+func (s State) Final() bool { return s == Done || s == Failed || s == Expired || s == Unknown }
 
 // An Order is what a client asks for.
 type Order struct {
@@ -107,17 +108,36 @@ func (s *Store) Accept(r Record, k KeyRecord) error {
 		return err
 	}
 	return s.db.Batch(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(keysBucket).Put([]byte(r.Key), key); err != nil {
+		keys := tx.Bucket(keysBucket)
+		if old := keys.Get([]byte(r.Key)); old != nil {
+			var was KeyRecord
+			if json.Unmarshal(old, &was) != nil || was.OrderID != r.ID {
+				return ErrKeyTaken // another order was made with this key: never two
+			}
+		}
+		if err := keys.Put([]byte(r.Key), key); err != nil {
 			return err
 		}
 		return put(tx, r)
 	})
 }
 
+// ErrKeyTaken is returned by Accept for a key that already made another
+// order.
+var ErrKeyTaken = errors.New("the key already made another order")
+
 // Put writes r, replacing the record of the same ID, and returns once it
-// is on disk.
+// is on disk, in a group commit.
 func (s *Store) Put(r Record) error {
 	return s.db.Batch(func(tx *bolt.Tx) error { return put(tx, r) })
+}
+
+// PutNow writes r as Put does, in a commit of its own: it does not wait
+// for others to join a group. For a write that holds up something scarce
+// (a worker about to call), the two syncs of a commit of its own (about
+// 0.4ms here) cost less than waiting up to MaxBatchDelay.
+func (s *Store) PutNow(r Record) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return put(tx, r) })
 }
 
 func put(tx *bolt.Tx, r Record) error {

@@ -34,72 +34,95 @@ func (s *Service) work(ctx context.Context) {
 		s.mu.Lock()
 		s.inFlight[id] = true
 		s.mu.Unlock()
-		if s.fulfil(ctx, id) {
-			s.mu.Lock()
-			delete(s.inFlight, id)
-			s.mu.Unlock()
-		}
+		s.fulfil(ctx, id)
 	}
 }
 
 // fulfil gives one order a turn: it sends it to the warehouse and writes
 // down how it ended, or, when this turn could not end it (the warehouse
 // down or busy, the breaker open, the budget spent, the store failing),
-// gives it another turn Requeue later. It reports whether the order is off
-// the worker's hands. When ctx ends first (a shutdown past its grace),
-// nothing is written: the order stays on disk, and the next start sends
-// it again.
+// gives it another turn later. When ctx ends first (a shutdown past its
+// grace), nothing is written and the order stays in flight, to be
+// reported: it is on disk, and the next start sends it again.
 //
-// Only two things end an order other than the warehouse's receipt: a
-// refusal (a 4xx: asking again gets the same answer), and a deadline that
-// passed before the order was ever sent. An order sent once may have been
-// reserved, even if no answer came: it is never called expired, and it is
-// asked again, with the same Idempotency-Key, until the warehouse answers.
-func (s *Service) fulfil(ctx context.Context, id string) bool {
+// Besides the warehouse's receipt, three things end an order: a refusal
+// (a 4xx: asking again gets the same answer); a deadline that passed
+// before the order was ever sent; and, for an order that was sent, no
+// answer for GiveUpAfter past its deadline: it may or may not be reserved,
+// and someone must ask the warehouse (unknown). A sent order is never
+// called expired: until then it is sent again, with the same key, even
+// past its deadline. That is a send, not a question: if the warehouse never
+// saw the first, it reserves the order now, late. (A warehouse with a
+// lookup by key would let us ask without sending.)
+func (s *Service) fulfil(ctx context.Context, id string) {
 	rec, err := s.store.Get(id)
 	switch {
 	case err != nil:
 		s.later(id)
-		return true
+		return
 	case rec.State.Final():
-		return true
+		s.release(id)
+		return
 	}
 	deadline := rec.Deadline
 	if rec.State == Sending && stale(rec) {
-		// Past its deadline, a sent order is asked about, not sent: one
-		// attempt's time to hear the warehouse's answer.
-		deadline = time.Now().Add(s.cfg.AttemptTimeout)
+		if time.Since(rec.Deadline) > s.cfg.GiveUpAfter {
+			s.end(id, rec, Unknown, "", "sent, and no answer for "+s.cfg.GiveUpAfter.String()+" past its deadline: ask the warehouse")
+			return
+		}
+		// Past its deadline, a sent order gets a turn of its own: its
+		// attempts' timeouts, not the deadline, end a call that hangs, so
+		// the breaker counts them.
+		deadline = time.Now().Add(time.Duration(s.cfg.Attempts) * (s.cfg.AttemptTimeout + s.cfg.BackoffCap))
 	}
 	receipt, err := s.send(ctx, &rec, deadline)
-	if ctx.Err() != nil {
-		return false
-	}
 	switch {
+	case ctx.Err() != nil:
+		return
 	case err == nil:
-		rec.State, rec.Receipt = Done, receipt
+		s.end(id, rec, Done, receipt, "")
 	case errors.Is(err, ErrRejected):
-		rec.State, rec.Reason = Failed, err.Error()
+		s.end(id, rec, Failed, "", err.Error())
 	case errors.Is(err, errStale) && rec.State == Pending:
-		rec.State, rec.Reason = Expired, err.Error()
+		s.end(id, rec, Expired, "", err.Error())
 	default:
 		s.later(id)
-		return true
 	}
-	rec.Finished = time.Now()
-	if s.store.Put(rec) != nil {
-		s.later(id)
-		return true
-	}
-	s.finished(rec.Client)
-	return true
 }
 
-// later gives an order another turn Requeue from now. Its place in its
-// client's quota stays taken: it is not finished.
+// end writes down how an order ended, and counts it out of its client's
+// quota; if it cannot be written, the order gets another turn.
+func (s *Service) end(id string, rec Record, state State, receipt, reason string) {
+	rec.State, rec.Receipt, rec.Reason, rec.Finished = state, receipt, reason, time.Now()
+	if s.store.Put(rec) != nil {
+		s.later(id)
+		return
+	}
+	s.finished(rec.Client)
+	s.release(id)
+}
+
+// release takes a finished order off the workers' hands.
+func (s *Service) release(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.inFlight, id)
+	delete(s.turns, id)
+}
+
+// later gives an order another turn, after a wait that doubles each turn
+// from Requeue up to RequeueCap, with jitter (lesson 04): orders that
+// failed together do not all come back together. Its place in its client's
+// quota stays taken: it is not finished. The wait starts over in a new
+// process, and does not read the warehouse's Retry-After.
 func (s *Service) later(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.waiting[id] = time.AfterFunc(s.cfg.Requeue, func() {
+	delete(s.inFlight, id) // in the same critical section as the timer: a shutdown sees it in one place
+	wait := min(s.cfg.Requeue<<min(s.turns[id], 16), s.cfg.RequeueCap)
+	wait = wait/2 + time.Duration(s.cfg.Rand()*float64(wait/2))
+	s.turns[id]++
+	s.waiting[id] = time.AfterFunc(wait, func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		if _, ok := s.waiting[id]; ok {
@@ -138,7 +161,7 @@ var errStale = errors.New("nobody waits for this order any more")
 // TODO(5): compose it from the outside in: a context that ends at
 // deadline; the order dropped (an error wrapping errStale) when the
 // deadline has come (by the clock: at the very instant of the deadline,
-// ctx may not be done yet); Retry with s.policy(), and for each attempt:
+// ctx may not be done yet); Retry with s.policy(rec), and for each attempt:
 // the bulkhead (Acquire, and Release when the attempt is over; an order
 // whose deadline comes while it waits there is stale too, and so is one
 // with less than 1ms left once it has a slot: the warehouse is told whole
@@ -148,14 +171,19 @@ func (s *Service) send(ctx context.Context, rec *Record, deadline time.Time) (st
 	return s.attempt(ctx, rec)
 }
 
-// policy is how the workers retry: within the service's budget.
-func (s *Service) policy() RetryPolicy {
+// policy is how the workers retry an order: within the service's budget,
+// and as a retry from its second turn on.
+func (s *Service) policy(rec *Record) RetryPolicy {
+	s.mu.Lock()
+	resumed := s.turns[rec.ID] > 0 || rec.State == Sending
+	s.mu.Unlock()
 	return RetryPolicy{
 		Attempts: s.cfg.Attempts,
 		Base:     s.cfg.BackoffBase,
 		Cap:      s.cfg.BackoffCap,
 		Rand:     s.cfg.Rand,
 		Budget:   s.budget,
+		Resumed:  resumed,
 	}
 }
 
@@ -164,14 +192,15 @@ func (s *Service) policy() RetryPolicy {
 func stale(rec Record) bool { return !time.Now().Before(rec.Deadline) }
 
 // attempt makes one call to the warehouse. Before the first, it writes
-// down that the order is being sent: from then on the warehouse may have
-// reserved it, whatever happens to this process.
+// down that the order is being sent, in a commit of its own (the worker
+// holds a bulkhead slot): from then on the warehouse may have reserved
+// it, whatever happens to this process.
 func (s *Service) attempt(ctx context.Context, rec *Record) (string, error) {
 	if rec.State == Pending {
 		sending := *rec
 		sending.State = Sending
-		if err := s.store.Put(sending); err != nil {
-			return "", fmt.Errorf("not sent: %w", err)
+		if err := s.store.PutNow(sending); err != nil {
+			return "", fmt.Errorf("%w: not written down as sending: %w", ErrNotCalled, err)
 		}
 		rec.State = Sending
 	}
@@ -210,13 +239,17 @@ func (s *Service) call(ctx context.Context, rec Record) (string, error) {
 	switch {
 	case err != nil:
 		return "", err
+	case resp.StatusCode == http.StatusAccepted:
+		// Accepted, not done (RFC 9110 §15.3.3): ask again, same key.
+		return "", fmt.Errorf("the warehouse answered %d: not reserved yet", resp.StatusCode)
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return string(answer), nil
 	case resp.StatusCode == http.StatusConflict:
 		// The warehouse is still working on this key (an earlier attempt
 		// whose answer we did not wait for): ask again later.
 		return "", fmt.Errorf("the warehouse answered %d: still reserving", resp.StatusCode)
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+	case resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode == http.StatusTooEarly,
+		resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode >= 500:
 		return "", fmt.Errorf("the warehouse answered %d", resp.StatusCode)
 	default:
 		return "", fmt.Errorf("%w: the warehouse answered %d", ErrRejected, resp.StatusCode)

@@ -15,6 +15,7 @@ import (
 	"math"
 	mathrand "math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -49,14 +50,16 @@ type Config struct {
 	BackoffBase    time.Duration // [100ms]
 	BackoffCap     time.Duration // [1s]
 	Rand           func() float64
-	Requeue        time.Duration // how long an order whose turn failed waits before its next turn [1s]
+	Requeue        time.Duration // how long an order whose turn failed waits before its next; doubled each turn [1s]
+	RequeueCap     time.Duration // the longest wait between turns [1m]
+	GiveUpAfter    time.Duration // how long past its deadline a sent order is asked again before it is left unknown [1h]
 	KeyCache       time.Duration // how long an Idempotency-Key's answer is kept in memory; the store keeps it as long as its order [1m]
 }
 
 // Headers the service reads.
 const (
 	IdempotencyKeyHeader = "Idempotency-Key"
-	ClientHeader         = "Client-Id"   // who is asking (required): quotas, keys and orders are per client
+	ClientHeader         = "Client-Id"   // who is asking (required): quotas, keys and orders are per client. Anyone can set a header: in production the client comes from authentication (a token, a certificate).
 	CriticalityHeader    = "Criticality" // "sheddable" marks an order that may be shed first
 )
 
@@ -80,6 +83,7 @@ type Service struct {
 	ready     bool           // what /readyz says
 	inFlight  map[string]bool
 	waiting   map[string]*time.Timer // orders waiting for their next turn (requeue)
+	turns     map[string]int         // turns each unfinished order has had in this process
 	admitting sync.WaitGroup         // orders admitted and not yet queued or given back
 
 	stop    context.CancelFunc // ends the workers' and the sweeper's context
@@ -93,6 +97,9 @@ type Service struct {
 func New(cfg Config) (*Service, error) {
 	if cfg.DB == nil || cfg.Warehouse == "" {
 		return nil, errors.New("capstone: Config needs a DB and a Warehouse")
+	}
+	if u, err := url.Parse(cfg.Warehouse); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("capstone: the Warehouse %q is not an http(s) URL", cfg.Warehouse)
 	}
 	setDefaults(&cfg)
 	store, err := NewStore(cfg.DB)
@@ -110,6 +117,7 @@ func New(cfg Config) (*Service, error) {
 		pending:  map[string]int{},
 		inFlight: map[string]bool{},
 		waiting:  map[string]*time.Timer{},
+		turns:    map[string]int{},
 		intake:   true,
 		ready:    true,
 	}
@@ -161,6 +169,8 @@ func setDefaults(cfg *Config) {
 	orD(&cfg.BackoffBase, 100*time.Millisecond)
 	orD(&cfg.BackoffCap, time.Second)
 	orD(&cfg.Requeue, time.Second)
+	orD(&cfg.RequeueCap, time.Minute)
+	orD(&cfg.GiveUpAfter, time.Hour)
 	orD(&cfg.KeyCache, time.Minute)
 	if cfg.Rand == nil {
 		cfg.Rand = mathrand.Float64
@@ -306,7 +316,9 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	// The key is claimed before anything is queued: a repeat must never
 	// become a second order. Memory knows the keys in flight and the
 	// recent ones; the store knows every key whose order it keeps, across
-	// restarts.
+	// restarts. The fingerprint is the body's bytes as sent: a retry must
+	// send the same bytes, and its headers (Request-Timeout, Criticality)
+	// are not compared.
 	sum := sha256.Sum256(body)
 	fingerprint := hex.EncodeToString(sum[:])
 	scoped := client + "\n" + key
@@ -350,9 +362,9 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, status, detail, s.cfg.RetryAfter)
 		return
 	}
-	// Accepted means written down, the order and its key together: the
-	// 202 goes out only once both are on disk.
-	if err := s.store.Accept(rec, KeyRecord{Fingerprint: fingerprint, OrderID: rec.ID}); err != nil {
+	// Accepted means written down: the order and its key, together.
+	keyRec := KeyRecord{Fingerprint: fingerprint, OrderID: rec.ID}
+	if err := s.store.Accept(rec, keyRec); err != nil {
 		s.unadmit(rec.Client)
 		s.keys.Abandon(scoped)
 		writeProblem(w, http.StatusServiceUnavailable, "not stored", s.cfg.RetryAfter)

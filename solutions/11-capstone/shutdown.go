@@ -55,7 +55,15 @@ func (s *Service) Shutdown(ctx context.Context) Report {
 	s.mu.Lock()
 	s.intake = false
 	s.mu.Unlock()
-	s.admitting.Wait() // an order admitted a moment ago is queued before the queue closes
+	admitted := make(chan struct{})
+	go func() {
+		s.admitting.Wait() // an order admitted a moment ago is queued before the queue closes
+		close(admitted)
+	}()
+	select {
+	case <-admitted:
+	case <-ctx.Done(): // a write that hangs past the grace: the order is on disk or was never promised
+	}
 	s.queue.Close()
 
 	drained := make(chan struct{})
@@ -102,12 +110,14 @@ func Serve(ctx context.Context, l net.Listener, svc *Service, grace time.Duratio
 	select {
 	case serveErr = <-served: // the listener failed: nobody can reach us, drain what we have
 	case <-ctx.Done():
+		srv.SetKeepAlivesEnabled(false) // a client on a kept-alive connection reconnects, and the load balancer sends it elsewhere
 	}
 	end := time.Now().Add(grace)
 	svcCtx, cancel := context.WithDeadline(context.Background(), time.Now().Add(grace*9/10))
 	defer cancel()
 	report := svc.Shutdown(svcCtx)
 	if serveErr != nil {
+		srv.Close()
 		return report, serveErr
 	}
 	srvCtx, cancel := context.WithDeadline(context.Background(), end)

@@ -1,5 +1,5 @@
 // Mistake: the order is written down in the background and the 202 goes out at once, so a crash right after the 202 loses an order the client was told is accepted.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestAFullQueueAnswers503WithRetryAfter, TestAKeyIsHonouredAcrossARestart, TestARepeatWhileTheFirstIsInFlightGets409, TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter, TestAnAcceptedOrderSurvivesAKillAndCompletesAfterTheRestart, TestSheddableOrdersAreShedFirst
 
 package capstone
 
@@ -31,7 +31,9 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	// The key is claimed before anything is queued: a repeat must never
 	// become a second order. Memory knows the keys in flight and the
 	// recent ones; the store knows every key whose order it keeps, across
-	// restarts.
+	// restarts. The fingerprint is the body's bytes as sent: a retry must
+	// send the same bytes, and its headers (Request-Timeout, Criticality)
+	// are not compared.
 	sum := sha256.Sum256(body)
 	fingerprint := hex.EncodeToString(sum[:])
 	scoped := client + "\n" + key
@@ -75,8 +77,7 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, status, detail, s.cfg.RetryAfter)
 		return
 	}
-	// Accepted means written down, the order and its key together: the
-	// 202 goes out only once both are on disk.
+	// Accepted means written down: the order and its key, together.
 	go func() { // the client need not wait for the disk
 		if err := s.store.Accept(rec, KeyRecord{Fingerprint: fingerprint, OrderID: rec.ID}); err != nil {
 			s.unadmit(rec.Client)

@@ -1,5 +1,5 @@
 // Mistake: the Idempotency-Key is looked at only once the order is written down and queued, so a repeat is refused or replayed after it has already become a second order.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestAKeyIsHonouredAcrossARestart, TestARepeatAfterTheAnswerReplaysIt, TestARepeatWhileTheFirstIsInFlightGets409, TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter, TestTheSameKeyWithADifferentOrderGets422
 
 package capstone
 
@@ -31,7 +31,9 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	// The key is claimed before anything is queued: a repeat must never
 	// become a second order. Memory knows the keys in flight and the
 	// recent ones; the store knows every key whose order it keeps, across
-	// restarts.
+	// restarts. The fingerprint is the body's bytes as sent: a retry must
+	// send the same bytes, and its headers (Request-Timeout, Criticality)
+	// are not compared.
 	sum := sha256.Sum256(body)
 	fingerprint := hex.EncodeToString(sum[:])
 	scoped := client + "\n" + key

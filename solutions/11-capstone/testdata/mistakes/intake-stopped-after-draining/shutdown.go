@@ -1,5 +1,5 @@
 // Mistake: intake stops only after the drain, so orders accepted during the drain go into a closed queue and are promised by a process that is leaving.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestAnOrderAcceptedAsIntakeStopsIsDrainedNotDropped, TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains
 
 package capstone
 
@@ -24,12 +24,21 @@ func (s *Service) Shutdown(ctx context.Context) Report {
 		delay.Stop()
 	}
 
-	s.queue.Close()
 	defer func() {
 		s.mu.Lock()
 		s.intake = false // drained: take no more
 		s.mu.Unlock()
 	}()
+	admitted := make(chan struct{})
+	go func() {
+		s.admitting.Wait() // an order admitted a moment ago is queued before the queue closes
+		close(admitted)
+	}()
+	select {
+	case <-admitted:
+	case <-ctx.Done(): // a write that hangs past the grace: the order is on disk or was never promised
+	}
+	s.queue.Close()
 
 	drained := make(chan struct{})
 	go func() {

@@ -1,5 +1,5 @@
 // Mistake: intake stops the instant readiness flips, so orders the load balancer still sends before its next probe are refused by a service that could have taken them.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestAnOrderAcceptedAsIntakeStopsIsDrainedNotDropped, TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains
 
 package capstone
 
@@ -21,7 +21,15 @@ func (s *Service) Shutdown(ctx context.Context) Report {
 	s.mu.Lock()
 	s.intake = false
 	s.mu.Unlock()
-	s.admitting.Wait() // an order admitted a moment ago is queued before the queue closes
+	admitted := make(chan struct{})
+	go func() {
+		s.admitting.Wait() // an order admitted a moment ago is queued before the queue closes
+		close(admitted)
+	}()
+	select {
+	case <-admitted:
+	case <-ctx.Done(): // a write that hangs past the grace: the order is on disk or was never promised
+	}
 	s.queue.Close()
 
 	drained := make(chan struct{})

@@ -1,5 +1,5 @@
 // Mistake: a refused order keeps its Idempotency-Key, so its retry, once there is room, is answered 409 for ever.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestAClientOverItsQuotaGets429WhileOthersAreServed, TestAFullQueueAnswers503WithRetryAfter
 
 package capstone
 
@@ -31,7 +31,9 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	// The key is claimed before anything is queued: a repeat must never
 	// become a second order. Memory knows the keys in flight and the
 	// recent ones; the store knows every key whose order it keeps, across
-	// restarts.
+	// restarts. The fingerprint is the body's bytes as sent: a retry must
+	// send the same bytes, and its headers (Request-Timeout, Criticality)
+	// are not compared.
 	sum := sha256.Sum256(body)
 	fingerprint := hex.EncodeToString(sum[:])
 	scoped := client + "\n" + key
@@ -74,9 +76,9 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, status, detail, s.cfg.RetryAfter)
 		return
 	}
-	// Accepted means written down, the order and its key together: the
-	// 202 goes out only once both are on disk.
-	if err := s.store.Accept(rec, KeyRecord{Fingerprint: fingerprint, OrderID: rec.ID}); err != nil {
+	// Accepted means written down: the order and its key, together.
+	keyRec := KeyRecord{Fingerprint: fingerprint, OrderID: rec.ID}
+	if err := s.store.Accept(rec, keyRec); err != nil {
 		s.unadmit(rec.Client)
 		s.keys.Abandon(scoped)
 		writeProblem(w, http.StatusServiceUnavailable, "not stored", s.cfg.RetryAfter)

@@ -1,5 +1,5 @@
 // Mistake: the order goes to the warehouse without its ID as the Idempotency-Key, so an order sent again after a crash between the effect and the ack is reserved twice.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestAKillBetweenTheEffectAndTheAckStillCompletesExactlyOnce, TestAnOrderThatMayHaveBeenSentIsNeverCalledExpired, TestAnOrderTheWarehouseIsStillReservingIsAskedAgainNotFailed, TestEveryAcceptedOrderCompletesExactlyOnceAcrossRestarts, TestTheWarehouseIsToldTheTimeLeftNotAClock
 
 package capstone
 
@@ -25,13 +25,17 @@ func (s *Service) call(ctx context.Context, rec Record) (string, error) {
 	switch {
 	case err != nil:
 		return "", err
+	case resp.StatusCode == http.StatusAccepted:
+		// Accepted, not done (RFC 9110 §15.3.3): ask again, same key.
+		return "", fmt.Errorf("the warehouse answered %d: not reserved yet", resp.StatusCode)
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return string(answer), nil
 	case resp.StatusCode == http.StatusConflict:
 		// The warehouse is still working on this key (an earlier attempt
 		// whose answer we did not wait for): ask again later.
 		return "", fmt.Errorf("the warehouse answered %d: still reserving", resp.StatusCode)
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
+	case resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode == http.StatusTooEarly,
+		resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode >= 500:
 		return "", fmt.Errorf("the warehouse answered %d", resp.StatusCode)
 	default:
 		return "", fmt.Errorf("%w: the warehouse answered %d", ErrRejected, resp.StatusCode)

@@ -1,15 +1,18 @@
 // Mistake: the order's deadline does not travel with its call, so an order nobody waits for any more is still sent, and the warehouse is never told how long it has.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestAnOpenBreakerMakesOrdersWaitNotFail, TestAnOrderWhoseDeadlinePassedWhileQueuedIsNotSent, TestTheWarehouseIsToldTheTimeLeftNotAClock
 
 package capstone
 
 // send gives an order its turn at the warehouse, composed from the outside
 // in: a context that ends at deadline; retries within the budget; for each
 // attempt, the bulkhead, the breaker, and the attempt's own timeout. Work
-// nobody waits for is dropped at every hop.
+// nobody waits for is dropped at every hop. (The bulkhead is outside the
+// breaker so that a trial call does not hold the breaker half-open while
+// it waits for a slot; the cost: with the breaker open, an order may wait
+// for a slot only to hear ErrOpen.)
 func (s *Service) send(ctx context.Context, rec *Record, deadline time.Time) (string, error) {
 	var receipt string
-	err := Retry(ctx, s.policy(), func(ctx context.Context) error {
+	err := Retry(ctx, s.policy(rec), func(ctx context.Context) error {
 		if err := s.bulkhead.Acquire(ctx); err != nil {
 			return fmt.Errorf("%w: it expired at the bulkhead", errStale)
 		}

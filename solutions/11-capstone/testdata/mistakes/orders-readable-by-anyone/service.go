@@ -1,5 +1,5 @@
 // Mistake: an order is answered to whoever asks for its ID, so a leaked or logged ID shows one client's order to another.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestAnOrderIsVisibleOnlyToItsClient
 
 package capstone
 

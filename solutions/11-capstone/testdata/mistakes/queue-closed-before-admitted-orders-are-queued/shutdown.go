@@ -1,5 +1,5 @@
 // Mistake: the queue is closed without waiting for the orders admitted a moment before intake stopped, so one answered 202 during the shutdown is neither drained nor reported.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestAnOrderAcceptedAsIntakeStopsIsDrainedNotDropped
 
 package capstone
 

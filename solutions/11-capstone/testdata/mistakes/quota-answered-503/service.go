@@ -1,5 +1,5 @@
 // Mistake: a client over its own quota is told the service is unavailable, so it cannot tell its own excess from an overloaded service, and the service looks down to its monitoring.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestAClientOverItsQuotaGets429WhileOthersAreServed
 
 package capstone
 

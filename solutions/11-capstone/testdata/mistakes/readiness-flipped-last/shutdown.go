@@ -1,5 +1,5 @@
 // Mistake: readiness flips only after the drain, so the load balancer keeps sending orders that are refused with 503 for the whole drain.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains
 
 package capstone
 
@@ -29,7 +29,15 @@ func (s *Service) Shutdown(ctx context.Context) Report {
 	s.mu.Lock()
 	s.intake = false
 	s.mu.Unlock()
-	s.admitting.Wait() // an order admitted a moment ago is queued before the queue closes
+	admitted := make(chan struct{})
+	go func() {
+		s.admitting.Wait() // an order admitted a moment ago is queued before the queue closes
+		close(admitted)
+	}()
+	select {
+	case <-admitted:
+	case <-ctx.Done(): // a write that hangs past the grace: the order is on disk or was never promised
+	}
 	s.queue.Close()
 
 	drained := make(chan struct{})

@@ -1,5 +1,5 @@
 // Mistake: order IDs count up, so anyone can read anyone's order by trying the next number.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter, TestOrderIDsAreRandomAndUnguessable
 
 package capstone
 

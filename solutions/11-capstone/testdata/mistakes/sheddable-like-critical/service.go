@@ -1,5 +1,5 @@
 // Mistake: sheddable orders may fill the queue like critical ones, so under load the critical ones find it full.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestSheddableOrdersAreShedFirst
 
 package capstone
 
