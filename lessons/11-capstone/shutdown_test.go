@@ -1,5 +1,3 @@
-//go:build draft
-
 package capstone_test
 
 import (

@@ -1,5 +1,3 @@
-//go:build draft
-
 package capstone
 
 // The durable store, given: orders, and the idempotency keys that made
