@@ -53,15 +53,7 @@ func (s *Service) Shutdown(ctx context.Context) Report {
 	s.mu.Lock()
 	s.intake = false
 	s.mu.Unlock()
-	admitted := make(chan struct{})
-	go func() {
-		s.admitting.Wait() // an order admitted a moment ago is queued before the queue closes
-		close(admitted)
-	}()
-	select {
-	case <-admitted:
-	case <-ctx.Done(): // a write that hangs past the grace: the order is on disk or was never promised
-	}
+	waitUntil(ctx, s.admitting.Wait) // orders admitted a moment ago are queued first
 	s.queue.Close()
 
 	drained := make(chan struct{})
@@ -92,6 +84,20 @@ func (s *Service) Shutdown(ctx context.Context) Report {
 	report.Unfinished = append(report.Unfinished, s.queue.Left()...)
 	slices.Sort(report.Unfinished)
 	return report
+}
+
+// waitUntil runs wait and returns when it does, or when ctx ends: a write
+// that hangs past the grace leaves its order on disk, or never promised.
+func waitUntil(ctx context.Context, wait func()) {
+	done := make(chan struct{})
+	go func() {
+		wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 // Serve serves svc on l until ctx ends (main makes ctx with

@@ -21,15 +21,7 @@ func (s *Service) Shutdown(ctx context.Context) Report {
 	s.mu.Lock()
 	s.intake = false
 	s.mu.Unlock()
-	admitted := make(chan struct{})
-	go func() {
-		s.admitting.Wait() // an order admitted a moment ago is queued before the queue closes
-		close(admitted)
-	}()
-	select {
-	case <-admitted:
-	case <-ctx.Done(): // a write that hangs past the grace: the order is on disk or was never promised
-	}
+	waitUntil(ctx, s.admitting.Wait) // orders admitted a moment ago are queued first
 	s.queue.Close()
 
 	drained := make(chan struct{})
