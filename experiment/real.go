@@ -28,6 +28,7 @@ func realMode(args []string) error {
 	orders := fs.Int("orders", 10_000, "orders per load level, at most")
 	spike := fs.Bool("spike", false, "also run the spike (170 s of virtual time, times -scale, for each of 6 runs)")
 	accept := fs.Duration("accept", 2*time.Second, "how long each accept-path measurement lasts (0: skip)")
+	ownService := fs.Bool("capstone", true, "with -accept, also measure the capstone's own service (lesson 11's solution)")
 	million := fs.Int("million", 1_000_000, "orders to fulfil for the memory measurement (0: skip)")
 	fs.Parse(args)
 
@@ -47,6 +48,11 @@ func realMode(args []string) error {
 	if *accept > 0 {
 		if err := acceptPath(*accept); err != nil {
 			return err
+		}
+		if *ownService {
+			if err := capstonePath(*accept, bareHandler); err != nil {
+				return err
+			}
 		}
 	}
 	if *million > 0 {
@@ -72,6 +78,13 @@ func overHTTP(svc lab.Service) (lab.Service, func()) {
 	}
 }
 
+// bareHandler is the least an HTTP service can cost: it reads the body,
+// answers 202 and does nothing else.
+var bareHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	io.Copy(io.Discard, r.Body)
+	w.WriteHeader(http.StatusAccepted)
+})
+
 // acceptPath measures how many orders a second the accept path answers
 // (POST → 202, the order queued in memory) against a bare net/http handler
 // that answers 202 and does nothing, with the same generator in the same
@@ -79,10 +92,7 @@ func overHTTP(svc lab.Service) (lab.Service, func()) {
 // fixed set of workers and no rate (as fast as answers come): a capacity
 // measurement, closed loop by nature; the latency tables use open loop.
 func acceptPath(d time.Duration) error {
-	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.WriteHeader(http.StatusAccepted)
-	})
+	bare := bareHandler
 	svc := lab.NewBounded(lab.Config{Workers: 4, Queue: 100_000, Keep: 10_000, TTL: time.Minute})
 	defer svc.Close()
 	handlers := []struct {
@@ -94,7 +104,7 @@ func acceptPath(d time.Duration) error {
 	fmt.Printf("accept path, vegeta, 32 workers, %v a round:\n", d)
 	for round := range 2 {
 		for i, h := range handlers {
-			m, err := attack(h.h, d)
+			m, err := attackWith(h.h, d, labTargets)
 			if err != nil {
 				return err
 			}
@@ -107,7 +117,18 @@ func acceptPath(d time.Duration) error {
 	return nil
 }
 
-func attack(h http.Handler, d time.Duration) (vegeta.Metrics, error) {
+// labTargets sends the lab's order, the same every time.
+func labTargets(url string) vegeta.Targeter {
+	return vegeta.NewStaticTargeter(vegeta.Target{
+		Method: http.MethodPost, URL: url,
+		Body:   []byte(`{"class":0,"work":0}`),
+		Header: http.Header{"Content-Type": {"application/json"}},
+	})
+}
+
+// attackWith sends h the targets' requests for d, as fast as it answers,
+// from 32 workers on 32 kept-alive connections.
+func attackWith(h http.Handler, d time.Duration, targets func(url string) vegeta.Targeter) (vegeta.Metrics, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return vegeta.Metrics{}, err
@@ -118,13 +139,8 @@ func attack(h http.Handler, d time.Duration) (vegeta.Metrics, error) {
 
 	const workers = 32
 	a := vegeta.NewAttacker(vegeta.Workers(workers), vegeta.MaxWorkers(workers), vegeta.Connections(workers), vegeta.KeepAlive(true))
-	target := vegeta.Target{
-		Method: http.MethodPost, URL: "http://" + ln.Addr().String() + "/orders",
-		Body:   []byte(`{"class":0,"work":0}`),
-		Header: http.Header{"Content-Type": {"application/json"}},
-	}
 	var m vegeta.Metrics
-	for res := range a.Attack(vegeta.NewStaticTargeter(target), vegeta.Rate{Freq: 0}, d, "accept") {
+	for res := range a.Attack(targets("http://"+ln.Addr().String()+"/orders"), vegeta.Rate{Freq: 0}, d, "accept") {
 		m.Add(res)
 	}
 	m.Close()

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/wherewaiting/workshop/experiment/lab"
+	capstone "github.com/wherewaiting/workshop/solutions/11-capstone"
+)
+
+// capstoneService starts the capstone's own service (lesson 11's
+// solution) on a new bbolt file in a temporary folder, with a warehouse
+// that answers at once, room for every order, and a quota no load here
+// reaches. noSync leaves the file to the operating system's cache (a
+// crash of the machine would lose it): the service's own work without the
+// disk's syncs. Stop ends the service and removes the file.
+func capstoneService(noSync bool) (h http.Handler, stop func(), err error) {
+	dir, err := os.MkdirTemp("", "capstone-accept")
+	if err != nil {
+		return nil, nil, err
+	}
+	warehouse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "reserved")
+	}))
+	db, err := bolt.Open(filepath.Join(dir, "orders.db"), 0o600, &bolt.Options{NoSync: noSync})
+	if err != nil {
+		warehouse.Close()
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	svc, err := capstone.New(capstone.Config{
+		DB: db, Warehouse: warehouse.URL, Client: warehouse.Client(),
+		Workers: 8, Bulkhead: 8, Queue: 1 << 20, SheddableQueue: 1 << 20, Quota: 1 << 30,
+		DrainDelay: time.Millisecond,
+	})
+	if err != nil {
+		db.Close()
+		warehouse.Close()
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return svc.Handler(), func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		svc.Shutdown(ctx)
+		db.Close()
+		warehouse.Close()
+		os.RemoveAll(dir)
+	}, nil
+}
+
+// orderTargets makes every request an order of its own, as the capstone
+// requires: one client, and an Idempotency-Key never used before (a key
+// used twice would be answered from memory, a replay, which costs less).
+func orderTargets(url string) vegeta.Targeter {
+	var n atomic.Int64
+	body := []byte(`{"item":"tea","quantity":1}`)
+	return func(t *vegeta.Target) error {
+		t.Method, t.URL, t.Body = http.MethodPost, url, body
+		t.Header = http.Header{
+			"Content-Type":        {"application/json"},
+			capstone.ClientHeader: {"experiment"},
+			"Idempotency-Key":     {"k" + strconv.FormatInt(n.Add(1), 10)},
+		}
+		return nil
+	}
+}
+
+// capstonePath measures the capstone's own accept path (POST → 202 once
+// the order and its key are written down), durable and without syncs,
+// against the bare handler, with the same generator in the same run.
+func capstonePath(d time.Duration, bare http.Handler) error {
+	fmt.Printf("the capstone's service (lesson 11's solution, bbolt group commits of 10ms), vegeta, 32 workers, %v a round:\n", d)
+	type run struct {
+		name   string
+		noSync bool
+	}
+	runs := []run{{"bare net/http handler", false}, {"capstone, no fsync", true}, {"capstone, durable", false}}
+	total := make([]float64, len(runs))
+	for round := range 2 {
+		for i, r := range runs {
+			h, stop := bare, func() {}
+			if i > 0 {
+				var err error
+				if h, stop, err = capstoneService(r.noSync); err != nil {
+					return err
+				}
+			}
+			m, err := attackWith(h, d, orderTargets)
+			stop()
+			if err != nil {
+				return err
+			}
+			total[i] += m.Throughput
+			fmt.Printf("  round %d  %-24s %8.0f answers/s  p50 %-8s p99 %-8s success %.1f%%  %v\n",
+				round+1, r.name, m.Throughput, lab.Dur(m.Latencies.P50), lab.Dur(m.Latencies.P99), 100*m.Success, m.StatusCodes)
+		}
+	}
+	fmt.Printf("  capstone / bare handler: %.2f without fsync, %.2f durable\n\n", total[1]/total[0], total[2]/total[0])
+	return nil
+}
