@@ -90,6 +90,7 @@ func ordersPerSecond(b *testing.B, n int, h http.Handler) float64 {
 			for i := c; i < n; i += clients {
 				req, _ := http.NewRequest(http.MethodPost, srv.URL+"/orders", strings.NewReader(tea))
 				req.Header.Set("Idempotency-Key", fmt.Sprintf("k%d", i))
+				req.Header.Set(capstone.ClientHeader, "bench")
 				resp, err := client.Do(req)
 				if err == nil {
 					io.Copy(io.Discard, resp.Body)

@@ -154,6 +154,30 @@ func TestAnOrderIsVisibleOnlyToItsClient(t *testing.T) {
 	})
 }
 
+func TestAnOrderThatCannotBeWrittenDownIsRefusedNotAccepted(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{}, time.Second)
+		defer r.stop()
+
+		id := r.accepted("k1", tea)
+		at(r.origin, 2*time.Second)
+		r.readOnly = true // the disk refuses writes from now on (full, or read-only)
+		r.restart()
+		r.result(id) // reads still work: the finished order is there
+		p := r.post("k2", tea)
+		require.NotEqual(t, http.StatusAccepted, p.status,
+			"the order could not be written down (the file is read-only), and the client was told 202 Accepted: a promise nothing keeps. "+
+				"Answer only once the write returned without an error; got %v", p)
+		assert.Equal(t, http.StatusServiceUnavailable, p.status, "a write that failed is the service's trouble: 503 with Retry-After; got %v", p)
+		assert.NotEmpty(t, p.header.Get("Retry-After"), "and when to come back")
+		problemOf(t, p)
+		again := r.post("k2", tea)
+		assert.Equal(t, http.StatusServiceUnavailable, again.status,
+			"the retry with the same key is a new attempt, not 409: the refused order gave its key back; got %v", again)
+	})
+}
+
 func TestOrderIDsAreRandomAndUnguessable(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {

@@ -32,7 +32,7 @@ func TestAnAcceptedOrderSurvivesAKillAndCompletesAfterTheRestart(t *testing.T) {
 		r.restart()               // killed the instant b's 202 arrived, while a is at the warehouse
 		require.NotEqual(t, http.StatusNotFound, r.get("/orders/"+b).status,
 			"order %s was answered 202 and the process was killed right after: after the restart it is unknown. "+
-				"A 202 is a promise: write the order down (Store.Put) before you answer", b)
+				"A 202 is a promise: write the order down (Store.Put, then Store.Accept with its key) before you answer", b)
 
 		at(r.origin, time.Minute)
 		for _, id := range []string{a, b} {

@@ -192,12 +192,13 @@ const patience = time.Hour
 // A rig is the service on a real bbolt file, served over an in-memory
 // network, with a client and a warehouse.
 type rig struct {
-	t      *testing.T
-	origin time.Time
-	path   string
-	cfg    capstone.Config
-	wh     *warehouse
-	whTr   *http.Transport
+	t        *testing.T
+	origin   time.Time
+	path     string
+	readOnly bool // the next start opens the file read-only: every write fails
+	cfg      capstone.Config
+	wh       *warehouse
+	whTr     *http.Transport
 
 	db     *bolt.DB
 	svc    *capstone.Service
@@ -234,7 +235,7 @@ func newRig(t *testing.T, cfg capstone.Config, latency time.Duration) *rig {
 // start opens the file and starts the service on it, as a process does.
 func (r *rig) start() {
 	r.t.Helper()
-	db, err := bolt.Open(r.path, 0o600, nil)
+	db, err := bolt.Open(r.path, 0o600, &bolt.Options{ReadOnly: r.readOnly})
 	if err != nil {
 		r.t.Fatalf("opening %s: %v", r.path, err)
 	}
@@ -356,6 +357,7 @@ type reply struct {
 	body   string
 	at     time.Duration // when it came, from the test's start
 	took   time.Duration // how long the client waited for it
+	close  bool          // the server said Connection: close (the client's transport takes the header out)
 }
 
 func (p reply) String() string {
@@ -393,7 +395,7 @@ func (r *rig) do(method, path, body string, headers ...string) reply {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return reply{status: resp.StatusCode, header: resp.Header, body: string(b), at: time.Since(r.origin), took: time.Since(start)}
+	return reply{status: resp.StatusCode, header: resp.Header, body: string(b), at: time.Since(r.origin), took: time.Since(start), close: resp.Close}
 }
 
 // post sends an order with an Idempotency-Key, and more headers if given.

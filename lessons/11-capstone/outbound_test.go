@@ -130,9 +130,38 @@ func TestEachAttemptHasItsOwnTimeout(t *testing.T) {
 		assert.Equal(t, 1010*time.Millisecond, calls[0].ended,
 			"the first call, sent at 10ms, hung, and should be cut at 1.01s: give each attempt its own timeout (context.WithTimeout inside the retry), "+
 				"or one stuck call eats the whole deadline and every retry with it")
-		assert.Equal(t, 1060*time.Millisecond, calls[1].at, "the retry comes at 1.06s, after a backoff of 50ms (half of BackoffBase, with Rand 0.5)")
+		assert.Equal(t, 1060*time.Millisecond, calls[1].at,
+			"the retry should come in the same turn, at 1.06s, after a backoff of 50ms (half of BackoffBase, with Rand 0.5); it came at %v. "+
+				"Later than that, the first attempt's timeout ended the whole turn, and the order waited for its next: "+
+				"the timeout goes inside the retry, one for each attempt", calls[1].at)
 		state, _, _ := r.result(id)
 		assert.Equal(t, "done", state, "the second attempt reserved the order")
+	})
+}
+
+func TestABackoffDoesNotHoldABulkheadSlot(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Workers: 2, Bulkhead: 1, RetryEvery: 1, BackoffBase: time.Second, BackoffCap: time.Second},
+			100*time.Millisecond)
+		defer r.stop()
+		r.wh.set(func(w *warehouse) { // the first call fails; a's retry waits a backoff of 500ms
+			w.status = func(n int) int {
+				return map[bool]int{true: http.StatusServiceUnavailable, false: http.StatusOK}[n == 1]
+			}
+		})
+
+		var wg sync.WaitGroup
+		for _, key := range []string{"a", "b"} {
+			wg.Go(func() { r.accepted(key, tea) }) // both written down at 10ms
+		}
+		wg.Wait()
+		at(r.origin, time.Minute)
+		calls := r.wh.callList()
+		require.Len(t, calls, 3, "one order's first call failed and was retried: three calls")
+		assert.Equal(t, 110*time.Millisecond, calls[1].at,
+			"the first call (at 10ms) failed at 110ms, and its order waits 500ms before its retry: the other order should have the "+
+				"bulkhead's only slot at 110ms; it had it at %v. Take the slot for one attempt, inside the retry, not around it", calls[1].at)
 	})
 }
 

@@ -281,7 +281,8 @@ func (s *Service) readOrder(w http.ResponseWriter, r *http.Request) (Order, []by
 // nobody can ask about again.
 //
 // TODO(1): asynchronous behind the check: give the order an ID, write it
-// down, queue it (s.enqueue, after s.admit), and answer 202 Accepted at
+// down (s.store.Put; exercise 4 makes it s.store.Accept, with its key),
+// queue it (s.enqueue, after s.admit), and answer 202 Accepted at
 // once: s.acceptedAnswer says what (a Location /orders/ID, a Retry-After,
 // and {"id":…,"state":"pending"}), writeAnswer sends it. The workers do the
 // rest. A Request-Timeout header (ParseTimeout) says how long the order

@@ -44,14 +44,31 @@ func (s *Service) Shutdown(ctx context.Context) Report {
 	return Report{}
 }
 
+// waitUntil runs wait and returns when it does, or when ctx ends: a write
+// that hangs past the grace leaves its order on disk, or never promised.
+func waitUntil(ctx context.Context, wait func()) {
+	done := make(chan struct{})
+	go func() {
+		wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
 // Serve serves svc on l until ctx ends (main makes ctx with
 // signal.NotifyContext for SIGINT and SIGTERM), then shuts down.
 //
-// TODO(6): shut down within grace, in order: the service first, for nine
-// tenths of the grace (the server still answers status requests and
-// refuses new orders meanwhile), then the server until the grace is over
-// (srv.Shutdown, and srv.Close if it is), so that it has at least a
-// tenth. If the listener fails first, shut the service down the same way.
+// TODO(6): shut down within grace, in order: keep-alives off at the
+// signal (srv.SetKeepAlivesEnabled: a client on a kept-alive connection
+// reconnects, and the load balancer sends it elsewhere); the service
+// first, for nine tenths of the grace (the server still answers status
+// requests and refuses new orders meanwhile), then the server until the
+// grace is over (srv.Shutdown, and srv.Close if it is), so that it has at
+// least a tenth. If the listener fails first, shut the service down the
+// same way, then close the server.
 func Serve(ctx context.Context, l net.Listener, svc *Service, grace time.Duration) (Report, error) {
 	srv := NewServer(svc.Handler())
 	served := make(chan error, 1)

@@ -62,6 +62,9 @@ func TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains(t *testing.T) {
 		ready := r.get("/readyz")
 		assert.Equal(t, http.StatusServiceUnavailable, ready.status,
 			"from the signal on, /readyz answers 503 so that load balancers stop sending; got %v", ready)
+		assert.True(t, ready.close,
+			"from the signal on, keep-alives are off (srv.SetKeepAlivesEnabled(false)): a client on a kept-alive connection "+
+				"would keep coming back here; told Connection: close, it reconnects, through the load balancer, elsewhere")
 		soon := r.post("soon", tea)
 		assert.Equal(t, http.StatusAccepted, soon.status,
 			"at the signal, load balancers still send here until their next probes see the 503: keep taking orders for DrainDelay (1s), "+
@@ -96,13 +99,14 @@ func TestAnOrderAcceptedAsIntakeStopsIsDrainedNotDropped(t *testing.T) {
 		id := r.accepted("edge", tea) // admitted at 1.495s, on disk and answered 202 at 1.505s
 		<-r.served
 		if !slices.Contains(r.report.Unfinished, id) {
-			r.db.Close()
-			r.start() // look at what was written down
-			state, _, _ := r.result(id)
-			assert.Equal(t, "done", state,
+			store, err := capstone.NewStore(r.db) // what was written down
+			require.NoError(t, err)
+			rec, err := store.Get(id)
+			require.NoError(t, err, "order %s was answered 202: it is on disk", id)
+			assert.Equal(t, capstone.Done, rec.State,
 				"the order was admitted at 1.495s, before intake stopped at 1.5s, and answered 202 at 1.505s, when it was on disk: "+
-					"it must be drained, or at least reported; Serve ended at %v and did neither. "+
-					"Wait for the orders admitted before intake stopped (s.admitting) before you close the queue", r.ended)
+					"it must be drained, or at least reported; Serve ended at %v, the order was %s and not in the report. "+
+					"Wait for the orders admitted before intake stopped (s.admitting) before you close the queue", r.ended, rec.State)
 		}
 		assert.Empty(t, r.report.Unfinished, "the grace is an hour: everything is drained")
 	})

@@ -81,8 +81,20 @@ var (
 // needs a scan of every order ever taken.
 type Store struct{ db *bolt.DB }
 
-// NewStore prepares db to keep orders.
+// NewStore prepares db to keep orders. A file prepared before may be
+// opened read-only: the store then answers reads, and every write fails.
 func NewStore(db *bolt.DB) (*Store, error) {
+	ready := db.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{ordersBucket, keysBucket, pendingBucket, finishedBucket} {
+			if tx.Bucket(name) == nil {
+				return ErrNotFound
+			}
+		}
+		return nil
+	})
+	if ready == nil {
+		return &Store{db: db}, nil
+	}
 	err := db.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{ordersBucket, keysBucket, pendingBucket, finishedBucket} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
