@@ -193,6 +193,53 @@ func TestAssertionWithoutMessageSummarisesTheError(t *testing.T) {
 	}
 }
 
+// A goroutine that never blocks in a synctest bubble keeps its clock at
+// one instant: the report says it loops, and what to look for, not that
+// it is "blocked in runnable".
+func TestATimeoutWithAGoroutineSpinningInABubbleSaysItLoops(t *testing.T) {
+	r := Analyze(lines(`
+panic: test timed out after 10s
+	running tests:
+		TestLeaseEnds (10s)
+
+goroutine 23 [synctest.Wait (durable), synctest bubble 1]:
+internal/synctest.Wait()
+	/usr/local/go/src/runtime/synctest.go:298 +0x78
+github.com/wherewaiting/workshop/lessons/01-blocking-chain_test.TestLeaseEnds.func1(0xc000100908)
+	/home/learner/workshop/lessons/01-blocking-chain/chain_test.go:44 +0x6b4
+testing.tRunner(0xc000100908, 0x836a60)
+	/usr/local/go/src/testing/testing.go:2036 +0x21d
+
+goroutine 25 [runnable, synctest bubble 1]:
+time.NewTimer(0x0)
+	/usr/local/go/src/time/sleep.go:143 +0xd0
+github.com/wherewaiting/workshop/lessons/01-blocking-chain.wait({0x83da58, 0xc0000e0460}, 0xc000082690, {0x0?, 0xeafff3a83?, 0xab3580?})
+	/home/learner/workshop/lessons/01-blocking-chain/chain.go:231 +0x9c
+github.com/wherewaiting/workshop/lessons/01-blocking-chain.(*Queue).Receive(0xc0001043c0, {0x83da58, 0xc0000e0460})
+	/home/learner/workshop/lessons/01-blocking-chain/chain.go:219 +0x14a
+github.com/wherewaiting/workshop/lessons/01-blocking-chain_test.goReceive.func1()
+	/home/learner/workshop/lessons/01-blocking-chain/chain_test.go:56 +0x86
+created by github.com/wherewaiting/workshop/lessons/01-blocking-chain_test.goReceive in goroutine 23
+	/home/learner/workshop/lessons/01-blocking-chain/chain_test.go:55 +0x18b
+`), ctx)
+	if r.Kind != Timeout {
+		t.Errorf("kind = %q, want %q", r.Kind, Timeout)
+	}
+	want := "still waiting after 10s (the test should take milliseconds): wait loops at one virtual instant without ever blocking, at lessons/01-blocking-chain/chain.go:231"
+	if r.Headline != want {
+		t.Errorf("headline = %q, want %q", r.Headline, want)
+	}
+	details := strings.Join(r.Details, "|")
+	for _, want := range []string{"virtual time moves only while every goroutine in it is blocked", "goroutine 25, running (never blocked):"} {
+		if !strings.Contains(details, want) {
+			t.Errorf("details = %q, want them to hold %q", details, want)
+		}
+	}
+	if strings.Contains(details, "blocked in runnable") {
+		t.Errorf("details = %q, want no \"blocked in runnable\"", details)
+	}
+}
+
 func TestStoppedKeepsTheLastOutput(t *testing.T) {
 	r := Stopped(lines(`
 === RUN   TestLoad
