@@ -167,8 +167,8 @@ func TestAssertionShowsOnlyTheFirstFailure(t *testing.T) {
         	Messages:   	second
 `), ctx)
 	want := []string{
-		"Error:    Should be true",
 		"Messages: first",
+		"Error:    Should be true",
 		"(and 1 more failed assertion in this test)",
 	}
 	if got := strings.Join(r.Details, "\n"); got != strings.Join(want, "\n") {
@@ -176,6 +176,34 @@ func TestAssertionShowsOnlyTheFirstFailure(t *testing.T) {
 	}
 	if r.Headline != "first" {
 		t.Errorf("headline = %q, want %q", r.Headline, "first")
+	}
+}
+
+// What the test says in words comes before testify's raw values, and a
+// raw value printed on one long line is cut: the learner reads the
+// sentence first, not a screenful of a dump.
+func TestAssertionPutsTheMessageBeforeALongDump(t *testing.T) {
+	dump := "[" + strings.Repeat("round 1: 4 workers got 4 different messages; ", 100) + "]"
+	r := Analyze(lines(`
+    chain_test.go:18: 
+        	Error Trace:	/home/learner/workshop/lessons/01-blocking-chain/chain_test.go:18
+        	Error:      	Should be empty, but was `+dump+`
+        	Test:       	TestX
+        	Messages:   	each worker should lease a message of its own
+        	            	  0s  1s
+`), ctx)
+	if len(r.Details) != 3 {
+		t.Fatalf("details = %q, want 3 lines", r.Details)
+	}
+	if want := "Messages: each worker should lease a message of its own"; r.Details[0] != want {
+		t.Errorf("first detail = %q, want %q", r.Details[0], want)
+	}
+	if want := "            0s  1s"; r.Details[1] != want {
+		t.Errorf("second detail = %q, want the message's picture %q", r.Details[1], want)
+	}
+	if got := r.Details[2]; !strings.HasPrefix(got, "Error:    Should be empty, but was [round 1") ||
+		!strings.HasSuffix(got, " more characters)") || len([]rune(got)) > maxValue+60 {
+		t.Errorf("third detail = %q, want the dump cut to %d characters", got, maxValue)
 	}
 }
 
