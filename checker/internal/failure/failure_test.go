@@ -268,6 +268,26 @@ created by github.com/wherewaiting/workshop/lessons/01-blocking-chain_test.goRec
 	}
 }
 
+// A goroutine caught running on another thread has no stack in the dump,
+// only where it was started: the report says so rather than that the
+// function that started it loops.
+func TestASpinningGoroutineWithoutAStackIsNamedByWhereItStarted(t *testing.T) {
+	r := Analyze(lines(`
+panic: test timed out after 10s
+	running tests:
+		TestLeaseEnds (10s)
+
+goroutine 28 [running, synctest bubble 1]:
+	goroutine running on other thread; stack unavailable
+created by github.com/wherewaiting/workshop/lessons/01-blocking-chain_test.goReceive in goroutine 26
+	/home/learner/workshop/lessons/01-blocking-chain/chain_test.go:77 +0x18b
+`), ctx)
+	want := "still waiting after 10s (the test should take milliseconds): a goroutine started by goReceive at lessons/01-blocking-chain/chain_test.go:77 loops at one virtual instant without ever blocking"
+	if r.Headline != want {
+		t.Errorf("headline = %q, want %q", r.Headline, want)
+	}
+}
+
 func TestStoppedKeepsTheLastOutput(t *testing.T) {
 	r := Stopped(lines(`
 === RUN   TestLoad

@@ -139,6 +139,10 @@ func (p stackParser) blockedSentence(g Goroutine) string {
 	switch {
 	case w == nil:
 		return fmt.Sprintf("a goroutine is blocked in %s", g.WaitingOn())
+	case spinning(g) && g.InBubble() && len(g.Frames) == 0 && g.CreatedBy != nil:
+		// Caught running on another thread: the dump has no stack for it,
+		// only where it was started.
+		return fmt.Sprintf("a goroutine started by %s at %s loops at one virtual instant without ever blocking", w.Func, w.Location())
 	case spinning(g) && g.InBubble():
 		// Virtual time moves only when every goroutine of the bubble is
 		// durably blocked: one that never blocks stops the clock.
