@@ -82,6 +82,7 @@ func runHint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if exercise, why, err = hl.Current(*graded); err != nil {
 			ask := fmt.Sprintf("To read the hints of an exercise: %s hint %s EXERCISE", place(ws.root).Checker(), l.Number)
 			if graded.Status == grade.Done {
+				ask = fmt.Sprintf("To read one anyway: %s hint %s EXERCISE (%s)", place(ws.root).Checker(), l.Number, hl.ExerciseSpan())
 				fmt.Fprintf(stdout, "%s.\n%s\n", err, ask)
 				return exitOK
 			}

@@ -68,9 +68,22 @@ func TestHintShowsTheExerciseTheLearnerIsOn(t *testing.T) {
 	out, _ = hint()
 	testkit.Contains(t, out, "01 · Echo · exercise 2 · hint 1 of 1\nYou are on exercise 2: TestTwiceRepeatsItsInput fails.\n\nCall Echo twice.\n")
 	out, _ = hint("01", "2")
-	testkit.Contains(t, out, "You have seen all 1 hints of exercise 2; this was the last one again.")
+	testkit.Contains(t, out, "You have seen the one hint of exercise 2; this was it again.")
 	out, _ = hint("echo", "1", "1")
 	testkit.Contains(t, out, "exercise 1 · hint 1 of 1\n\nReturn s.\n")
+
+	// Both exercises done: no hint is shown unasked, and the learner is
+	// told how to read one anyway.
+	testkit.Write(t, root, map[string]string{"lessons/01-echo/echo.go": "package echo\n\nfunc Echo(s string) string { return s }\n\nfunc Twice(s string) string { return Echo(s) + Echo(s) }\n"})
+	out, code = hint("01")
+	if code != exitOK {
+		t.Errorf("hint 01 on a lesson that is done: exit %d, want 0\n%s", code, out)
+	}
+	testkit.Contains(t, out, "01 · Echo is done: every test passes, nothing leaks, no race; no hint needed.\n"+
+		"To read one anyway: go tool checker hint 01 EXERCISE (exercises 1 to 2)\n")
+	if strings.Contains(out, "hint 1 of 1") {
+		t.Errorf("hint 01 on a lesson that is done showed a hint:\n%s", out)
+	}
 
 	for args, want := range map[string]string{
 		"01 3":   "checker: lesson 01 has exercises 1 to 2; there is no exercise 3\n",

@@ -48,7 +48,9 @@ func Consume(ctx context.Context, q *Queue, h Handler) error {
 		// While h runs, renew the lease every third of q.cfg.Lease, in a
 		// goroutine of its own, and stop renewing as soon as h is over,
 		// however it ended (a worker that dies inside h never reaches the
-		// line after it: use defer). When a renewal fails, cancel h's ctx.
+		// line after it: use defer, for that only; an ack in a defer runs
+		// when the worker dies too, and acks the job it never finished).
+		// When a renewal fails, cancel h's ctx.
 		// Give h a ctx that ends q.cfg.MaxLease from now, and that ctx
 		// ending does not end: when ctx ends, let h go on for
 		// q.cfg.Grace, then cancel it and Nack with no delay.

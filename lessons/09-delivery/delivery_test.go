@@ -276,6 +276,8 @@ func TestACrashAfterTheEffectMakesItHappenTwice(t *testing.T) {
 		a := r.goWorker("a", plans)
 		at(r.start, 100*time.Millisecond)
 		r.goWorker("b", plans)
+		at(r.start, 400*time.Millisecond)
+		working := r.q.Stats() // a is still at work
 
 		at(r.start, 4*time.Second)
 		picture := r.picture()
@@ -287,7 +289,8 @@ func TestACrashAfterTheEffectMakesItHappenTwice(t *testing.T) {
 			"one message, and the card should be charged twice: a charged it at 0.5s and died before acking; its "+
 				"lease ran out at 3s, b got the message again and charged again at 3.5s. That is at-least-once "+
 				"delivery made visible: nothing is lost, and some things happen twice (exercise 3 makes the second "+
-				"charge harmless). Charged %d times\n%s", r.charges.Count("order-1"), picture)
+				"charge harmless). Charged %d times. %s\n%s", r.charges.Count("order-1"),
+			lostWith("a", 500*time.Millisecond, working, r.q.Stats()), picture)
 		assert.Equal(t, stats{Accepted: 1, Acked: 1}, placesOf(r.q.Stats()),
 			"b's handling succeeded at 3.5s: Consume should ack it then\n%s", picture)
 		assert.Equal(t, 2, r.q.Stats().Deliveries, "two deliveries: a's, and b's after a's lease ran out\n%s", picture)
@@ -308,12 +311,18 @@ func TestAWorkerThatDiesBeforeTheEffectLosesNothing(t *testing.T) {
 		r.goWorker("a", plans)
 		at(r.start, 100*time.Millisecond)
 		r.goWorker("b", plans)
+		at(r.start, 400*time.Millisecond)
+		working := r.q.Stats() // a is still at work
 
 		at(r.start, 10*time.Second)
+		why := lostWith("a", 500*time.Millisecond, working, r.q.Stats())
+		if why == "" {
+			why = "Does Consume ack before the work is done? Then a worker that dies loses the message for good: " +
+				"at-most-once"
+		}
 		assert.Equal(t, 1, r.charges.Count("order-1"),
 			"a died at 0.5s before charging; the message should come back when a's lease ends (3s), and b should "+
-				"charge once at 3.5s. Charged %d times. Does Consume ack before the work is done? Then a worker "+
-				"that dies loses the message for good: at-most-once\n%s", r.charges.Count("order-1"), r.picture())
+				"charge once at 3.5s. Charged %d times. %s\n%s", r.charges.Count("order-1"), why, r.picture())
 		assert.Equal(t, stats{Accepted: 1, Acked: 1}, placesOf(r.q.Stats()),
 			"the message should be acked once, by b, after it charged\n%s", r.picture())
 	})
@@ -356,13 +365,19 @@ func TestAWorkerThatDiesStopsRenewing(t *testing.T) {
 		r.goWorker("a", plans)
 		at(r.start, 100*time.Millisecond)
 		b := goReceiveVia(r, "b")
+		at(r.start, 5*time.Second)
+		working := r.q.Stats() // a is still at work
 
 		at(r.start, time.Minute)
 		got, ok := tryGet(b)
+		why := lostWith("a", 5500*time.Millisecond, working, r.q.Stats())
+		if why == "" {
+			why = "Does a heartbeat outlive its worker? A worker whose goroutine ends, however it ends, must stop " +
+				"renewing"
+		}
 		require.True(t, ok,
-			"worker b, waiting since 0.1s, never got the message: a died at 5.5s, but its lease never ran out. "+
-				"Does a heartbeat outlive its worker? A worker whose goroutine ends, however it ends, must stop "+
-				"renewing\n%s", r.picture())
+			"worker b, waiting since 0.1s, never got the message: a died at 5.5s, and its lease should have run "+
+				"out at 8s. %s\n%s", why, r.picture())
 		assert.Equal(t, 8*time.Second, got.at,
 			"a renewed its lease every second while it worked (the last time at 5s, to 8s) and died at 5.5s: the "+
 				"message should come back at exactly 8s, got %v\n%s", got.at, r.picture())
@@ -928,6 +943,7 @@ func TestConcurrentReceivesNeverLeaseOneMessageTwice(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const rounds, workers = 4000, 4
 		var wrong []string
+		twice, handedOver := 0, 0 // rounds where a message went to two workers; where none stayed leased
 		for round := range rounds {
 			q := delivery.NewQueue(config())
 			for i := range workers {
@@ -961,13 +977,33 @@ func TestConcurrentReceivesNeverLeaseOneMessageTwice(t *testing.T) {
 			if st := q.Stats(); len(ids) != workers || placesOf(st) != (stats{Accepted: workers, Leased: workers}) {
 				wrong = append(wrong, fmt.Sprintf("round %d: %d workers got %d different messages; %+v",
 					round+1, workers, len(ids), placesOf(st)))
+				switch {
+				case len(ids) != workers:
+					twice++
+				case st.Leased == 0:
+					handedOver++
+				}
 			}
 		}
-		assert.Empty(t, wrong,
+		var advice string
+		switch {
+		case handedOver == len(wrong):
+			advice = "Every worker got a message of its own, but Stats counts none of them leased: Receive " +
+				"handed them over for good, as a channel does, instead of leasing them. A received message stays " +
+				"the queue's until its worker acks it: keep it among the leased ones (TODO(1) in Receive), so " +
+				"that Stats counts it Leased"
+		case twice > 0:
+			advice = fmt.Sprintf("In %d of these rounds two workers got the same message. Look at the line and "+
+				"lease its first message in one critical section: two workers who saw the same first message "+
+				"lease it twice, and the message behind it is lost", twice)
+		default:
+			advice = fmt.Sprintf("After %d workers each received a message, Stats should count %d leased and "+
+				"nothing anywhere else", workers, workers)
+		}
+		assert.Zero(t, len(wrong),
 			"%d workers received at once from a queue of %d messages, %d times: each should lease a message of "+
-				"its own, and %d times they did not (%s). Look at the line and lease its first message in one "+
-				"critical section: two workers who saw the same first message lease it twice, and the message behind "+
-				"it is lost", workers, workers, rounds, len(wrong), strings.Join(wrong[:min(len(wrong), 3)], "; "))
+				"its own, and %d times they did not. %s (%s)", workers, workers, rounds, len(wrong), advice,
+			strings.Join(wrong[:min(len(wrong), 3)], "; "))
 	})
 }
 

@@ -41,6 +41,28 @@ func at(start time.Time, d time.Duration) {
 	synctest.Wait()
 }
 
+// lostWith says why a message went with the worker that died holding it,
+// from the queue's Stats while the worker still worked (before) and once
+// it had died (after): acked before the work, acked by a deferred call as
+// the worker's goroutine ended, or kept by a heartbeat that outlived it.
+// It is empty when the figures point at none of these.
+func lostWith(worker string, died time.Duration, before, after delivery.Stats) string {
+	switch {
+	case before.Acked > 0:
+		return fmt.Sprintf("The message was acked while %s still worked: does Consume ack before the work is "+
+			"done? Then a worker that dies loses the message for good: at-most-once", worker)
+	case after.Acked > 0 && after.Deliveries == 1:
+		return fmt.Sprintf("The message was acked when %s died at %v, its work unfinished: is the ack in a "+
+			"defer? A deferred call runs when the worker's goroutine ends, however it ends (runtime.Goexit "+
+			"here, a panic too), so a worker that dies acks the job it never finished. Ack after the handler "+
+			"returned nil, in the code that follows it, not in a defer", worker, died)
+	case after.Leased > 0:
+		return fmt.Sprintf("The message is still leased although %s died at %v: does a heartbeat outlive its "+
+			"worker? A worker whose goroutine ends, however it ends, must stop renewing", worker, died)
+	}
+	return ""
+}
+
 // A received is what one Receive returned, and when.
 type received struct {
 	d   delivery.Delivery

@@ -185,8 +185,10 @@ func NewQueue(cfg Config) *Queue {
 func (q *Queue) Put(body string) MsgID {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	// TODO(1): bring the queue up to now first (see settle), so that a
-	// message whose lease has ended is back in line before this one.
+	// TODO(1): bring the queue up to now first, so that a message whose
+	// lease has ended is back in line before this one. Write a method for
+	// it (settle(now), say) that gives back every message whose lease has
+	// ended by now, and call it first, under the lock, in every method.
 	q.seq++
 	m := &message{id: MsgID(fmt.Sprintf("msg-%d", q.seq)), seq: q.seq, body: body}
 	q.ready = append(q.ready, m)

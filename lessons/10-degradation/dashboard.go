@@ -146,7 +146,9 @@ func (s *Service) Handle(ctx context.Context, userID string) (Page, error) {
 	// capacity 1; after the profile, wait for each answer or the end of its
 	// budget, whichever comes first (an answer that came in time wins).
 	// Leave out a part that failed or was late, and note it in
-	// Page.Degraded, recommendations first. errgroup's Wait cannot do this:
+	// Page.Degraded, recommendations first. A failed profile fails the page
+	// at once: stop the optional parts then, with the profile's error as
+	// their cause (context.WithCancelCause). errgroup's Wait cannot do this:
 	// it waits for every goroutine to end, and a backend that ignores its
 	// context ends when it likes.
 	//

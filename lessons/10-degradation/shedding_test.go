@@ -297,124 +297,6 @@ func TestAFullQueueShedsTheLastSheddableRequestFirst(t *testing.T) {
 	}
 }
 
-// mix is the load of the twice-the-capacity test, and what became of it.
-type mix struct {
-	offered, started, shed, expired map[degradation.Criticality]int
-	latency                         map[degradation.Criticality][]time.Duration // of the started ones, sorted
-}
-
-// p99 returns the 99th percentile of sorted latencies (nearest rank).
-func p99(sorted []time.Duration) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	return sorted[(99*len(sorted)+99)/100-1]
-}
-
-func (m mix) table() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%-10s %8s %8s %5s %8s %9s\n", "", "offered", "started", "shed", "expired", "p99")
-	for _, c := range []degradation.Criticality{degradation.Critical, degradation.Sheddable} {
-		fmt.Fprintf(&b, "%-10s %8d %8d %5d %8d %9v\n", c, m.offered[c], m.started[c], m.shed[c], m.expired[c],
-			p99(m.latency[c]).Round(time.Millisecond))
-	}
-	return b.String()
-}
-
-func TestAtTwiceTheCapacityNoCriticalRequestIsShed(t *testing.T) {
-	defer goleak.VerifyNone(t)
-	synctest.Test(t, func(t *testing.T) {
-		// 5 slots, 120ms of work each: capacity 5/0.12s ≈ 41.7 a second.
-		// Critical requests come every 30ms (33.3/s, 0.8× the capacity) and
-		// sheddable ones every 20ms (50/s, 1.2×), for 3s: 2× in all. The
-		// nudges keep every arrival off the instants when work ends. A
-		// sheddable request's caller (a dashboard's optional part) waits
-		// 300ms at most; the admission starts no work with 120ms or less left.
-		const slots, queue, work, run = 5, 5, 120 * time.Millisecond, 3 * time.Second
-		const criticalBudget, sheddableBudget = 250 * time.Millisecond, 300 * time.Millisecond
-		critical := every(0, run, 30*time.Millisecond, func(k int) time.Duration { return time.Duration(2 * k) })
-		shed := every(5*time.Millisecond, run, 20*time.Millisecond, func(k int) time.Duration { return time.Duration(2*k + 1) })
-		type request struct {
-			class degradation.Criticality
-			at    time.Duration
-		}
-		var requests []request
-		for _, at := range critical {
-			requests = append(requests, request{degradation.Critical, at})
-		}
-		for _, at := range shed {
-			requests = append(requests, request{degradation.Sheddable, at})
-		}
-		slices.SortFunc(requests, func(a, b request) int { return int(a.at - b.at) })
-		times := make([]time.Duration, len(requests))
-		for i, r := range requests {
-			times[i] = r.at
-		}
-
-		adm := degradation.NewAdmission(degradation.AdmissionConfig{Slots: slots, Queue: queue, MinTime: work})
-		m := mix{offered: map[degradation.Criticality]int{}, started: map[degradation.Criticality]int{},
-			shed: map[degradation.Criticality]int{}, expired: map[degradation.Criticality]int{},
-			latency: map[degradation.Criticality][]time.Duration{}}
-		var mu sync.Mutex
-		openLoop(time.Now(), times, func(i int) {
-			r := requests[i]
-			arrived := time.Now()
-			ran := false
-			ctx := degradation.WithCriticality(t.Context(), r.class)
-			if r.class == degradation.Sheddable {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, sheddableBudget)
-				defer cancel()
-			}
-			err := adm.Do(ctx, func(context.Context) error {
-				ran = true
-				time.Sleep(work)
-				return nil
-			})
-			mu.Lock()
-			defer mu.Unlock()
-			m.offered[r.class]++
-			switch {
-			case ran:
-				m.started[r.class]++
-				m.latency[r.class] = append(m.latency[r.class], time.Since(arrived))
-			case errors.Is(err, degradation.ErrShed):
-				m.shed[r.class]++
-			default:
-				m.expired[r.class]++
-			}
-		})
-		for _, l := range m.latency {
-			slices.Sort(l)
-		}
-
-		table := m.table()
-		timeline.Keep(t, "twice-the-capacity", table)
-		t.Logf("2× the capacity for 3s: critical 0.8×, sheddable 1.2×\n%s", table)
-		require.Zero(t, m.shed[degradation.Critical],
-			"%d critical requests were shed while sheddable ones were let in; a critical request must never be "+
-				"refused while the queue holds a sheddable one: it goes ahead of them, and pushes the last one out "+
-				"when the queue is full\n%s", m.shed[degradation.Critical], table)
-		assert.Equal(t, len(critical), m.started[degradation.Critical], "every critical request should run\n%s", table)
-		assert.LessOrEqual(t, p99(m.latency[degradation.Critical]), criticalBudget,
-			"the critical requests' p99 latency (waiting for a slot, then 120ms of work) should stay within their "+
-				"%v budget: they wait only for the next free slot, never behind sheddable work\n%s", criticalBudget, table)
-		assert.Equal(t, 30, m.started[degradation.Sheddable],
-			"the sheddable requests get what capacity the critical ones leave: about 0.2× of it\n%s", table)
-		assert.LessOrEqual(t, p99(m.latency[degradation.Sheddable]), sheddableBudget,
-			"the sheddable requests that started should end within their callers' %v: a request with 120ms "+
-				"(MinTime) or less left is not started, and one that waits leaves the queue then. Criticality "+
-				"decides who is shed, not who may wait past their caller\n%s", sheddableBudget, table)
-		st := adm.Stats()
-		assert.Equal(t, degradation.ClassStats{Started: m.started[degradation.Critical]}, st.Critical,
-			"Stats for the critical requests\n%s", table)
-		assert.Equal(t, degradation.ClassStats{Started: m.started[degradation.Sheddable], Shed: m.shed[degradation.Sheddable],
-			Expired: m.expired[degradation.Sheddable]}, st.Sheddable, "Stats for the sheddable requests\n%s", table)
-		assert.Zero(t, st.Running, "every request has ended: every slot is free again")
-		assert.Zero(t, st.Queued, "every request has ended: nobody is queued")
-	})
-}
-
 func TestConcurrentRequestsShareTheAdmissionSafely(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
@@ -621,6 +503,124 @@ func TestWorkThatCannotFinishInTimeIsNotStarted(t *testing.T) {
 				"who left at 450ms. Not only a deadline passed: too little time left (MinTime) is reason enough\n%s", picture)
 		assert.Equal(t, degradation.ClassStats{Started: 2, Expired: 2}, frontend.Stats().Critical, "the frontend's Stats\n%s", picture)
 		assert.Equal(t, degradation.ClassStats{Started: 2}, profiles.Stats().Critical, "profiles' Stats\n%s", picture)
+	})
+}
+
+// mix is the load of the twice-the-capacity test, and what became of it.
+type mix struct {
+	offered, started, shed, expired map[degradation.Criticality]int
+	latency                         map[degradation.Criticality][]time.Duration // of the started ones, sorted
+}
+
+// p99 returns the 99th percentile of sorted latencies (nearest rank).
+func p99(sorted []time.Duration) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[(99*len(sorted)+99)/100-1]
+}
+
+func (m mix) table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-10s %8s %8s %5s %8s %9s\n", "", "offered", "started", "shed", "expired", "p99")
+	for _, c := range []degradation.Criticality{degradation.Critical, degradation.Sheddable} {
+		fmt.Fprintf(&b, "%-10s %8d %8d %5d %8d %9v\n", c, m.offered[c], m.started[c], m.shed[c], m.expired[c],
+			p99(m.latency[c]).Round(time.Millisecond))
+	}
+	return b.String()
+}
+
+func TestAtTwiceTheCapacityNoCriticalRequestIsShed(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// 5 slots, 120ms of work each: capacity 5/0.12s ≈ 41.7 a second.
+		// Critical requests come every 30ms (33.3/s, 0.8× the capacity) and
+		// sheddable ones every 20ms (50/s, 1.2×), for 3s: 2× in all. The
+		// nudges keep every arrival off the instants when work ends. A
+		// sheddable request's caller (a dashboard's optional part) waits
+		// 300ms at most; the admission starts no work with 120ms or less left.
+		const slots, queue, work, run = 5, 5, 120 * time.Millisecond, 3 * time.Second
+		const criticalBudget, sheddableBudget = 250 * time.Millisecond, 300 * time.Millisecond
+		critical := every(0, run, 30*time.Millisecond, func(k int) time.Duration { return time.Duration(2 * k) })
+		shed := every(5*time.Millisecond, run, 20*time.Millisecond, func(k int) time.Duration { return time.Duration(2*k + 1) })
+		type request struct {
+			class degradation.Criticality
+			at    time.Duration
+		}
+		var requests []request
+		for _, at := range critical {
+			requests = append(requests, request{degradation.Critical, at})
+		}
+		for _, at := range shed {
+			requests = append(requests, request{degradation.Sheddable, at})
+		}
+		slices.SortFunc(requests, func(a, b request) int { return int(a.at - b.at) })
+		times := make([]time.Duration, len(requests))
+		for i, r := range requests {
+			times[i] = r.at
+		}
+
+		adm := degradation.NewAdmission(degradation.AdmissionConfig{Slots: slots, Queue: queue, MinTime: work})
+		m := mix{offered: map[degradation.Criticality]int{}, started: map[degradation.Criticality]int{},
+			shed: map[degradation.Criticality]int{}, expired: map[degradation.Criticality]int{},
+			latency: map[degradation.Criticality][]time.Duration{}}
+		var mu sync.Mutex
+		openLoop(time.Now(), times, func(i int) {
+			r := requests[i]
+			arrived := time.Now()
+			ran := false
+			ctx := degradation.WithCriticality(t.Context(), r.class)
+			if r.class == degradation.Sheddable {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, sheddableBudget)
+				defer cancel()
+			}
+			err := adm.Do(ctx, func(context.Context) error {
+				ran = true
+				time.Sleep(work)
+				return nil
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			m.offered[r.class]++
+			switch {
+			case ran:
+				m.started[r.class]++
+				m.latency[r.class] = append(m.latency[r.class], time.Since(arrived))
+			case errors.Is(err, degradation.ErrShed):
+				m.shed[r.class]++
+			default:
+				m.expired[r.class]++
+			}
+		})
+		for _, l := range m.latency {
+			slices.Sort(l)
+		}
+
+		table := m.table()
+		timeline.Keep(t, "twice-the-capacity", table)
+		t.Logf("2× the capacity for 3s: critical 0.8×, sheddable 1.2×\n%s", table)
+		require.Zero(t, m.shed[degradation.Critical],
+			"%d critical requests were shed while sheddable ones were let in; a critical request must never be "+
+				"refused while the queue holds a sheddable one: it goes ahead of them, and pushes the last one out "+
+				"when the queue is full\n%s", m.shed[degradation.Critical], table)
+		assert.Equal(t, len(critical), m.started[degradation.Critical], "every critical request should run\n%s", table)
+		assert.LessOrEqual(t, p99(m.latency[degradation.Critical]), criticalBudget,
+			"the critical requests' p99 latency (waiting for a slot, then 120ms of work) should stay within their "+
+				"%v budget: they wait only for the next free slot, never behind sheddable work\n%s", criticalBudget, table)
+		assert.Equal(t, 30, m.started[degradation.Sheddable],
+			"the sheddable requests get what capacity the critical ones leave: about 0.2× of it\n%s", table)
+		assert.LessOrEqual(t, p99(m.latency[degradation.Sheddable]), sheddableBudget,
+			"the sheddable requests that started should end within their callers' %v: a request with 120ms "+
+				"(MinTime) or less left is not started, and one that waits leaves the queue then. Criticality "+
+				"decides who is shed, not who may wait past their caller\n%s", sheddableBudget, table)
+		st := adm.Stats()
+		assert.Equal(t, degradation.ClassStats{Started: m.started[degradation.Critical]}, st.Critical,
+			"Stats for the critical requests\n%s", table)
+		assert.Equal(t, degradation.ClassStats{Started: m.started[degradation.Sheddable], Shed: m.shed[degradation.Sheddable],
+			Expired: m.expired[degradation.Sheddable]}, st.Sheddable, "Stats for the sheddable requests\n%s", table)
+		assert.Zero(t, st.Running, "every request has ended: every slot is free again")
+		assert.Zero(t, st.Queued, "every request has ended: nobody is queued")
 	})
 }
 

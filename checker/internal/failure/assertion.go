@@ -49,6 +49,7 @@ func (p stackParser) assertion(lines []string) Report {
 	r := Report{Kind: Assertion}
 	var label string
 	var messages, firstError []string
+	var said []string // testify's Messages block, which goes first in the details
 	errorsSeen := 0
 	for _, raw := range lines {
 		l := clean(raw)
@@ -73,13 +74,15 @@ func (p stackParser) assertion(lines []string) Report {
 					r.TestLine = p.traceFrame(m[2])
 				}
 			case "Test":
-			default:
-				r.Details = append(r.Details, labelled(m[1], m[2]))
-				if label == "Messages" && m[1] != "" {
+			case "Messages":
+				said = append(said, labelled(m[1], m[2]))
+				if m[1] != "" {
 					messages = append(messages, strings.TrimSpace(m[2]))
 				}
+			default:
+				r.Details = append(r.Details, labelled(m[1], clip(m[2])))
 				if label == "Error" && errorsSeen == 1 {
-					firstError = append(firstError, strings.TrimSpace(m[2]))
+					firstError = append(firstError, strings.TrimSpace(clip(m[2])))
 				}
 			}
 			continue
@@ -102,6 +105,9 @@ func (p stackParser) assertion(lines []string) Report {
 			r.Details = append(r.Details, strings.TrimPrefix(l, "        "))
 		}
 	}
+	// What the test says, in words, before testify's raw values: a long
+	// diff or dump would push it off the screen.
+	r.Details = append(said, r.Details...)
 	if errorsSeen > 1 {
 		more := fmt.Sprintf("(and %d more failed assertions in this test)", errorsSeen-1)
 		if errorsSeen == 2 {
@@ -132,6 +138,21 @@ func errorSentence(block []string) string {
 		}
 	}
 	return strings.TrimSuffix(out, ",")
+}
+
+// maxValue is the most of one line of testify's raw values the details
+// keep: "Should be empty, but was [...]" can print thousands of items on
+// one line.
+const maxValue = 400
+
+// clip cuts a line of raw values to maxValue runes, saying how much
+// was left out.
+func clip(value string) string {
+	r := []rune(value)
+	if len(r) <= maxValue {
+		return value
+	}
+	return fmt.Sprintf("%s… (%d more characters)", string(r[:maxValue]), len(r)-maxValue)
 }
 
 func labelled(label, value string) string {

@@ -167,8 +167,8 @@ func TestAssertionShowsOnlyTheFirstFailure(t *testing.T) {
         	Messages:   	second
 `), ctx)
 	want := []string{
-		"Error:    Should be true",
 		"Messages: first",
+		"Error:    Should be true",
 		"(and 1 more failed assertion in this test)",
 	}
 	if got := strings.Join(r.Details, "\n"); got != strings.Join(want, "\n") {
@@ -176,6 +176,34 @@ func TestAssertionShowsOnlyTheFirstFailure(t *testing.T) {
 	}
 	if r.Headline != "first" {
 		t.Errorf("headline = %q, want %q", r.Headline, "first")
+	}
+}
+
+// What the test says in words comes before testify's raw values, and a
+// raw value printed on one long line is cut: the learner reads the
+// sentence first, not a screenful of a dump.
+func TestAssertionPutsTheMessageBeforeALongDump(t *testing.T) {
+	dump := "[" + strings.Repeat("round 1: 4 workers got 4 different messages; ", 100) + "]"
+	r := Analyze(lines(`
+    chain_test.go:18: 
+        	Error Trace:	/home/learner/workshop/lessons/01-blocking-chain/chain_test.go:18
+        	Error:      	Should be empty, but was `+dump+`
+        	Test:       	TestX
+        	Messages:   	each worker should lease a message of its own
+        	            	  0s  1s
+`), ctx)
+	if len(r.Details) != 3 {
+		t.Fatalf("details = %q, want 3 lines", r.Details)
+	}
+	if want := "Messages: each worker should lease a message of its own"; r.Details[0] != want {
+		t.Errorf("first detail = %q, want %q", r.Details[0], want)
+	}
+	if want := "            0s  1s"; r.Details[1] != want {
+		t.Errorf("second detail = %q, want the message's picture %q", r.Details[1], want)
+	}
+	if got := r.Details[2]; !strings.HasPrefix(got, "Error:    Should be empty, but was [round 1") ||
+		!strings.HasSuffix(got, " more characters)") || len([]rune(got)) > maxValue+60 {
+		t.Errorf("third detail = %q, want the dump cut to %d characters", got, maxValue)
 	}
 }
 
@@ -189,6 +217,73 @@ func TestAssertionWithoutMessageSummarisesTheError(t *testing.T) {
         	Test:       	TestX
 `), ctx)
 	if want := "Not equal: expected: 2s, actual: 1s"; r.Headline != want {
+		t.Errorf("headline = %q, want %q", r.Headline, want)
+	}
+}
+
+// A goroutine that never blocks in a synctest bubble keeps its clock at
+// one instant: the report says it loops, and what to look for, not that
+// it is "blocked in runnable".
+func TestATimeoutWithAGoroutineSpinningInABubbleSaysItLoops(t *testing.T) {
+	r := Analyze(lines(`
+panic: test timed out after 10s
+	running tests:
+		TestLeaseEnds (10s)
+
+goroutine 23 [synctest.Wait (durable), synctest bubble 1]:
+internal/synctest.Wait()
+	/usr/local/go/src/runtime/synctest.go:298 +0x78
+github.com/wherewaiting/workshop/lessons/01-blocking-chain_test.TestLeaseEnds.func1(0xc000100908)
+	/home/learner/workshop/lessons/01-blocking-chain/chain_test.go:44 +0x6b4
+testing.tRunner(0xc000100908, 0x836a60)
+	/usr/local/go/src/testing/testing.go:2036 +0x21d
+
+goroutine 25 [runnable, synctest bubble 1]:
+time.NewTimer(0x0)
+	/usr/local/go/src/time/sleep.go:143 +0xd0
+github.com/wherewaiting/workshop/lessons/01-blocking-chain.wait({0x83da58, 0xc0000e0460}, 0xc000082690, {0x0?, 0xeafff3a83?, 0xab3580?})
+	/home/learner/workshop/lessons/01-blocking-chain/chain.go:231 +0x9c
+github.com/wherewaiting/workshop/lessons/01-blocking-chain.(*Queue).Receive(0xc0001043c0, {0x83da58, 0xc0000e0460})
+	/home/learner/workshop/lessons/01-blocking-chain/chain.go:219 +0x14a
+github.com/wherewaiting/workshop/lessons/01-blocking-chain_test.goReceive.func1()
+	/home/learner/workshop/lessons/01-blocking-chain/chain_test.go:56 +0x86
+created by github.com/wherewaiting/workshop/lessons/01-blocking-chain_test.goReceive in goroutine 23
+	/home/learner/workshop/lessons/01-blocking-chain/chain_test.go:55 +0x18b
+`), ctx)
+	if r.Kind != Timeout {
+		t.Errorf("kind = %q, want %q", r.Kind, Timeout)
+	}
+	want := "still waiting after 10s (the test should take milliseconds): wait loops at one virtual instant without ever blocking, at lessons/01-blocking-chain/chain.go:231"
+	if r.Headline != want {
+		t.Errorf("headline = %q, want %q", r.Headline, want)
+	}
+	details := strings.Join(r.Details, "|")
+	for _, want := range []string{"virtual time moves only while every goroutine in it is blocked", "goroutine 25, running (never blocked):"} {
+		if !strings.Contains(details, want) {
+			t.Errorf("details = %q, want them to hold %q", details, want)
+		}
+	}
+	if strings.Contains(details, "blocked in runnable") {
+		t.Errorf("details = %q, want no \"blocked in runnable\"", details)
+	}
+}
+
+// A goroutine caught running on another thread has no stack in the dump,
+// only where it was started: the report says so rather than that the
+// function that started it loops.
+func TestASpinningGoroutineWithoutAStackIsNamedByWhereItStarted(t *testing.T) {
+	r := Analyze(lines(`
+panic: test timed out after 10s
+	running tests:
+		TestLeaseEnds (10s)
+
+goroutine 28 [running, synctest bubble 1]:
+	goroutine running on other thread; stack unavailable
+created by github.com/wherewaiting/workshop/lessons/01-blocking-chain_test.goReceive in goroutine 26
+	/home/learner/workshop/lessons/01-blocking-chain/chain_test.go:77 +0x18b
+`), ctx)
+	want := "still waiting after 10s (the test should take milliseconds): a goroutine started by goReceive at lessons/01-blocking-chain/chain_test.go:77 loops at one virtual instant without ever blocking"
+	if r.Headline != want {
 		t.Errorf("headline = %q, want %q", r.Headline, want)
 	}
 }

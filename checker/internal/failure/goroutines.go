@@ -87,7 +87,11 @@ func (p stackParser) where(g Goroutine) *Frame {
 
 // describe renders a goroutine as a header and its lesson frames.
 func (p stackParser) describe(g Goroutine) []string {
-	out := []string{fmt.Sprintf("goroutine %d, blocked in %s:", g.ID, g.WaitingOn())}
+	head := fmt.Sprintf("goroutine %d, blocked in %s:", g.ID, g.WaitingOn())
+	if spinning(g) {
+		head = fmt.Sprintf("goroutine %d, running (never blocked):", g.ID)
+	}
+	out := []string{head}
 	frames := p.lessonFrames(g.Frames, 6)
 	if len(frames) == 0 && len(g.Frames) > 0 {
 		frames = []string{fmt.Sprintf("  %s  %s", g.Frames[0].Location(), g.Frames[0].Func)}
@@ -117,6 +121,9 @@ func (p stackParser) addBlocked(r *Report, gs []Goroutine) *Goroutine {
 	if cause := lockCause(gs[0]); cause != "" {
 		r.Details = append(r.Details, cause)
 	}
+	if cause := spinCause(gs[0]); cause != "" {
+		r.Details = append(r.Details, cause)
+	}
 	for i, g := range gs {
 		if i == maxBlocked {
 			r.Details = append(r.Details, fmt.Sprintf("(and %d more goroutines)", len(gs)-maxBlocked))
@@ -132,30 +139,68 @@ func (p stackParser) blockedSentence(g Goroutine) string {
 	switch {
 	case w == nil:
 		return fmt.Sprintf("a goroutine is blocked in %s", g.WaitingOn())
-	case g.WaitingOn() == "running":
+	case spinning(g) && g.InBubble() && len(g.Frames) == 0 && g.CreatedBy != nil:
+		// Caught running on another thread: the dump has no stack for it,
+		// only where it was started.
+		return fmt.Sprintf("a goroutine started by %s at %s loops at one virtual instant without ever blocking", w.Func, w.Location())
+	case spinning(g) && g.InBubble():
+		// Virtual time moves only when every goroutine of the bubble is
+		// durably blocked: one that never blocks stops the clock.
+		return fmt.Sprintf("%s loops at one virtual instant without ever blocking, at %s", w.Func, w.Location())
+	case spinning(g):
 		// A loop that never ends: caught on the processor, not blocked.
 		return fmt.Sprintf("%s is still running at %s", w.Func, w.Location())
 	}
 	return fmt.Sprintf("%s is blocked in %s at %s", w.Func, g.WaitingOn(), w.Location())
 }
 
-// lockFirst puts the goroutines that wait for a lock first, keeping the
-// order otherwise. A goroutine in sync.Mutex.Lock waits for one that holds
-// the lock and waits elsewhere (in a select, say): the holder is listed
-// first as often as not, yet the lock is what the learner must look at.
+// lockFirst puts the goroutines that wait for a lock first, then those
+// that spin in a synctest bubble, keeping the order otherwise. A goroutine
+// in sync.Mutex.Lock waits for one that holds the lock and waits elsewhere
+// (in a select, say): the holder is listed first as often as not, yet the
+// lock is what the learner must look at. A goroutine that never blocks in
+// a bubble keeps its virtual clock from moving, so the others of the
+// bubble wait for it, whatever they wait on.
 func lockFirst(gs []Goroutine) []Goroutine {
 	out := make([]Goroutine, 0, len(gs))
-	for _, g := range gs {
-		if waitsForLock(g) {
-			out = append(out, g)
+	rank := func(g Goroutine) int {
+		switch {
+		case waitsForLock(g):
+			return 0
+		case spinning(g) && g.InBubble():
+			return 1
 		}
+		return 2
 	}
-	for _, g := range gs {
-		if !waitsForLock(g) {
-			out = append(out, g)
+	for r := range 3 {
+		for _, g := range gs {
+			if rank(g) == r {
+				out = append(out, g)
+			}
 		}
 	}
 	return out
+}
+
+// spinning reports whether g was on a processor, or ready for one, when
+// the dump was taken: it was not blocked on anything.
+func spinning(g Goroutine) bool {
+	w := g.WaitingOn()
+	return w == "running" || w == "runnable"
+}
+
+// spinCause explains a goroutine of a synctest bubble that never blocks:
+// the bubble's clock moves only when all its goroutines are blocked, so a
+// loop that waits for time to pass without blocking waits for ever.
+func spinCause(g Goroutine) string {
+	if !spinning(g) || !g.InBubble() {
+		return ""
+	}
+	return "Inside the test's bubble, virtual time moves only while every goroutine in it is blocked. " +
+		"This one never blocks, so the clock stays at one instant and nothing it waits for can come: " +
+		"your code loops without sleeping, or without blocking on a timer or a channel. Look for a loop " +
+		"that waits for time to pass: a deadline or an expiry whose instant has come but is never acted on " +
+		"(a lease that has ended but is never given back, say) sends it round again, with zero time to wait, for ever."
 }
 
 // waitsForLock reports whether g waits in sync.Mutex.Lock or one of

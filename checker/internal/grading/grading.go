@@ -134,7 +134,9 @@ func Run(ctx context.Context, lessons []*lesson.Lesson, opt Options) (Result, er
 	var solo map[rerun.Job]*testjson.Package
 	if len(jobs) > 0 {
 		if opt.Note != nil {
-			opt.Note(fmt.Sprintf("a test binary stopped early; running %d tests one at a time", len(jobs)))
+			// Each test that hangs alone takes the whole timeout: say so,
+			// or a lesson with several hangs seems stuck itself.
+			opt.Note(fmt.Sprintf("running %d tests alone; a hang stops at %v", len(jobs), opt.Timeout))
 		}
 		solo = rerun.Run(ctx, opt.Runner, base, jobs, SoloParallel, nil)
 		if ctx.Err() != nil {

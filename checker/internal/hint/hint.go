@@ -123,7 +123,7 @@ func (hl *Lesson) Title() string {
 func (hl *Lesson) Current(r grade.Lesson) (exercise int, why string, err error) {
 	switch r.Status {
 	case grade.Done:
-		return 0, "", fmt.Errorf("%s is done: every test passes, nothing leaks, no race", hl.Title())
+		return 0, "", fmt.Errorf("%s is done: every test passes, nothing leaks, no race; no hint needed", hl.Title())
 	case grade.NoCompile:
 		return 0, "", fmt.Errorf("%s does not compile, so which exercise you are on is not known yet (`%s %s` shows where it stops)", hl.Title(), hl.Place.Checker(), hl.Number)
 	case grade.NotStarted:
@@ -192,6 +192,9 @@ func numbers(n int) []int {
 }
 
 // span says "exercises 1 to 3", "hint 1", "hints 1, 2 and 4".
+// ExerciseSpan names the lesson's exercises: "exercises 1 to 6".
+func (hl *Lesson) ExerciseSpan() string { return span("exercise", hl.Exercises) }
+
 func span(what string, xs []int) string {
 	switch len(xs) {
 	case 0:
@@ -243,6 +246,8 @@ func (hl *Lesson) write(w io.Writer, s shown) {
 	switch {
 	case s.Next != nil:
 		fmt.Fprintf(w, "Still stuck? The next hint you have not seen, %d of %d%s:\n  %s\n", s.Next.Level, s.Of, labelled(*s.Next, s.Of), cmd)
+	case s.Again && s.Of == 1:
+		fmt.Fprintf(w, "You have seen the one hint of exercise %d; this was it again.\n", s.Exercise)
 	case s.Again:
 		fmt.Fprintf(w, "You have seen all %d hints of exercise %d; this was the last one again.\n", s.Of, s.Exercise)
 	default:

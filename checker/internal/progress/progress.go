@@ -59,12 +59,17 @@ const (
 // Every is how often a run without a terminal says it is still working.
 var Every = 20 * time.Second
 
+// ColdAfter is how long a run goes on building before the bar says what a
+// first build costs (FirstBuild). With a warm build cache a lesson's test
+// binary starts within a second or two, and the notice would only
+// mislead; a cold build is still at it then, for a minute or more.
+var ColdAfter = 3 * time.Second
+
 // Start shows progress for a run that covers total packages. tty says
 // whether w is a terminal. Call Stop when the run ends.
 func Start(w io.Writer, tty bool, what string, total int) *Bar {
 	b := &Bar{w: w, tty: tty, what: what, total: total, begun: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}
 	if !tty {
-		fmt.Fprintf(w, "%s: building (%s; later runs take seconds)…\n", what, FirstBuild)
 		go b.plainLoop(Every)
 		return b
 	}
@@ -72,16 +77,26 @@ func Start(w io.Writer, tty bool, what string, total int) *Bar {
 	return b
 }
 
-// plainLoop prints, every interval until Stop, a line that says the run
-// goes on and how far it is.
+// plainLoop prints, if the run is still building after ColdAfter, what a
+// first build costs, then, every interval until Stop, a line that says the
+// run goes on and how far it is.
 func (b *Bar) plainLoop(interval time.Duration) {
 	defer close(b.done)
+	cold := time.NewTimer(ColdAfter)
+	defer cold.Stop()
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
 		select {
 		case <-b.stop:
 			return
+		case <-cold.C:
+			b.mu.Lock()
+			if b.building() {
+				fmt.Fprintf(b.w, "%s: building (%s; later runs take seconds)…\n", b.what, FirstBuild)
+			}
+			b.mu.Unlock()
+			continue
 		case <-tick.C:
 		}
 		b.mu.Lock()
@@ -133,8 +148,10 @@ func (b *Bar) Line(frame int) string {
 	switch {
 	case b.note != "":
 		s.WriteString(": " + b.note)
-	case b.total > 0 && b.started == 0:
+	case b.building() && time.Since(b.begun) >= ColdAfter:
 		s.WriteString(": building (" + firstBuildShort + ")")
+	case b.building():
+		s.WriteString(": building")
 	case b.total > 0:
 		fmt.Fprintf(&s, ": %d of %d built, %d finished", b.started, b.total, len(b.finished))
 		if n := len(b.finished); n > 0 {
@@ -143,6 +160,10 @@ func (b *Bar) Line(frame int) string {
 	}
 	return truncate(s.String(), Width)
 }
+
+// building reports whether no test binary has started yet, nor any later
+// work: the run is still compiling. b.mu must be held.
+func (b *Bar) building() bool { return b.total > 0 && b.started == 0 && b.note == "" }
 
 func truncate(s string, width int) string {
 	if utf8.RuneCountInString(s) <= width {

@@ -124,6 +124,24 @@ func TestNextSaysWhereToStart(t *testing.T) {
 	}
 }
 
+func TestTheLastWordCountsTheLessonsStillToCome(t *testing.T) {
+	es := entries()
+	es[1].Result.Status, es[2].Result.Status = grade.Done, grade.Done
+	var out bytes.Buffer
+	writeNext(&out, painter(false), nil, es)
+	if want := "Well done! Every lesson written so far is done; 9 more are coming soon.\n"; out.String() != want {
+		t.Errorf("with 9 to come: %q, want %q", out.String(), want)
+	}
+	for i := range es[3 : len(es)-1] {
+		es[3+i].Result = &grade.Lesson{Status: grade.Done}
+	}
+	out.Reset()
+	writeNext(&out, painter(false), nil, es)
+	if want := "Well done! Every lesson written so far is done; 1 more is coming soon.\n"; out.String() != want {
+		t.Errorf("with 1 to come: %q, want %q", out.String(), want)
+	}
+}
+
 func TestDetail(t *testing.T) {
 	var out bytes.Buffer
 	Detail(&out, entries()[1], Options{RaceChecked: true, All: true})

@@ -45,6 +45,8 @@ func writeNext(w io.Writer, p painter, step *Step, entries []Entry) {
 		switch {
 		case done == 0:
 			fmt.Fprintln(w, "No lesson is written yet: come back soon.")
+		case soon == 1:
+			fmt.Fprintf(w, "%s Every lesson written so far is done; 1 more is coming soon.\n", p.paint(green, "Well done!"))
 		case soon > 0:
 			fmt.Fprintf(w, "%s Every lesson written so far is done; %d more are coming soon.\n", p.paint(green, "Well done!"), soon)
 		default:

@@ -1,5 +1,5 @@
 // Mistake: Consume acks or nacks in a deferred function, "so that it always happens", so a worker that dies inside the handler (a Goexit, or a panic, which runs deferred calls before it kills the process) acks the job it never finished: the message is gone, and the work was not done.
-// Caught by: TestAWorkerThatDiesBeforeTheEffectLosesNothing, TestACrashAfterTheEffectMakesItHappenTwice, TestACrashAtEachPointChargesAsOftenAsTheTableSays
+// Caught by: TestAWorkerThatDiesBeforeTheEffectLosesNothing, TestACrashAfterTheEffectMakesItHappenTwice, TestAWorkerThatDiesStopsRenewing, TestACrashAtEachPointChargesAsOftenAsTheTableSays
 
 package delivery
 
