@@ -1,5 +1,5 @@
 // Mistake: the order is written down in the background and the 202 goes out at once, so a crash right after the 202 loses an order the client was told is accepted.
-// Caught by: TestAFullQueueAnswers503WithRetryAfter, TestAKeyIsHonouredAcrossARestart, TestARepeatWhileTheFirstIsInFlightGets409, TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter, TestAnAcceptedOrderSurvivesAKillAndCompletesAfterTheRestart, TestSheddableOrdersAreShedFirst
+// Caught by: TestAFullQueueAnswers503WithRetryAfter, TestAKeyIsHonouredAcrossARestart, TestARepeatWhileTheFirstIsInFlightGets409, TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter, TestAnAcceptedOrderSurvivesAKillAndCompletesAfterTheRestart, TestAnOrderThatCannotBeWrittenDownIsRefusedNotAccepted, TestSheddableOrdersAreShedFirst
 
 package capstone
 

@@ -1,5 +1,5 @@
 // Mistake: the 202 is written before the order is on disk, so when the write fails the client was already told Accepted for an order nobody will fulfil.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestAnOrderThatCannotBeWrittenDownIsRefusedNotAccepted
 
 package capstone
 

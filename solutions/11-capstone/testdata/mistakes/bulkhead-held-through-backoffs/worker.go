@@ -1,5 +1,5 @@
 // Mistake: the bulkhead slot is taken once for all of an order's attempts, so an order waiting out a backoff holds a slot no other order may use.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestABackoffDoesNotHoldABulkheadSlot
 
 package capstone
 

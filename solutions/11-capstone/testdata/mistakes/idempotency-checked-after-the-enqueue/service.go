@@ -1,5 +1,5 @@
 // Mistake: the Idempotency-Key is looked at only once the order is written down and queued, so a repeat is refused or replayed after it has already become a second order.
-// Caught by: TestAKeyIsHonouredAcrossARestart, TestARepeatAfterTheAnswerReplaysIt, TestARepeatWhileTheFirstIsInFlightGets409, TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter, TestTheSameKeyWithADifferentOrderGets422
+// Caught by: TestAKeyIsHonouredAcrossARestart, TestARepeatAfterTheAnswerReplaysIt, TestARepeatWhileTheFirstIsInFlightGets409, TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter, TestTheSameKeyWithADifferentOrderGets422, TestTheStatusIs200WhilePendingAnd303WhenDone
 
 package capstone
 

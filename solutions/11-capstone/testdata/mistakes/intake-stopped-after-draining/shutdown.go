@@ -1,5 +1,5 @@
 // Mistake: intake stops only after the drain, so orders accepted during the drain go into a closed queue and are promised by a process that is leaving.
-// Caught by: TestAnOrderAcceptedAsIntakeStopsIsDrainedNotDropped, TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains
+// Caught by: TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains
 
 package capstone
 

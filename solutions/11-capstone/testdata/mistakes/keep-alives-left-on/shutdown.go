@@ -1,5 +1,5 @@
 // Mistake: keep-alives stay on through the shutdown, so a client on a kept-alive connection keeps coming back to the leaving process until intake stops, and is refused there.
-// Caught by: TestAValidOrderIsAcceptedWith202ALocationAndRetryAfter
+// Caught by: TestShutdownFlipsReadinessFirstAndStopsIntakeBeforeItDrains
 
 package capstone
 

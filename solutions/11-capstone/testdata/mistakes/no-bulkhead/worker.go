@@ -1,5 +1,5 @@
 // Mistake: every worker calls the warehouse at once, so a slow warehouse holds all of them and gets all their calls.
-// Caught by: TestTheWarehouseGetsAtMostBulkheadCallsAtOnce
+// Caught by: TestABackoffDoesNotHoldABulkheadSlot, TestTheWarehouseGetsAtMostBulkheadCallsAtOnce
 
 package capstone
 

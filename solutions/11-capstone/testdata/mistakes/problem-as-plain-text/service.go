@@ -1,5 +1,5 @@
 // Mistake: errors are answered as plain text, which a client can show but not read: no type, no status, nothing a program can act on (RFC 9457).
-// Caught by: TestABadOrderGets400ProblemDetailsAtOnce, TestABodyPastTheLimitGets413, TestAClientOverItsQuotaGets429WhileOthersAreServed, TestAFullQueueAnswers503WithRetryAfter, TestARepeatWhileTheFirstIsInFlightGets409, TestAnOrderWithoutAnIdempotencyKeyGets400, TestAnUnknownOrExpiredOrderIs404, TestTheSameKeyWithADifferentOrderGets422
+// Caught by: TestABadOrderGets400ProblemDetailsAtOnce, TestABodyPastTheLimitGets413, TestAClientOverItsQuotaGets429WhileOthersAreServed, TestAFullQueueAnswers503WithRetryAfter, TestARepeatWhileTheFirstIsInFlightGets409, TestAnOrderThatCannotBeWrittenDownIsRefusedNotAccepted, TestAnOrderWithoutAnIdempotencyKeyGets400, TestAnUnknownOrExpiredOrderIs404, TestTheSameKeyWithADifferentOrderGets422
 
 package capstone
 

@@ -1,5 +1,5 @@
 // Mistake: retries to the warehouse have no budget, so when it is down every order triples the load on it.
-// Caught by: TestRetriesToTheWarehouseSpendABudget
+// Caught by: TestASentOrderWithNoAnswerEndsUnknownAndFreesItsClient, TestRetriesToTheWarehouseSpendABudget
 
 package capstone
 
