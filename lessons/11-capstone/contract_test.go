@@ -86,8 +86,10 @@ func TestABodyPastTheLimitGets413(t *testing.T) {
 			"a body past MaxBody (100 bytes) gets 413 Content Too Large: read it through http.MaxBytesReader; got %v", p)
 		status, _, _ := problemOf(t, p)
 		assert.Equal(t, http.StatusRequestEntityTooLarge, status, "the problem's status repeats the response's")
-		p = r.post("k2", `{"item":"`+strings.Repeat("t", 70)+`","quantity":2}`)
-		assert.Equal(t, http.StatusAccepted, p.status, "a 95-byte order is within the limit of 100; got %v", p)
+		p = r.post("k2", `{"item":"`+strings.Repeat("t", 76)+`","quantity":2}`)
+		assert.Equal(t, http.StatusAccepted, p.status, "an order of exactly 100 bytes is within the limit of 100; got %v", p)
+		p = r.post("k3", `{"item":"`+strings.Repeat("t", 77)+`","quantity":2}`)
+		assert.Equal(t, http.StatusRequestEntityTooLarge, p.status, "an order of 101 bytes is past it; got %v", p)
 	})
 }
 
@@ -103,6 +105,8 @@ func TestTheStatusIs200WhilePendingAnd303WhenDone(t *testing.T) {
 		require.Equal(t, http.StatusOK, p.status, "at 1s the warehouse is still working on the order: its status is 200, not finished; got %v", p)
 		assert.Contains(t, p.body, `"state":"sending"`, "an order at the warehouse is sending: it may be reserved already")
 		assert.Equal(t, "1", p.header.Get("Retry-After"), "an unfinished order's status says when to ask again")
+		early := r.get("/orders/" + id + "/result")
+		assert.Equal(t, http.StatusNotFound, early.status, "an unfinished order has no result yet: 404; got %v", early)
 
 		// written down at 10ms, then as sending, and sent at once;
 		// answered at 2.01s, written down as done at 2.02s
@@ -299,15 +303,23 @@ func TestTheSameKeyWithADifferentOrderGets422(t *testing.T) {
 		r := newRig(t, capstone.Config{}, time.Second)
 		defer r.stop()
 
-		r.accepted("k1", tea)
+		first := r.accepted("k1", tea)
 		p := r.post("k1", `{"item":"coffee","quantity":2}`)
 		require.Equal(t, http.StatusUnprocessableEntity, p.status,
 			"the key k1 was used for tea: coffee with the same key is a client's mistake, 422; got %v", p)
 		problemOf(t, p)
+		p = r.post("k1", `{"item":"tea","quantity":3}`)
+		assert.Equal(t, http.StatusUnprocessableEntity, p.status,
+			"three teas are not the two the key k1 was used for: the fingerprint is the whole body, 422; got %v", p)
 		other := r.do(http.MethodPost, "/orders", tea, "Idempotency-Key", "k1", capstone.ClientHeader, "someone-else")
 		assert.Equal(t, http.StatusAccepted, other.status,
 			"keys belong to a client: another client's k1 is another order; got %v", other)
+		// Client "al" with key "icek1" must not meet client "alice" with key "k1": the
+		// scoped key needs a separator neither can contain.
+		near := r.do(http.MethodPost, "/orders", tea, "Idempotency-Key", "icek1", capstone.ClientHeader, "al")
+		assert.Equal(t, http.StatusAccepted, near.status, "client al's key icek1 is not alice's k1; got %v", near)
+		assert.NotEqual(t, "/orders/"+first, near.header.Get("Location"), "client al's order is its own, not a replay of alice's")
 		at(r.origin, time.Minute)
-		assert.Equal(t, 2, r.wh.effects.Total(), "two orders were accepted, two reservations")
+		assert.Equal(t, 3, r.wh.effects.Total(), "three orders were accepted, three reservations")
 	})
 }

@@ -127,8 +127,9 @@ func (w *warehouse) serve(rw http.ResponseWriter, r *http.Request) {
 			return // the caller left before anything happened
 		}
 	}
+	code := http.StatusOK
 	if status != nil {
-		if code := status(n); code != http.StatusOK {
+		if code = status(n); code != http.StatusOK && code != http.StatusCreated {
 			rw.WriteHeader(code)
 			return
 		}
@@ -146,6 +147,7 @@ func (w *warehouse) serve(rw http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done() // reserved, but the answer never reaches the caller
 		return
 	}
+	rw.WriteHeader(code)
 	io.WriteString(rw, receipt)
 }
 

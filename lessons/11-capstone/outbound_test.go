@@ -165,6 +165,62 @@ func TestABackoffDoesNotHoldABulkheadSlot(t *testing.T) {
 	})
 }
 
+func TestAnOrderExpiresWhileItWaitsForTheBulkhead(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Workers: 2, Bulkhead: 1, AttemptTimeout: time.Minute}, 10*time.Second)
+		defer r.stop()
+
+		r.accepted("a", tea)                                      // holds the only slot from 10ms to 10.01s
+		b := r.accepted("b", tea, capstone.TimeoutHeader, "1000") // waits for the slot; nobody waits for it after 1.02s
+		at(r.origin, 1030*time.Millisecond)
+		p := r.get("/orders/" + b)
+		assert.Equal(t, http.StatusSeeOther, p.status,
+			"order b waited for the bulkhead past its deadline (1.02s): it should be expired then, written down at 1.03s, and its worker free. "+
+				"Wait for a slot on a context that ends at the order's deadline; got %v", p)
+		assert.Zero(t, r.wh.callsFor(b), "order b is never sent")
+	})
+}
+
+func TestATurnMakesAtMostAttemptsCalls(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Workers: 1, Attempts: 3, RetryEvery: 1, BreakerAfter: 1000,
+			Requeue: time.Hour, RequeueCap: time.Hour}, 10*time.Millisecond)
+		defer r.stop()
+
+		for _, key := range []string{"a", "b", "c", "d", "e"} { // five orders that succeed: five credits for retries
+			r.accepted(key, tea)
+		}
+		at(r.origin, time.Second)
+		r.wh.set(func(w *warehouse) { w.status = func(int) int { return http.StatusInternalServerError } })
+		id := r.accepted("x", tea)
+		at(r.origin, time.Minute)
+		assert.Equal(t, 3, r.wh.callsFor(id),
+			"with credits to spare, an order's turn makes Attempts (3) calls, the first included, and no more")
+	})
+}
+
+func TestTheBreakerCountsCallsNotOrders(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		// A budget of one retry per order: each order's turn is two calls.
+		r := newRig(t, capstone.Config{Workers: 1, Attempts: 3, RetryEvery: 1, BreakerAfter: 3, BreakerFor: time.Hour,
+			Requeue: time.Hour, RequeueCap: time.Hour}, 10*time.Millisecond)
+		defer r.stop()
+		r.wh.set(func(w *warehouse) { w.status = func(int) int { return http.StatusInternalServerError } })
+
+		for _, key := range []string{"a", "b", "c"} {
+			r.accepted(key, tea)
+		}
+		at(r.origin, time.Minute)
+		calls := len(r.wh.callList())
+		assert.Equal(t, 3, calls,
+			"the breaker opens after 3 failed calls (BreakerAfter): a's two, then b's first; b's retry and c are refused by it. "+
+				"The warehouse heard %d calls: the breaker goes inside the retry, around each call, so it counts calls, not orders", calls)
+	})
+}
+
 func TestAnOpenBreakerMakesOrdersWaitNotFail(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
@@ -250,17 +306,18 @@ func TestAWarehouse202IsNotAReceipt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		r := newRig(t, capstone.Config{}, 100*time.Millisecond)
 		defer r.stop()
-		r.wh.set(func(w *warehouse) { // the first call is accepted for later; the next one reserves
-			w.status = func(n int) int { return map[bool]int{true: http.StatusAccepted, false: http.StatusOK}[n == 1] }
+		r.wh.set(func(w *warehouse) { // busy, then accepted for later, then reserved
+			w.status = func(n int) int { return []int{http.StatusTooManyRequests, http.StatusAccepted, http.StatusCreated}[min(n, 3)-1] }
 		})
 
 		id := r.accepted("k1", tea)
 		at(r.origin, time.Minute)
-		state, receipt, _ := r.result(id)
-		assert.Equal(t, "done", state, "the second call reserved the order")
+		state, receipt, reason := r.result(id)
+		assert.Equal(t, "done", state,
+			"the warehouse answered 429 (busy: ask again later), then 202, then 201 Created with the receipt (%s)", reason)
 		assert.Equal(t, "reservation #1 for "+id, receipt,
-			"the warehouse's first answer was 202 Accepted: taken, not done (RFC 9110 §15.3.3), so it is no receipt; ask again with the same key")
-		assert.Equal(t, 2, r.wh.callsFor(id), "asked twice: 202, then 200")
+			"the warehouse's 202 Accepted is taken, not done (RFC 9110 §15.3.3), so it is no receipt; its 201 Created is")
+		assert.Equal(t, 3, r.wh.callsFor(id), "asked three times: 429, 202, 201")
 	})
 }
 

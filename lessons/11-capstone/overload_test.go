@@ -18,7 +18,8 @@ import (
 func TestAFullQueueAnswers503WithRetryAfter(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		r := newRig(t, capstone.Config{Workers: 1, Queue: 2, Quota: 100, AttemptTimeout: time.Minute}, 10*time.Second)
+		r := newRig(t, capstone.Config{Workers: 1, Queue: 2, Quota: 100, AttemptTimeout: time.Minute, RetryAfter: 4500 * time.Millisecond},
+			10*time.Second)
 		defer r.stop()
 
 		r.accepted("k1", tea) // taken by the worker at 10ms
@@ -27,7 +28,8 @@ func TestAFullQueueAnswers503WithRetryAfter(t *testing.T) {
 		p := r.post("k4", tea)
 		require.Equal(t, http.StatusServiceUnavailable, p.status,
 			"two orders wait for the one busy worker and the queue holds 2: the service is full, 503; got %v", p)
-		assert.Equal(t, "5", p.header.Get("Retry-After"), "a 503 says when to come back: Retry-After, RetryAfter (5s) in seconds")
+		assert.Equal(t, "5", p.header.Get("Retry-After"),
+			"a 503 says when to come back: Retry-After, RetryAfter (4.5s) in whole seconds, rounded up: a client told 4 would come back too early")
 		problemOf(t, p)
 		assert.Zero(t, p.took, "a refusal is immediate: the client waited %v", p.took)
 
@@ -60,6 +62,58 @@ func TestAClientOverItsQuotaGets429WhileOthersAreServed(t *testing.T) {
 		p = r.post("g3", tea, greedy...)
 		assert.Equal(t, http.StatusAccepted, p.status,
 			"once its orders are finished the client is within its quota again; got %v", p)
+	})
+}
+
+func TestRefusalsOverAQuotaTakeNoPlaceInTheQueue(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Workers: 1, Queue: 3, Quota: 1, AttemptTimeout: time.Minute}, 10*time.Second)
+		defer r.stop()
+
+		greedy := []string{capstone.ClientHeader, "greedy"}
+		r.accepted("g1", tea, greedy...) // taken by the worker
+		for _, key := range []string{"g2", "g3", "g4", "g5"} {
+			p := r.post(key, tea, greedy...)
+			require.Equal(t, http.StatusTooManyRequests, p.status, "greedy is at its quota of 1; got %v", p)
+		}
+		for _, client := range []string{"b", "c", "d"} {
+			p := r.post("k1", tea, capstone.ClientHeader, client)
+			assert.Equal(t, http.StatusAccepted, p.status,
+				"the queue holds 3 and nobody waits in it: client %s should be accepted. Four 429s to greedy must not have taken "+
+					"places in the queue: check the quota before you Reserve, or give the place back; got %v", client, p)
+		}
+	})
+}
+
+func TestAnOrderWaitingForItsNextTurnStillCountsInItsQuota(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Quota: 2, Requeue: time.Minute}, 100*time.Millisecond)
+		defer r.stop()
+		r.wh.set(func(w *warehouse) { w.status = func(int) int { return http.StatusServiceUnavailable } })
+
+		r.accepted("a", tea)
+		r.accepted("b", tea)
+		at(r.origin, time.Second) // both failed, and wait for their next turn
+		p := r.post("c", tea)
+		assert.Equal(t, http.StatusTooManyRequests, p.status,
+			"alice's two orders are not finished (they wait for their next turn): her quota of 2 is full; got %v", p)
+	})
+}
+
+func TestOrdersFoundAgainAtStartCountInTheirQuota(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Quota: 2, AttemptTimeout: 2 * time.Hour}, time.Hour)
+		defer r.stop()
+
+		r.accepted("a", tea)
+		r.accepted("b", tea)
+		r.restart()
+		p := r.post("c", tea)
+		assert.Equal(t, http.StatusTooManyRequests, p.status,
+			"alice's two orders were found again at start, unfinished: they count in her quota of 2 (recover: s.pending); got %v", p)
 	})
 }
 

@@ -122,23 +122,90 @@ func TestWhatDoesNotFinishWithinTheGraceIsReportedAndKept(t *testing.T) {
 
 		a := r.accepted("a", tea) // at the warehouse from 10ms to 10.01s
 		b := r.accepted("b", tea) // waits
+		queued := []string{a, b}
+		for _, key := range []string{"c", "d", "e", "f"} { // wait too: six IDs, so a report in no order is caught
+			queued = append(queued, r.accepted(key, tea))
+		}
 		at(r.origin, time.Second)
 		signal()
 		<-r.served
 		assert.Equal(t, 3700*time.Millisecond, r.ended,
 			"the grace is 3s from the signal at 1s: the service has nine tenths of it (until 3.7s: DrainDelay, then the drain), "+
 				"the server what is left; with nothing under way, Serve returns at 3.7s")
-		want := []string{a, b}
-		slices.Sort(want)
-		assert.Equal(t, want, r.report.Unfinished, "the report names what did not finish: a at the warehouse, b in the queue")
+		want := slices.Sorted(slices.Values(queued))
+		assert.Equal(t, want, r.report.Unfinished, "the report names what did not finish, sorted: a at the warehouse, the others in the queue")
 
 		r.db.Close()
 		r.start() // the next process
-		at(r.origin, time.Minute)
-		for _, id := range []string{a, b} {
+		at(r.origin, 2*time.Minute)
+		for _, id := range queued {
 			state, _, _ := r.result(id)
 			assert.Equal(t, "done", state, "an order unfinished at the shutdown is done after the next start")
 			assert.Equal(t, 1, r.wh.effects.Count(id), "and reserved once")
 		}
+	})
+}
+
+func TestOrdersWaitingForTheirNextTurnAreReported(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Requeue: time.Minute, DrainDelay: time.Millisecond}, 100*time.Millisecond)
+		r.kill()
+		signal := r.serve(time.Hour)
+		defer r.stop()
+		r.wh.set(func(w *warehouse) { w.status = func(int) int { return http.StatusServiceUnavailable } })
+
+		a := r.accepted("a", tea) // fails at 110ms, waits for its next turn
+		at(r.origin, time.Second)
+		signal()
+		<-r.served
+		assert.Equal(t, []string{a}, r.report.Unfinished,
+			"order a was waiting for its next turn (the warehouse answered 503) when the service stopped: it is unfinished, "+
+				"and the report says so (s.waiting)")
+		assert.Equal(t, 1, r.wh.callsFor(a), "and it was not sent again once the service had stopped")
+	})
+}
+
+func TestServeReportsAndStopsTheServiceWhenItsListenerFails(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Workers: 1, DrainDelay: time.Millisecond, AttemptTimeout: time.Minute}, 10*time.Second)
+		r.kill()
+		r.serve(3 * time.Second)
+		defer r.stop()
+
+		a := r.accepted("a", tea) // at the warehouse until 10.01s
+		b := r.accepted("b", tea) // waits
+		at(r.origin, time.Second)
+		r.l.Close() // the listener fails
+		<-r.served
+		assert.Equal(t, 3700*time.Millisecond, r.ended,
+			"the listener failed at 1s: nobody can reach the service, and Serve shuts it down within the grace, as on a signal (nine tenths of 3s)")
+		assert.Equal(t, slices.Sorted(slices.Values([]string{a, b})), r.report.Unfinished,
+			"and reports what did not finish: the next start sends it")
+	})
+}
+
+func TestAConnectionStillOpenAtTheEndOfTheGraceIsCut(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{DrainDelay: time.Millisecond}, time.Second)
+		r.kill()
+		signal := r.serve(2 * time.Second)
+		defer r.stop()
+
+		conn, err := r.l.DialContext(context.Background(), "pipe", "")
+		require.NoError(t, err)
+		defer conn.Close()
+		io.WriteString(conn, "POST /orders HTTP/1.1\r\nHost: shop\r\nClient-Id: alice\r\nIdempotency-Key: slow\r\n"+
+			"Content-Length: 100\r\n\r\n{") // and never the rest of the body
+		at(r.origin, time.Second)
+		signal()
+		io.Copy(io.Discard, conn)
+		cut := time.Since(r.origin)
+		<-r.served
+		assert.Equal(t, 3*time.Second, cut,
+			"a client still sending its body when the grace (2s from the signal at 1s) ends is cut then, at 3s (srv.Close), "+
+				"not when its ReadTimeout runs out; it was cut at %v", cut)
 	})
 }
