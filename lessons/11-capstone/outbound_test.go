@@ -307,7 +307,9 @@ func TestAWarehouse202IsNotAReceipt(t *testing.T) {
 		r := newRig(t, capstone.Config{}, 100*time.Millisecond)
 		defer r.stop()
 		r.wh.set(func(w *warehouse) { // busy, then accepted for later, then reserved
-			w.status = func(n int) int { return []int{http.StatusTooManyRequests, http.StatusAccepted, http.StatusCreated}[min(n, 3)-1] }
+			w.status = func(n int) int {
+				return []int{http.StatusTooManyRequests, http.StatusAccepted, http.StatusCreated}[min(n, 3)-1]
+			}
 		})
 
 		id := r.accepted("k1", tea)
