@@ -365,11 +365,7 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	if err := s.store.Accept(rec, keyRec); err != nil {
 		s.unadmit(rec.Client)
 		s.keys.Abandon(scoped)
-		if errors.Is(err, ErrKeyTaken) {
-			writeProblem(w, http.StatusConflict, "this key already made another order", 0)
-			return
-		}
-		writeProblem(w, http.StatusServiceUnavailable, "the order could not be written down", s.cfg.RetryAfter)
+		s.notWritten(w, err)
 		return
 	}
 	s.enqueue(rec.ID)
@@ -377,6 +373,17 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	answer := s.acceptedAnswer(rec.ID)
 	s.keys.Complete(scoped, answer)
 	writeAnswer(w, answer)
+}
+
+// notWritten refuses an order the store could not write down: 409 when
+// its key already made another order (another process took it), 503
+// otherwise (the disk is full or read-only, say: try again later).
+func (s *Service) notWritten(w http.ResponseWriter, err error) {
+	if errors.Is(err, ErrKeyTaken) {
+		writeProblem(w, http.StatusConflict, "this key already made another order", 0)
+		return
+	}
+	writeProblem(w, http.StatusServiceUnavailable, "the order could not be written down", s.cfg.RetryAfter)
 }
 
 // keptAnswer looks for a key in the store: a key memory has forgotten (a

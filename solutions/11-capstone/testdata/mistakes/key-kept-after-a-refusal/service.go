@@ -81,11 +81,7 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	if err := s.store.Accept(rec, keyRec); err != nil {
 		s.unadmit(rec.Client)
 		s.keys.Abandon(scoped)
-		if errors.Is(err, ErrKeyTaken) {
-			writeProblem(w, http.StatusConflict, "this key already made another order", 0)
-			return
-		}
-		writeProblem(w, http.StatusServiceUnavailable, "the order could not be written down", s.cfg.RetryAfter)
+		s.notWritten(w, err)
 		return
 	}
 	s.enqueue(rec.ID)
