@@ -46,7 +46,7 @@ func main() {
 
 func usage() {
 	fmt.Fprintln(os.Stderr, `usage (from the experiment folder):
-  go run . real [-scale 0.2] [-seconds 2] [-orders 10000] [-spike] [-accept 2s] [-million]
+  go run . real [-scale 0.2] [-seconds 2] [-orders 10000] [-spike] [-accept 2s] [-capstone] [-million 1000000]
   go run . chart [-figures lab/testdata/virtual.json] [-out ../slides/images/11-capstone]
 the virtual table: go test ./lab -run TestTheVirtualTable -v`)
 	os.Exit(2)

@@ -104,7 +104,7 @@ func acceptPath(d time.Duration) error {
 	fmt.Printf("accept path, vegeta, 32 workers, %v a round:\n", d)
 	for round := range 2 {
 		for i, h := range handlers {
-			m, err := attackWith(h.h, d, labTargets)
+			m, err := attackWith(h.h, d, labTargets, 32)
 			if err != nil {
 				return err
 			}
@@ -127,8 +127,8 @@ func labTargets(url string) vegeta.Targeter {
 }
 
 // attackWith sends h the targets' requests for d, as fast as it answers,
-// from 32 workers on 32 kept-alive connections.
-func attackWith(h http.Handler, d time.Duration, targets func(url string) vegeta.Targeter) (vegeta.Metrics, error) {
+// from the given number of workers, each on a kept-alive connection.
+func attackWith(h http.Handler, d time.Duration, targets func(url string) vegeta.Targeter, workers uint64) (vegeta.Metrics, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return vegeta.Metrics{}, err
@@ -137,8 +137,7 @@ func attackWith(h http.Handler, d time.Duration, targets func(url string) vegeta
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	const workers = 32
-	a := vegeta.NewAttacker(vegeta.Workers(workers), vegeta.MaxWorkers(workers), vegeta.Connections(workers), vegeta.KeepAlive(true))
+	a := vegeta.NewAttacker(vegeta.Workers(workers), vegeta.MaxWorkers(workers), vegeta.Connections(int(workers)), vegeta.KeepAlive(true))
 	var m vegeta.Metrics
 	for res := range a.Attack(targets("http://"+ln.Addr().String()+"/orders"), vegeta.Rate{Freq: 0}, d, "accept") {
 		m.Add(res)
