@@ -323,6 +323,37 @@ func TestAWarehouse202IsNotAReceipt(t *testing.T) {
 	})
 }
 
+func TestAWarehouseThatAnswersNotYetIsNotAFailingWarehouse(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Workers: 1, BreakerAfter: 3, BreakerFor: time.Minute, Requeue: 100 * time.Millisecond}, 10*time.Millisecond)
+		defer r.stop()
+		first := map[string]bool{}
+		r.wh.set(func(w *warehouse) { // each order's first call is taken for later (202); a repeat gets the receipt
+			w.status = func(n int) int {
+				id := w.calls[n-1].orderID
+				if !first[id] {
+					first[id] = true
+					return http.StatusAccepted
+				}
+				return http.StatusOK
+			}
+		})
+
+		var ids []string
+		for _, key := range []string{"a", "b", "c", "d", "e"} {
+			ids = append(ids, r.accepted(key, tea, capstone.TimeoutHeader, "5000"))
+		}
+		at(r.origin, time.Minute)
+		for i, id := range ids {
+			state, _, reason := r.result(id)
+			assert.Equal(t, "done", state,
+				"order %d: a 202 from the warehouse says it is alive and working, not failing: the breaker must not count it "+
+					"(ErrNotYet), or five such answers open it and the orders behind them expire (%s)", i, reason)
+		}
+	})
+}
+
 func TestASentOrderWithNoAnswerEndsUnknownAndFreesItsClient(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {

@@ -140,3 +140,21 @@ func TestSheddableOrdersAreShedFirst(t *testing.T) {
 		assert.Equal(t, http.StatusServiceUnavailable, p.status, "with 4 waiting the queue is full for everyone; got %v", p)
 	})
 }
+
+func TestOrdersWaitingForTheWarehouseKeepTheirPlacesInTheQueue(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	synctest.Test(t, func(t *testing.T) {
+		r := newRig(t, capstone.Config{Workers: 1, Queue: 2, Quota: 100, Requeue: time.Minute}, 100*time.Millisecond)
+		defer r.stop()
+		r.wh.set(func(w *warehouse) { w.status = func(int) int { return http.StatusServiceUnavailable } })
+
+		r.accepted("a", tea) // sent at 10ms, refused at 110ms: waits for its next turn
+		at(r.origin, time.Second)
+		r.accepted("b", tea) // the same, from 1s
+		at(r.origin, 2*time.Second)
+		p := r.post("c", tea)
+		assert.Equal(t, http.StatusServiceUnavailable, p.status,
+			"two orders wait for the warehouse to come back, and the queue holds 2: the service is full, 503. An order waiting "+
+				"for its next turn keeps its place in the queue; otherwise a down warehouse turns a bounded queue into an unbounded one; got %v", p)
+	})
+}

@@ -74,6 +74,13 @@ func (b *Bulkhead) InUse() int { return len(b.slots) }
 // was not made.
 var ErrOpen = errors.New("circuit breaker is open")
 
+// ErrNotYet is wrapped by an error that says the dependency has the
+// request and has not finished it (HTTP: 202 Accepted, or 409 while an
+// earlier request with the same key is served): ask again later. The
+// dependency answered on purpose, so the breaker counts it as an answer,
+// not a failure.
+var ErrNotYet = errors.New("not finished yet")
+
 // ErrNotCalled is wrapped by an error that came before the call was made
 // (writing down that it is about to be made, say): it says nothing about
 // the dependency, and the breaker does not count it.
@@ -82,8 +89,8 @@ var ErrNotCalled = errors.New("the call was not made")
 // A Breaker stops calls to a dependency that keeps failing (lesson 05,
 // reduced): after Threshold failures in a row it opens and fails every
 // call at once for Cooldown; then it lets one trial call through
-// (half-open), and closes again if that succeeds. It counts calls, so a
-// trial is one call. A call whose own caller gave up (ctx ended: an
+// (half-open), and closes again if that succeeds (or the dependency
+// answers "not yet", ErrNotYet). It counts calls, so a trial is one call. A call whose own caller gave up (ctx ended: an
 // attempt's own timeout is a failure, the order's deadline is not), that
 // the dependency refused as invalid (ErrRejected), or that was never made
 // (ErrNotCalled) says nothing about the dependency's health and is not
@@ -123,8 +130,8 @@ func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) erro
 		b.trial = false
 	}
 	switch {
-	case err == nil || errors.Is(err, ErrRejected):
-		b.failures = 0
+	case err == nil || errors.Is(err, ErrRejected) || errors.Is(err, ErrNotYet):
+		b.failures = 0 // it answered
 	case ctx.Err() != nil || errors.Is(err, ErrNotCalled):
 		// The caller left, or nothing was called: not the dependency's fault.
 	default:
@@ -138,11 +145,13 @@ func (b *Breaker) Call(ctx context.Context, op func(context.Context) error) erro
 
 // A Budget caps retries at a share of requests (lesson 04): every first
 // attempt of new work adds one credit, every retry spends Every credits,
-// and at most Max credits are kept. Under a full outage the dependency then
-// sees at most 1 + 1/Every times the traffic, instead of Attempts times. A
-// later turn of the same work (an order requeued) earns no credit: it is a
-// retry too. It starts empty, in every process. It is safe for concurrent
-// use.
+// and at most Max credits are kept. Within one turn of the work, under a
+// full outage, the dependency then sees at most 1 + 1/Every times the
+// traffic, instead of Attempts times. A later turn of the same work (an
+// order requeued) earns no credit; what bounds later turns is how many may
+// wait and how long each waits (the service's queue and its Requeue), not
+// this budget. It starts empty, in every process. It is safe for
+// concurrent use.
 type Budget struct {
 	every, max int
 

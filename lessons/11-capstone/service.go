@@ -326,6 +326,17 @@ func (s *Service) postOrder(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, status{ID: rec.ID, State: Done, Receipt: receipt})
 }
 
+// notWritten refuses an order the store could not write down: 409 when
+// its key already made another order (another process took it), 503
+// otherwise (the disk is full or read-only, say: try again later).
+func (s *Service) notWritten(w http.ResponseWriter, err error) {
+	if errors.Is(err, ErrKeyTaken) {
+		writeProblem(w, http.StatusConflict, "this key already made another order", 0)
+		return
+	}
+	writeProblem(w, http.StatusServiceUnavailable, "the order could not be written down", s.cfg.RetryAfter)
+}
+
 // keptAnswer looks for a key in the store: a key memory has forgotten (a
 // restart, or an answer older than KeyCache) may have made an order
 // already. It returns the 202 of that order, ErrKeyReused for another

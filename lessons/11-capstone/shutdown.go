@@ -32,7 +32,7 @@ type Report struct {
 // (s.ready), and orders are still taken for DrainDelay (a load balancer
 // notices the flip only at its next probes); then intake stops (s.intake:
 // admit refuses with 503), the orders admitted before are waited for
-// (s.admitting), the queue is closed and the workers drain it until ctx
+// (s.admitting, no longer than ctx), the queue is closed and the workers drain it until ctx
 // ends; then stop them (s.stop), wait for the sweeper, and report the
 // orders left: those in flight (s.inFlight), those waiting for their next
 // turn (s.waiting: stop each timer), and those still queued

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"time"
 )
@@ -115,12 +116,15 @@ func (s *Service) release(id string) {
 // later gives an order another turn, after a wait that doubles each turn
 // from Requeue up to RequeueCap, with jitter (lesson 04): orders that
 // failed together do not all come back together. Its place in its client's
-// quota stays taken: it is not finished. The wait starts over in a new
+// quota stays taken, and so does a place in the queue: it is not finished,
+// and a service whose orders all wait for the warehouse is full (503), not
+// a queue without a bound. The wait starts over in a new
 // process, and does not read the warehouse's Retry-After.
 func (s *Service) later(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.inFlight, id) // in the same critical section as the timer: a shutdown sees it in one place
+	s.queue.Reserve(math.MaxInt) // it keeps a place in the queue while it waits: admit counts it
 	wait := min(s.cfg.Requeue<<min(s.turns[id], 16), s.cfg.RequeueCap)
 	wait = wait/2 + time.Duration(s.cfg.Rand()*float64(wait/2))
 	s.turns[id]++
@@ -129,7 +133,7 @@ func (s *Service) later(id string) {
 		defer s.mu.Unlock()
 		if _, ok := s.waiting[id]; ok {
 			delete(s.waiting, id)
-			s.queue.Push(id)
+			s.queue.Fill(id)
 		}
 	})
 }
@@ -259,13 +263,13 @@ func (s *Service) call(ctx context.Context, rec Record) (string, error) {
 		return "", err
 	case resp.StatusCode == http.StatusAccepted:
 		// Accepted, not done (RFC 9110 §15.3.3): ask again, same key.
-		return "", fmt.Errorf("the warehouse answered %d: not reserved yet", resp.StatusCode)
+		return "", fmt.Errorf("%w: the warehouse answered %d", ErrNotYet, resp.StatusCode)
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return string(answer), nil
 	case resp.StatusCode == http.StatusConflict:
 		// The warehouse is still working on this key (an earlier attempt
 		// whose answer we did not wait for): ask again later.
-		return "", fmt.Errorf("the warehouse answered %d: still reserving", resp.StatusCode)
+		return "", fmt.Errorf("%w: the warehouse answered %d, still reserving", ErrNotYet, resp.StatusCode)
 	case resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode == http.StatusTooEarly,
 		resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode >= 500:
 		return "", fmt.Errorf("the warehouse answered %d", resp.StatusCode)

@@ -28,13 +28,13 @@ func (s *Service) call(ctx context.Context, rec Record) (string, error) {
 		return "", err
 	case resp.StatusCode == http.StatusAccepted:
 		// Accepted, not done (RFC 9110 §15.3.3): ask again, same key.
-		return "", fmt.Errorf("the warehouse answered %d: not reserved yet", resp.StatusCode)
+		return "", fmt.Errorf("%w: the warehouse answered %d", ErrNotYet, resp.StatusCode)
 	case resp.StatusCode >= 200 && resp.StatusCode < 300:
 		return string(answer), nil
 	case resp.StatusCode == http.StatusConflict:
 		// The warehouse is still working on this key (an earlier attempt
 		// whose answer we did not wait for): ask again later.
-		return "", fmt.Errorf("the warehouse answered %d: still reserving", resp.StatusCode)
+		return "", fmt.Errorf("%w: the warehouse answered %d, still reserving", ErrNotYet, resp.StatusCode)
 	case resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode == http.StatusTooEarly,
 		resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode >= 500:
 		return "", fmt.Errorf("the warehouse answered %d", resp.StatusCode)

@@ -51,6 +51,7 @@ func (s *Service) Shutdown(ctx context.Context) Report {
 	}
 	for id, turn := range s.waiting {
 		turn.Stop()
+		s.queue.Unreserve()
 		delete(s.waiting, id)
 		report.Unfinished = append(report.Unfinished, id)
 	}
