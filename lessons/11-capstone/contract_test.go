@@ -68,9 +68,13 @@ func TestABadOrderGets400ProblemDetailsAtOnce(t *testing.T) {
 			assert.Equal(t, "Bad Request", title, "with type about:blank the title is the status's phrase (RFC 9457 §4.2.1)")
 			assert.NotEmpty(t, detail, "the detail tells the person what to fix")
 			assert.Zero(t, p.took, "the person staring at the form waited %v for a 400; checking a body needs no waiting", p.took)
+			assert.Empty(t, p.header.Get("Retry-After"), "a bad order is not worth sending again: no Retry-After on a 400")
 		}
-		p := r.post("k-bad-timeout", tea, capstone.TimeoutHeader, "soon")
-		assert.Equal(t, http.StatusBadRequest, p.status, "a %s that is not a number of milliseconds is a bad request; got %v", capstone.TimeoutHeader, p)
+		for _, timeout := range []string{"soon", "0", "86400001"} {
+			p := r.post("k-bad-timeout-"+timeout, tea, capstone.TimeoutHeader, timeout)
+			assert.Equal(t, http.StatusBadRequest, p.status,
+				"%s: %s must be a whole number of milliseconds from 1 to a day (ParseTimeout); got %v", timeout, capstone.TimeoutHeader, p)
+		}
 		assert.Empty(t, r.wh.callList(), "no bad order may reach the warehouse")
 	})
 }
