@@ -123,7 +123,7 @@ func (s *Service) release(id string) {
 func (s *Service) later(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.inFlight, id) // in the same critical section as the timer: a shutdown sees it in one place
+	delete(s.inFlight, id)       // in the same critical section as the timer: a shutdown sees it in one place
 	s.queue.Reserve(math.MaxInt) // it keeps a place in the queue while it waits: admit counts it
 	wait := min(s.cfg.Requeue<<min(s.turns[id], 16), s.cfg.RequeueCap)
 	wait = wait/2 + time.Duration(s.cfg.Rand()*float64(wait/2))
