@@ -76,6 +76,10 @@ func TestABadOrderGets400ProblemDetailsAtOnce(t *testing.T) {
 				"%s: %s must be a whole number of milliseconds from 1 to a day (ParseTimeout); got %v", timeout, capstone.TimeoutHeader, p)
 		}
 		assert.Empty(t, r.wh.callList(), "no bad order may reach the warehouse")
+		for _, edge := range []string{`{"item":"tea","quantity":1}`, `{"item":"tea","quantity":100}`} {
+			p := r.post("k-"+edge, edge)
+			assert.Equal(t, http.StatusAccepted, p.status, "%s is a valid order: quantities go from 1 to 100; got %v", edge, p)
+		}
 	})
 }
 
