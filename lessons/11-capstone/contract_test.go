@@ -60,6 +60,7 @@ func TestABadOrderGets400ProblemDetailsAtOnce(t *testing.T) {
 			`{"item":"tea","quantity":0}`,
 			`{"item":"tea","quantity":101}`,
 			`{"item":"tea","quantity":2}{"item":"tea","quantity":2}`,
+			`{"item":"tea","quantity":2}}`,
 		} {
 			p := r.post("k-"+body, body)
 			require.Equal(t, http.StatusBadRequest, p.status, "the body %s is not a valid order: it gets 400 Bad Request; got %v", body, p)
@@ -256,6 +257,8 @@ func TestAnOrderWithoutAnIdempotencyKeyGets400(t *testing.T) {
 		}
 		at(r.origin, time.Minute)
 		assert.Empty(t, r.wh.callList(), "an order refused with 400 is never sent to the warehouse")
+		p = r.do(http.MethodPost, "/orders", tea, "Idempotency-Key", strings.Repeat("k", 255), capstone.ClientHeader, strings.Repeat("c", 255))
+		assert.Equal(t, http.StatusAccepted, p.status, "a key and a client of 255 bytes each are within MaxKeyLength; got %v", p)
 	})
 }
 
@@ -322,12 +325,20 @@ func TestTheSameKeyWithADifferentOrderGets422(t *testing.T) {
 		other := r.do(http.MethodPost, "/orders", tea, "Idempotency-Key", "k1", capstone.ClientHeader, "someone-else")
 		assert.Equal(t, http.StatusAccepted, other.status,
 			"keys belong to a client: another client's k1 is another order; got %v", other)
+		assert.NotEqual(t, "/orders/"+first, other.header.Get("Location"),
+			"keys belong to a client: someone-else's k1 was answered with alice's order; scope the key to the client")
 		// Client "al" with key "icek1" must not meet client "alice" with key "k1": the
 		// scoped key needs a separator neither can contain.
 		near := r.do(http.MethodPost, "/orders", tea, "Idempotency-Key", "icek1", capstone.ClientHeader, "al")
 		assert.Equal(t, http.StatusAccepted, near.status, "client al's key icek1 is not alice's k1; got %v", near)
 		assert.NotEqual(t, "/orders/"+first, near.header.Get("Location"), "client al's order is its own, not a replay of alice's")
+		// With ":" between them, client "bo" and key "b:k1" would meet client
+		// "bo:b" and key "k1": the separator must be one no header holds.
+		bo := r.do(http.MethodPost, "/orders", tea, "Idempotency-Key", "b:k1", capstone.ClientHeader, "bo")
+		bob := r.do(http.MethodPost, "/orders", tea, "Idempotency-Key", "k1", capstone.ClientHeader, "bo:b")
+		assert.NotEqual(t, bo.header.Get("Location"), bob.header.Get("Location"),
+			"client bo:b's key k1 is not client bo's key b:k1: scope keys with a separator neither can hold (a newline); got %v and %v", bo, bob)
 		at(r.origin, time.Minute)
-		assert.Equal(t, 3, r.wh.effects.Total(), "three orders were accepted, three reservations")
+		assert.Equal(t, 5, r.wh.effects.Total(), "five orders were accepted, five reservations")
 	})
 }

@@ -147,6 +147,10 @@ func TestAKeyIsHonouredAcrossARestart(t *testing.T) {
 		assert.Equal(t, first.header.Get("Location"), again.header.Get("Location"),
 			"after a restart, the retry with the same key made a second order: write the key down with its order, "+
 				"in one transaction (Store.Accept), and look it up (Store.Key) when memory does not know it")
+		twice := r.post("k1", tea)
+		assert.Equal(t, http.StatusAccepted, twice.status,
+			"a second retry is replayed too: a key found on disk is kept in memory with its answer (Keys.Complete), "+
+				"not left in flight; got %v", twice)
 		other := r.post("k1", `{"item":"coffee","quantity":1}`)
 		assert.Equal(t, http.StatusUnprocessableEntity, other.status, "the key was used for tea, before the restart too; got %v", other)
 		at(r.origin, time.Minute)

@@ -305,15 +305,23 @@ func (r *rig) kill() {
 	r.db.Close()
 	gone, cancel := context.WithCancel(context.Background())
 	cancel()
+	shutdown := func() {
+		start := time.Now()
+		r.svc.Shutdown(gone)
+		if took := time.Since(start); took > 0 {
+			r.t.Fatalf("Shutdown, given a context that had already ended (the process is killed), took %v: a shutdown never "+
+				"outlasts its ctx. Wait for DrainDelay or ctx.Done(), whichever comes first, and so for every wait in it", took)
+		}
+	}
 	if r.srv == nil { // served by capstone.Serve
 		r.cancel()
 		r.tr.CloseIdleConnections()
 		<-r.served
-		r.svc.Shutdown(gone)
+		shutdown()
 		synctest.Wait()
 		return
 	}
-	r.svc.Shutdown(gone)
+	shutdown()
 	r.srv.Close()
 	<-r.served
 	r.tr.CloseIdleConnections()

@@ -271,7 +271,7 @@ func (s *Service) readOrder(w http.ResponseWriter, r *http.Request) (Order, []by
 		writeProblem(w, http.StatusBadRequest, "the body is not an order: "+err.Error(), 0)
 		return Order{}, nil, false
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		writeProblem(w, http.StatusBadRequest, "the body holds more than one order", 0)
 		return Order{}, nil, false
 	}
