@@ -237,6 +237,37 @@ func newRig(t *testing.T, cfg capstone.Config, latency time.Duration) *rig {
 // start opens the file and starts the service on it, as a process does.
 func (r *rig) start() {
 	r.t.Helper()
+	r.open()
+	r.srv = &http.Server{Handler: r.svc.Handler()}
+	served, srv, l := make(chan error, 1), r.srv, r.l
+	r.served = served
+	go func() { served <- srv.Serve(l) }()
+}
+
+// serve starts a service on the rig's file as main would: capstone.Serve
+// serves it until the returned function is called (the signal), then shuts
+// down within grace. The rig's served channel is closed when Serve returns.
+func (r *rig) serve(grace time.Duration) (signal func()) {
+	r.t.Helper()
+	r.open()
+	r.srv = nil
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel = cancel
+	served, l, svc := make(chan error, 1), r.l, r.svc
+	r.served = served
+	go func() {
+		report, err := capstone.Serve(ctx, l, svc, grace)
+		r.report, r.ended = report, time.Since(r.origin)
+		served <- err
+		close(served)
+	}()
+	return cancel
+}
+
+// open opens the rig's file (read-only if readOnly says so), makes a
+// service on it, and a listener and a client for whoever serves it.
+func (r *rig) open() {
+	r.t.Helper()
 	db, err := bolt.Open(r.path, 0o600, &bolt.Options{ReadOnly: r.readOnly})
 	if err != nil {
 		r.t.Fatalf("opening %s: %v", r.path, err)
@@ -251,50 +282,10 @@ func (r *rig) start() {
 	}
 	r.svc = svc
 	r.l = pipenet.Listen()
-	r.srv = &http.Server{Handler: svc.Handler()}
-	served, srv, l := make(chan error, 1), r.srv, r.l
-	r.served = served
-	go func() { served <- srv.Serve(l) }()
 	r.tr = r.l.Transport()
 	r.client = &http.Client{Transport: r.tr, Timeout: patience, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse // the tests look at each 303 themselves
 	}}
-}
-
-// serve starts a service on the rig's file as main would: capstone.Serve
-// serves it until the returned function is called (the signal), then shuts
-// down within grace. The rig's served channel is closed when Serve returns.
-func (r *rig) serve(grace time.Duration) (signal func()) {
-	r.t.Helper()
-	db, err := bolt.Open(r.path, 0o600, nil)
-	if err != nil {
-		r.t.Fatalf("opening %s: %v", r.path, err)
-	}
-	r.db = db
-	cfg := r.cfg
-	cfg.DB = db
-	svc, err := capstone.New(cfg)
-	if err != nil {
-		db.Close()
-		r.t.Fatalf("capstone.New: %v", err)
-	}
-	r.svc, r.srv = svc, nil
-	r.l = pipenet.Listen()
-	r.tr = r.l.Transport()
-	r.client = &http.Client{Transport: r.tr, Timeout: patience, CheckRedirect: func(*http.Request, []*http.Request) error {
-		return http.ErrUseLastResponse
-	}}
-	ctx, cancel := context.WithCancel(context.Background())
-	r.cancel = cancel
-	served, l := make(chan error, 1), r.l
-	r.served = served
-	go func() {
-		report, err := capstone.Serve(ctx, l, svc, grace)
-		r.report, r.ended = report, time.Since(r.origin)
-		served <- err
-		close(served)
-	}()
-	return cancel
 }
 
 // kill stops the process the hard way: the file is closed at once, so
