@@ -15,7 +15,6 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 	bolt "go.etcd.io/bbolt"
 
-	"github.com/wherewaiting/workshop/experiment/lab"
 	capstone "github.com/wherewaiting/workshop/solutions/11-capstone"
 )
 
@@ -80,39 +79,20 @@ func orderTargets(url string) vegeta.Targeter {
 
 // capstonePath measures the capstone's own accept path (POST → 202 once
 // the order and its key are written down), durable and without syncs,
-// against the bare handler, with the same generator in the same run.
-func capstonePath(d time.Duration, bare http.Handler) error {
+// against the bare handler, with the same generator in the same run. Each
+// measurement of the service starts it afresh on a new file.
+func capstonePath(d time.Duration) error {
 	fmt.Printf("the capstone's service (lesson 11's solution, bbolt group commits of 10ms), vegeta, %v a round:\n", d)
-	type run struct {
-		name    string
-		noSync  bool
-		workers uint64
-	}
-	runs := []run{
-		{"bare, 32 workers", false, 32},
-		{"capstone, no fsync, 32", true, 32},
-		{"capstone, durable, 32", false, 32},
-		{"capstone, durable, 256", false, 256},
-	}
-	total := make([]float64, len(runs))
-	for round := range 2 {
-		for i, r := range runs {
-			h, stop := bare, func() {}
-			if i > 0 {
-				var err error
-				if h, stop, err = capstoneService(r.noSync); err != nil {
-					return err
-				}
-			}
-			m, err := attackWith(h, d, orderTargets, r.workers)
-			stop()
-			if err != nil {
-				return err
-			}
-			total[i] += m.Throughput
-			fmt.Printf("  round %d  %-24s %8.0f answers/s  p50 %-8s p99 %-8s success %.1f%%  %v\n",
-				round+1, r.name, m.Throughput, lab.Dur(m.Latencies.P50), lab.Dur(m.Latencies.P99), 100*m.Success, m.StatusCodes)
-		}
+	durable := func() (http.Handler, func(), error) { return capstoneService(false) }
+	noSync := func() (http.Handler, func(), error) { return capstoneService(true) }
+	total, err := rounds(d, []contender{
+		{"bare, 32 workers", always(bareHandler), orderTargets, 32},
+		{"capstone, no fsync, 32", noSync, orderTargets, 32},
+		{"capstone, durable, 32", durable, orderTargets, 32},
+		{"capstone, durable, 256", durable, orderTargets, 256},
+	})
+	if err != nil {
+		return err
 	}
 	fmt.Printf("  capstone / bare handler, 32 workers: %.2f without fsync, %.2f durable; durable with 256 workers: %.2f\n\n",
 		total[1]/total[0], total[2]/total[0], total[3]/total[0])

@@ -50,7 +50,7 @@ func realMode(args []string) error {
 			return err
 		}
 		if *ownService {
-			if err := capstonePath(*accept, bareHandler); err != nil {
+			if err := capstonePath(*accept); err != nil {
 				return err
 			}
 		}
@@ -92,29 +92,56 @@ var bareHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) 
 // fixed set of workers and no rate (as fast as answers come): a capacity
 // measurement, closed loop by nature; the latency tables use open loop.
 func acceptPath(d time.Duration) error {
-	bare := bareHandler
 	svc := lab.NewBounded(lab.Config{Workers: 4, Queue: 100_000, Keep: 10_000, TTL: time.Minute})
 	defer svc.Close()
-	handlers := []struct {
-		name string
-		h    http.Handler
-	}{{"bare net/http handler", bare}, {"accept path (bounded)", lab.Handler(svc)}}
-
-	total := make([]float64, len(handlers))
 	fmt.Printf("accept path, vegeta, 32 workers, %v a round:\n", d)
-	for round := range 2 {
-		for i, h := range handlers {
-			m, err := attackWith(h.h, d, labTargets, 32)
-			if err != nil {
-				return err
-			}
-			total[i] += m.Throughput
-			fmt.Printf("  round %d  %-24s %8.0f answers/s  p50 %-8s p99 %-8s success %.1f%%  %v\n",
-				round+1, h.name, m.Throughput, lab.Dur(m.Latencies.P50), lab.Dur(m.Latencies.P99), 100*m.Success, m.StatusCodes)
-		}
+	total, err := rounds(d, []contender{
+		{"bare net/http handler", always(bareHandler), labTargets, 32},
+		{"accept path (bounded)", always(lab.Handler(svc)), labTargets, 32},
+	})
+	if err != nil {
+		return err
 	}
 	fmt.Printf("  accept path / bare handler: %.2f (target ≥ 0.5)\n\n", total[1]/total[0])
 	return nil
+}
+
+// A contender is one handler measured in rounds: start makes it (and says
+// how to stop it), targets its requests, workers how many send them.
+type contender struct {
+	name    string
+	start   func() (h http.Handler, stop func(), err error)
+	targets func(url string) vegeta.Targeter
+	workers uint64
+}
+
+// always is a contender's start for a handler that is already running.
+func always(h http.Handler) func() (http.Handler, func(), error) {
+	return func() (http.Handler, func(), error) { return h, func() {}, nil }
+}
+
+// rounds measures each contender for d, in turn, twice, prints a line for
+// each measurement, and returns each contender's answers a second, summed
+// over the rounds.
+func rounds(d time.Duration, cs []contender) ([]float64, error) {
+	total := make([]float64, len(cs))
+	for round := range 2 {
+		for i, c := range cs {
+			h, stop, err := c.start()
+			if err != nil {
+				return nil, err
+			}
+			m, err := attackWith(h, d, c.targets, c.workers)
+			stop()
+			if err != nil {
+				return nil, err
+			}
+			total[i] += m.Throughput
+			fmt.Printf("  round %d  %-24s %8.0f answers/s  p50 %-8s p99 %-8s success %.1f%%  %v\n",
+				round+1, c.name, m.Throughput, lab.Dur(m.Latencies.P50), lab.Dur(m.Latencies.P99), 100*m.Success, m.StatusCodes)
+		}
+	}
+	return total, nil
 }
 
 // labTargets sends the lab's order, the same every time.
