@@ -119,11 +119,11 @@ func (s *Store) Accept(r Record, k KeyRecord) error {
 	}
 	return s.db.Batch(func(tx *bolt.Tx) error {
 		keys := tx.Bucket(keysBucket)
-		if old := keys.Get([]byte(r.Key)); old != nil {
-			var was KeyRecord
-			if json.Unmarshal(old, &was) != nil || was.OrderID != r.ID {
-				return ErrKeyTaken // another order was made with this key: never two
-			}
+		var was KeyRecord
+		switch err := getJSON(keys, []byte(r.Key), &was); {
+		case errors.Is(err, ErrNotFound):
+		case err != nil, was.OrderID != r.ID:
+			return ErrKeyTaken // another order was made with this key: never two
 		}
 		if err := keys.Put([]byte(r.Key), key); err != nil {
 			return err
@@ -178,27 +178,24 @@ var ErrNotFound = errors.New("not found")
 // Get reads the record of id.
 func (s *Store) Get(id string) (Record, error) {
 	var r Record
-	err := s.db.View(func(tx *bolt.Tx) error {
-		value := tx.Bucket(ordersBucket).Get([]byte(id))
-		if value == nil {
-			return ErrNotFound
-		}
-		return json.Unmarshal(value, &r)
-	})
+	err := s.db.View(func(tx *bolt.Tx) error { return getJSON(tx.Bucket(ordersBucket), []byte(id), &r) })
 	return r, err
 }
 
 // Key reads what the store keeps of a scoped idempotency key.
 func (s *Store) Key(key string) (KeyRecord, error) {
 	var k KeyRecord
-	err := s.db.View(func(tx *bolt.Tx) error {
-		value := tx.Bucket(keysBucket).Get([]byte(key))
-		if value == nil {
-			return ErrNotFound
-		}
-		return json.Unmarshal(value, &k)
-	})
+	err := s.db.View(func(tx *bolt.Tx) error { return getJSON(tx.Bucket(keysBucket), []byte(key), &k) })
 	return k, err
+}
+
+// getJSON decodes the value of key in b into v, or returns ErrNotFound.
+func getJSON(b *bolt.Bucket, key []byte, v any) error {
+	value := b.Get(key)
+	if value == nil {
+		return ErrNotFound
+	}
+	return json.Unmarshal(value, v)
 }
 
 // Pending returns every record not finished, oldest first.
@@ -208,7 +205,7 @@ func (s *Store) Pending() ([]Record, error) {
 		orders := tx.Bucket(ordersBucket)
 		return tx.Bucket(pendingBucket).ForEach(func(id, _ []byte) error {
 			var r Record
-			if err := json.Unmarshal(orders.Get(id), &r); err != nil {
+			if err := getJSON(orders, id, &r); err != nil {
 				return fmt.Errorf("order %s: %w", id, err)
 			}
 			out = append(out, r)
@@ -234,7 +231,7 @@ func (s *Store) Sweep(cutoff time.Time, limit int) (int, error) {
 		for _, k := range old {
 			id := k[8:]
 			var r Record
-			if value := orders.Get(id); value != nil && json.Unmarshal(value, &r) == nil && r.Key != "" {
+			if getJSON(orders, id, &r) == nil && r.Key != "" {
 				if err := keys.Delete([]byte(r.Key)); err != nil {
 					return err
 				}
