@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math/rand/v2"
 	"time"
+
+	retries "github.com/wherewaiting/workshop/solutions/04-retries"
 )
 
 // Retries is how a client tries again after an attempt fails (refused, or
@@ -14,9 +16,10 @@ type Retries struct {
 	Name string
 	// Attempts is the most attempts an order gets; 1 means no retry.
 	Attempts int
-	// Budget, if not nil, must have a token for each retry. Nil: the
-	// client retries whenever an attempt fails, as naive clients do.
-	Budget *Budget
+	// Budget, if not nil, must have a token for each retry (lesson 04's
+	// capped token bucket, its solution itself). Nil: the client retries
+	// whenever an attempt fails, as naive clients do.
+	Budget *retries.Budget
 	// Base and Cap set the backoff before retry n (from 0): a random wait
 	// in [0, min(Cap, Base·2ⁿ)) (full jitter). Zero Base: retry at once.
 	Base, Cap time.Duration
@@ -31,7 +34,7 @@ func NaiveRetries() Retries { return Retries{Name: "naive retries", Attempts: 3}
 // BudgetedRetries tries three times, after full-jitter backoff, while the
 // client's budget (0.1 token an order, cap 10) has a token.
 func BudgetedRetries(base, cap time.Duration) Retries {
-	return Retries{Name: "budgeted retries", Attempts: 3, Budget: NewBudget(0.1, 10), Base: base, Cap: cap}
+	return Retries{Name: "budgeted retries", Attempts: 3, Budget: retries.NewBudget(0.1, 10), Base: base, Cap: cap}
 }
 
 // A Client places orders with a Service, as a person's browser or a shop's
@@ -61,7 +64,7 @@ type Outcome struct {
 // wait is measured), and tries again as the client's Retries allow.
 func (c *Client) Order(ctx context.Context, o Order, due time.Time) Outcome {
 	if c.Retries.Budget != nil {
-		c.Retries.Budget.Order()
+		c.Retries.Budget.Request()
 	}
 	var rng *rand.Rand
 	out := Outcome{}

@@ -95,10 +95,10 @@ func TestFinishedResultsBeyondTheKeepAreForgotten(t *testing.T) {
 func TestTheBudgetLetsATenthOfOrdersRetryPlusItsCap(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		b := NewBudget(0.1, 10)
+		b := BudgetedRetries(0, 0).Budget
 		retries := 0
 		for range 1000 { // a dependency that is down: every order wants a retry
-			b.Order()
+			b.Request()
 			if b.TryRetry() {
 				retries++
 			}
