@@ -68,7 +68,10 @@ func TestRequestsAndRetriesAtTheSameTimeNeverOverdrawTheBudget(t *testing.T) {
 	// synctest.Wait). A budget that is not guarded races on every run under
 	// -race; one that checks for a token and spends it in two steps lets two
 	// retries spend the same token.
-	const rounds, clients, tokensEach, retriesEach = 200, 20, 10, 15
+	// Many rounds: the two steps are caught only when two retries meet
+	// between them, and a busy machine makes that rarer (200 rounds let a
+	// two-step budget through once under a loaded test run).
+	const rounds, clients, tokensEach, retriesEach = 1000, 20, 10, 15
 	synctest.Test(t, func(t *testing.T) {
 		for round := 1; round <= rounds; round++ {
 			b := retries.NewBudget(0.1, 1000) // room for every deposit: the cap never cuts one
