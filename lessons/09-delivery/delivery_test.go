@@ -941,7 +941,10 @@ func TestManyWorkersShareTheQueueWithoutARace(t *testing.T) {
 func TestConcurrentReceivesNeverLeaseOneMessageTwice(t *testing.T) {
 	defer goleak.VerifyNone(t)
 	synctest.Test(t, func(t *testing.T) {
-		const rounds, workers = 4000, 4
+		// Many rounds: two workers meet between the look and the lease only
+		// by chance, and a busy machine makes that rarer (4,000 rounds let a
+		// two-step Receive through once under a loaded test run).
+		const rounds, workers = 20000, 4
 		var wrong []string
 		twice, handedOver := 0, 0 // rounds where a message went to two workers; where none stayed leased
 		for round := range rounds {
