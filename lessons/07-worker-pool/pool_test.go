@@ -108,6 +108,7 @@ func TestShutdownReturnsTheMomentTheLastAcceptedJobIsDone(t *testing.T) {
 		r := newRig(t, pool.Config{Workers: 2, QueueSize: 10}, backend.Latency(time.Second))
 		defer r.finish()
 		ids := r.submitAll([]string{"job 1", "job 2", "job 3 fails", "job 4", "job 5"})
+		synctest.Wait() // job 1 is at the backend before the shutdown begins, whatever the scheduler does
 
 		got := r.shutdown(t.Context())
 		picture := r.picture()
@@ -447,6 +448,7 @@ func TestAJobThatFinishesWithinTheGraceIsReportedDone(t *testing.T) {
 		r := newRig(t, pool.Config{Workers: 1, QueueSize: 10, Grace: time.Second}, backend.Latency(5*time.Second))
 		defer r.finish()
 		ids := r.submitAll([]string{"job 1 commits", "job 2"})
+		synctest.Wait() // job 1 is at the backend before the shutdown begins, whatever the scheduler does
 		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 		defer cancel()
 
